@@ -1,0 +1,39 @@
+import type { Message } from './messages.js';
+import type { StopPattern } from './policies/stop-on.js';
+import type { StopPolicy } from './policy.js';
+import type { TelemetryHooks } from './telemetry/events.js';
+
+/** Per-call policy options: added to (and overriding) what the profile gives. */
+export interface CallPolicyOptions {
+  /** Stop strings and regexes, any number, matched across chunks (see `stopOn`). */
+  stopOn?: readonly StopPattern[] | undefined;
+  /** Client-side token cap as a policy (see `maxTokens`); distinct from the provider's cap. */
+  maxOutputTokens?: number | undefined;
+  /** Extra policies for this call, appended to the chain. */
+  policies?: readonly StopPolicy[] | undefined;
+  /** Use this profile for the call instead of the user's or the client's. */
+  profile?: string | undefined;
+}
+
+/** Options of one call: `client.stream(options)` or `client.generate(options)`. */
+export interface CallOptions<TProviderOptions = unknown> {
+  model: string;
+  messages: readonly Message[];
+  /** The provider's own output cap (`max_tokens`), sent with the request. */
+  maxOutputTokens?: number | undefined;
+  temperature?: number | undefined;
+  /** The end user's id: picks their profile and is passed to the provider where it takes one. */
+  user?: string | undefined;
+  /** Per-call policies and overrides. */
+  policy?: CallPolicyOptions | undefined;
+  /** The caller's signal: aborting it ends the run with outcome `abort`. */
+  signal?: AbortSignal | undefined;
+  /** Ask for token logprobs where the provider supports them. */
+  logprobs?: boolean | undefined;
+  /** Provider-specific request options, typed by the adapter. */
+  providerOptions?: TProviderOptions | undefined;
+  /** Free-form metadata for policies (e.g. a `bucket` key) and telemetry. */
+  metadata?: Record<string, unknown> | undefined;
+  /** Hooks for this call only; they run after the client's. */
+  telemetry?: TelemetryHooks | undefined;
+}

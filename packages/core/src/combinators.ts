@@ -1,0 +1,132 @@
+import { ConfigError } from './errors.js';
+import { budgetChanges, guardPolicy } from './policy-guard.js';
+import type { BudgetChange, CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from './policy.js';
+import { assertPolicy } from './validate-policy.js';
+
+function startAll(children: readonly StopPolicy[], call: CallContext): BudgetChange[] {
+  return children.flatMap((child) => budgetChanges(child.start?.(call)));
+}
+
+function endAll(children: readonly StopPolicy[], end: PolicyCallEnd): void {
+  for (const child of children) child.end?.(end);
+}
+
+function guardedChildren(field: string, policies: readonly StopPolicy[]): StopPolicy[] {
+  policies.forEach((policy, index) => {
+    assertPolicy(`${field}[${index}]`, policy);
+  });
+  return policies.map(guardPolicy);
+}
+
+/**
+ * The chain: asks each policy in order and stops on the first decision. Every policy sees every
+ * delta until then (so stateful ones stay in sync), which keeps stops chunk-boundary invariant.
+ */
+export function anyOf(...policies: StopPolicy[]): StopPolicy {
+  const children = guardedChildren('anyOf', policies);
+  return {
+    name: `anyOf(${policies.map((p) => p.name).join(', ')})`,
+    start: (call) => startAll(children, call),
+    step(view) {
+      let first: { policy: string; decision: StopDecision } | undefined;
+      for (const child of children) {
+        const decision = child.step(view);
+        if (decision && !first) first = { policy: child.name, decision };
+      }
+      return first && withPolicy(first.decision, first.policy);
+    },
+    end: (end) => endAll(children, end),
+  };
+}
+
+/**
+ * Stops once every policy has decided at least once (decisions are remembered). The stop lands
+ * where the last of them asked; the reason lists them all.
+ */
+export function allOf(...policies: StopPolicy[]): StopPolicy {
+  const children = guardedChildren('allOf', policies);
+  let decided: Array<StopDecision | undefined> = [];
+  return {
+    name: `allOf(${policies.map((p) => p.name).join(', ')})`,
+    start(call) {
+      decided = children.map(() => undefined);
+      return startAll(children, call);
+    },
+    step(view) {
+      let last: StopDecision | undefined;
+      children.forEach((child, index) => {
+        const decision = child.step(view);
+        if (decision && !decided[index]) {
+          decided[index] = withPolicy(decision, child.name);
+          last = decided[index];
+        }
+      });
+      if (!last || decided.some((decision) => !decision)) return undefined;
+      return { ...last, reason: decided.map((decision) => decision?.reason).join(' and ') };
+    },
+    end: (end) => endAll(children, end),
+  };
+}
+
+/** A condition for {@link when}: checked on every delta, with the call it belongs to. */
+export type PolicyCondition = (view: StreamView, call: CallContext) => boolean;
+
+/**
+ * Applies `policy` only while `condition` holds. The policy still sees every delta (so its
+ * state stays right); only its decisions are dropped while the condition is false.
+ */
+export function when(condition: PolicyCondition, policy: StopPolicy): StopPolicy {
+  if (typeof condition !== 'function') {
+    throw new ConfigError('when(condition)', 'must be a function (view, call) => boolean');
+  }
+  const [child] = guardedChildren('when', [policy]) as [StopPolicy];
+  let call: CallContext | undefined;
+  return {
+    name: `when(${policy.name})`,
+    start(context) {
+      call = context;
+      return child.start?.(context);
+    },
+    step(view) {
+      const decision = child.step(view);
+      return decision && call && condition(view, call) ? decision : undefined;
+    },
+    end: (end) => child.end?.(end),
+  };
+}
+
+/**
+ * Runs `policy` for the record only: its decisions are reported (`shadow-decision`, once per
+ * call, the first) and never stop the stream. Use it to try a policy on live traffic.
+ */
+export function shadow(policy: StopPolicy): StopPolicy {
+  const [child] = guardedChildren('shadow', [policy]) as [StopPolicy];
+  let call: CallContext | undefined;
+  let reported = false;
+  return {
+    name: `shadow(${policy.name})`,
+    start(context) {
+      call = context;
+      reported = false;
+      return child.start?.(context);
+    },
+    step(view) {
+      const decision = child.step(view);
+      if (decision && !reported) {
+        reported = true;
+        call?.report({ type: 'shadow-decision', policy: policy.name, decision, tokens: view.tokens, phase: view.phase });
+      }
+      return undefined;
+    },
+    end: (end) => child.end?.(end),
+  };
+}
+
+/** The innermost policy that decided, carried on the decision for results and telemetry. */
+export interface AttributedDecision extends StopDecision {
+  policy?: string;
+}
+
+function withPolicy(decision: StopDecision, policy: string): AttributedDecision {
+  return (decision as AttributedDecision).policy ? decision : { ...decision, policy };
+}

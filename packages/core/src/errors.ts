@@ -1,0 +1,152 @@
+/**
+ * Errors thrown or reported by stopwise. One base class; a provider failure, a bad configuration
+ * and a failing policy are siblings. A caller's abort and a policy stop are outcomes, not errors.
+ */
+
+const marker = Symbol.for('stopwise.error');
+
+/** The kinds of {@link StopwiseError}, so callers can switch on `error.kind` without instanceof. */
+export type StopwiseErrorKind = 'provider' | 'config' | 'policy' | 'stream';
+
+/**
+ * Base class of every error stopwise creates. Use {@link StopwiseError.isInstance} rather than
+ * `instanceof`: it also recognises errors from a second copy of the package in `node_modules`.
+ */
+export class StopwiseError extends Error {
+  readonly [marker] = true;
+  /** Which family of error this is. */
+  readonly kind: StopwiseErrorKind;
+
+  constructor(kind: StopwiseErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+    this.name = 'StopwiseError';
+  }
+
+  /** True for any stopwise error, including ones made by another copy of this package. */
+  static isInstance(error: unknown): error is StopwiseError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** Fields of a {@link ProviderError}; every one but `message` is optional. */
+export interface ProviderErrorInit {
+  /** Which provider failed, e.g. `openai`. */
+  provider: string;
+  /** The provider's own message (never contains the API key: adapters redact it). */
+  message: string;
+  /** HTTP status, when the failure had one. */
+  status?: number;
+  /** The provider's error type or code, e.g. `rate_limit_error`, `overloaded_error`. */
+  code?: string;
+  /** The provider's request id, for support tickets. */
+  requestId?: string;
+  /** Milliseconds the provider asked to wait before retrying (from `retry-after`). */
+  retryAfterMs?: number;
+  /** Whether the same request may succeed if sent again. Defaults from `status`. */
+  retryable?: boolean;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** Statuses worth retrying: timeouts, conflicts, rate limits, server errors and overload (529). */
+export function isRetryableStatus(status: number | undefined): boolean {
+  if (status === undefined) return true; // connection-level failures carry no status
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** A provider API failed: an HTTP error, an error event mid-stream, a dropped connection. */
+export class ProviderError extends StopwiseError {
+  readonly provider: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(init: ProviderErrorInit) {
+    const where = init.status === undefined ? init.provider : `${init.provider} ${init.status}`;
+    super('provider', `${where}: ${redactSecrets(init.message)}`, { cause: init.cause });
+    this.name = 'ProviderError';
+    this.provider = init.provider;
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.retryAfterMs = init.retryAfterMs;
+    this.retryable = init.retryable ?? isRetryableStatus(init.status);
+  }
+
+  /** True for a ProviderError from any copy of this package. */
+  static override isInstance(error: unknown): error is ProviderError {
+    return StopwiseError.isInstance(error) && error.kind === 'provider';
+  }
+}
+
+/** A configuration or call option is invalid. Thrown before any request is sent. */
+export class ConfigError extends StopwiseError {
+  /** The option path to fix, e.g. `messages[2].role` or `policy.stopOn[0]`. */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super('config', `Invalid \`${field}\`: ${problem}`);
+    this.name = 'ConfigError';
+    this.field = field;
+  }
+
+  /** True for a ConfigError from any copy of this package. */
+  static override isInstance(error: unknown): error is ConfigError {
+    return StopwiseError.isInstance(error) && error.kind === 'config';
+  }
+}
+
+/** A stop policy threw. It was switched off for the rest of the call; the stream went on. */
+export class PolicyError extends StopwiseError {
+  /** Name of the policy that threw. */
+  readonly policy: string;
+  /** Which method threw. */
+  readonly during: 'start' | 'step' | 'end';
+
+  constructor(policy: string, during: 'start' | 'step' | 'end', cause: unknown) {
+    super('policy', `Policy "${policy}" threw in ${during}(): ${describe(cause)}`, { cause });
+    this.name = 'PolicyError';
+    this.policy = policy;
+    this.during = during;
+  }
+
+  /** True for a PolicyError from any copy of this package. */
+  static override isInstance(error: unknown): error is PolicyError {
+    return StopwiseError.isInstance(error) && error.kind === 'policy';
+  }
+}
+
+/** The stream broke in a way that is not the provider's HTTP error: bad JSON, a cut frame. */
+export class StreamError extends StopwiseError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('stream', message, options);
+    this.name = 'StreamError';
+  }
+
+  /** True for a StreamError from any copy of this package. */
+  static override isInstance(error: unknown): error is StreamError {
+    return StopwiseError.isInstance(error) && error.kind === 'stream';
+  }
+}
+
+/** A short description of anything thrown, for messages. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+// Provider messages sometimes echo the key back ("Incorrect API key provided: sk-abc...").
+const secretPattern = /\b(sk-(?:ant-)?[A-Za-z0-9_*-]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+
+/** Replaces anything shaped like an API key or bearer token with `[redacted]`. */
+export function redactSecrets(text: string): string {
+  return text.replace(secretPattern, '[redacted]');
+}

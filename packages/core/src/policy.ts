@@ -1,0 +1,107 @@
+import type { Message } from './messages.js';
+import type { Outcome, TokenLogprob } from './stream-part.js';
+
+/** What a policy sees of the call before the first token. */
+export interface CallContext {
+  readonly model: string;
+  readonly messages: readonly Message[];
+  /** The user's turns joined: what input-side policies read. */
+  readonly prompt: string;
+  /** The end user's id, when the call named one. */
+  readonly user: string | undefined;
+  /** The resolved profile name, when a profile applies. */
+  readonly profile: string | undefined;
+  /** The call's `maxOutputTokens`, when set. */
+  readonly maxOutputTokens: number | undefined;
+  /** Free-form call metadata (bucket keys, tags) from the call options. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /**
+   * Reports something a policy wants recorded without stopping: a shadow decision, or a
+   * sub-policy that threw. Combinators use it; leaf policies rarely need it.
+   */
+  readonly report: (report: PolicyReport) => void;
+}
+
+/**
+ * What a policy sees after each delta. `text` and `reasoning` are the full texts so far, but a
+ * policy must do work proportional to `delta` (plus a bounded window), never re-scan them.
+ */
+export interface StreamView {
+  /** Which part of the output the delta belongs to. */
+  readonly phase: 'reasoning' | 'answer';
+  /** The new text. */
+  readonly delta: string;
+  /** Offset of `delta` within the current phase's text. */
+  readonly deltaOffset: number;
+  /** The answer text so far (including `delta` when phase is `answer`). */
+  readonly text: string;
+  /** The reasoning text so far (including `delta` when phase is `reasoning`). */
+  readonly reasoning: string;
+  /** Output tokens so far, reasoning and answer, counted as the deltas arrive. */
+  readonly tokens: number;
+  /** Tokens of the current phase so far. */
+  readonly phaseTokens: number;
+  /** Milliseconds since the request was sent. */
+  readonly elapsedMs: number;
+  /** Product of the budget changes returned by policies' `start` (1 when none). */
+  readonly budgetScale: number;
+  /** Logprobs that came with this delta, when the provider sent them. */
+  readonly logprobs: readonly TokenLogprob[] | undefined;
+}
+
+/** A policy's verdict that the rest of the stream is not worth paying for. */
+export interface StopDecision {
+  /** Human-readable why, e.g. `stop string "\n\n" matched`. */
+  reason: string;
+  /**
+   * Where to cut the current phase's text: keep `text.slice(0, cutAt)`. Omitted: keep all that
+   * arrived. The runner moves a cut that would split a surrogate pair to the pair's start.
+   */
+  cutAt?: number | undefined;
+  /** How sure the policy is, 0..1, for telemetry. */
+  confidence?: number | undefined;
+  /** A short answer to hand the caller when the stop came before the answer phase. */
+  answer?: string | undefined;
+}
+
+/** A change a policy's `start` asks of the call's length budget. */
+export interface BudgetChange {
+  /** Multiplies the budget of length-based policies (e.g. 0.5 for "one word"). */
+  scale: number;
+  /** Why, for `explain` and telemetry. */
+  reason: string;
+}
+
+/** How a call ended, for policies that learn from it. */
+export interface PolicyCallEnd {
+  readonly outcome: Outcome;
+  /** Output tokens generated (provider count when available, else estimated). */
+  readonly outputTokens: number;
+  /** Whether the output ended on its own (outcome `finish`, reason not `length`). */
+  readonly natural: boolean;
+  /** The policy that stopped the call, when one did. */
+  readonly stoppedBy: string | undefined;
+}
+
+/** Things a policy can record without stopping the stream. */
+export type PolicyReport =
+  | { type: 'shadow-decision'; policy: string; decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' }
+  | { type: 'policy-error'; policy: string; error: unknown; during: 'start' | 'step' | 'end' };
+
+/**
+ * A stop policy: a plain object, usually made by a small factory such as `stopOn([...])`.
+ * The runner calls `start` once per call (reset per-call state there), `step` after each delta,
+ * and `end` when the call is over. A policy never aborts anything itself: it returns a decision.
+ * One policy object may serve many calls in sequence, but not two calls at once: the runner
+ * refuses that with a `ConfigError` (use a profile or a factory for shared setups).
+ */
+export interface StopPolicy {
+  /** Unique, descriptive name, used in results and telemetry. */
+  readonly name: string;
+  /** Called before the request; may change the length budget. */
+  start?(call: CallContext): void | BudgetChange | readonly BudgetChange[];
+  /** Called after each delta. Must be O(delta + bounded window). */
+  step(view: StreamView): StopDecision | undefined;
+  /** Called once when the call is over, whatever the outcome. */
+  end?(end: PolicyCallEnd): void;
+}

@@ -1,0 +1,33 @@
+import type { Message } from './messages.js';
+import type { ProviderStreamPart } from './stream-part.js';
+
+/** What the runner asks an adapter to stream. */
+export interface ProviderRequest<TProviderOptions = unknown> {
+  model: string;
+  messages: readonly Message[];
+  maxOutputTokens?: number | undefined;
+  temperature?: number | undefined;
+  /** The end user's id, passed on where the provider takes one. */
+  user?: string | undefined;
+  /** Ask for token logprobs (OpenAI-style providers). */
+  logprobs?: boolean | undefined;
+  /** Provider-specific options, typed by the adapter. */
+  providerOptions?: TProviderOptions | undefined;
+  /** Aborted when a policy stops or the caller aborts: the adapter must close the request. */
+  signal: AbortSignal;
+}
+
+/**
+ * A provider adapter: turns a request into a provider-neutral stream. It knows nothing of
+ * policies. Errors are thrown from the iterator as `ProviderError`/`StreamError`; after `signal`
+ * aborts, whatever the iterator throws is ignored.
+ */
+export interface LanguageModelProvider<TProviderOptions = unknown> {
+  /** Short name used in errors and telemetry, e.g. `openai`. */
+  readonly name: string;
+  /** Starts the request and yields its parts. */
+  stream(request: ProviderRequest<TProviderOptions>): AsyncIterable<ProviderStreamPart>;
+}
+
+/** The provider-options type a provider takes. */
+export type ProviderOptionsOf<P> = P extends LanguageModelProvider<infer O> ? O : never;

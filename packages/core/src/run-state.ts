@@ -1,0 +1,94 @@
+import type { StreamView } from './policy.js';
+import type { TokenLogprob } from './stream-part.js';
+import type { TokenCounter } from './token-counter.js';
+
+type Phase = 'reasoning' | 'answer';
+
+/**
+ * The output of one run as it accumulates. Text is kept as a list of pieces and joined only when
+ * asked for: repeatedly appending to and reading one growing string makes V8 flatten it on every
+ * read, which would make each delta cost O(text so far).
+ */
+class PhaseText {
+  private pieces: string[] = [];
+  private joined: string | undefined = '';
+  length = 0;
+  tokens = 0;
+
+  append(delta: string, tokens: number): void {
+    this.pieces.push(delta);
+    this.length += delta.length;
+    this.tokens += tokens;
+    this.joined = undefined;
+  }
+
+  get text(): string {
+    if (this.joined === undefined) {
+      this.joined = this.pieces.join('');
+      this.pieces = [this.joined];
+    }
+    return this.joined;
+  }
+
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    const kept = this.text.slice(0, length);
+    this.pieces = [kept];
+    this.joined = kept;
+    this.length = kept.length;
+  }
+}
+
+/** Accumulated reasoning and answer text, token counts and timing of one run. */
+export class RunState {
+  readonly answer = new PhaseText();
+  readonly reasoning = new PhaseText();
+  /** Tokens of everything received, including text later cut: what the provider billed. */
+  receivedTokens = 0;
+  firstTokenAt: number | undefined;
+  sawReasoning = false;
+
+  constructor(
+    private readonly counter: TokenCounter,
+    private readonly startedAt: number,
+    private readonly now: () => number,
+  ) {}
+
+  phase(phase: Phase): PhaseText {
+    return phase === 'answer' ? this.answer : this.reasoning;
+  }
+
+  /** Records a delta and returns the view policies see for it. */
+  append(phase: Phase, delta: string, budgetScale: number, logprobs: readonly TokenLogprob[] | undefined): StreamView {
+    const target = this.phase(phase);
+    const deltaOffset = target.length;
+    const tokens = this.counter.count(delta);
+    target.append(delta, tokens);
+    this.receivedTokens += tokens;
+    if (phase === 'reasoning') this.sawReasoning = true;
+    const now = this.now();
+    this.firstTokenAt ??= now;
+    const state = this;
+    return {
+      phase,
+      delta,
+      deltaOffset,
+      get text() {
+        return state.answer.text;
+      },
+      get reasoning() {
+        return state.reasoning.text;
+      },
+      tokens: this.answer.tokens + this.reasoning.tokens,
+      phaseTokens: target.tokens,
+      elapsedMs: now - this.startedAt,
+      budgetScale,
+      logprobs,
+    };
+  }
+
+  /** Tokens of the text kept (recounted: cuts rarely fall on token boundaries). */
+  keptTokens(): number {
+    return this.counter.count(this.answer.text) + this.counter.count(this.reasoning.text);
+  }
+}

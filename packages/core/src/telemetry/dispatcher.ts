@@ -1,0 +1,73 @@
+import type { StopwiseError } from '../errors.js';
+import type { Message } from '../messages.js';
+import type { StopDecision } from '../policy.js';
+import type { StopInfo } from '../run-result.js';
+import type { CallEndEvent, TelemetryEvent, TelemetryEventBase, TelemetryHooks } from './events.js';
+import { notify } from './notify.js';
+
+type EventFields<E extends TelemetryEvent> = Omit<E, keyof TelemetryEventBase | 'type'>;
+
+/**
+ * Builds one call's telemetry events and hands each to every hook set (client first, then the
+ * call's), guarded by {@link notify}. Content fields are dropped unless a hook set asked for them.
+ */
+export class TelemetryDispatcher {
+  private base: TelemetryEventBase;
+
+  constructor(
+    private readonly hookSets: readonly TelemetryHooks[],
+    base: Omit<TelemetryEventBase, 'timestamp'>,
+  ) {
+    this.base = { ...base, timestamp: 0 };
+  }
+
+  /** Adds what is known only once the chain is resolved (the profile). */
+  bind(fields: Partial<Omit<TelemetryEventBase, 'timestamp' | 'callId'>>): void {
+    this.base = { ...this.base, ...fields };
+  }
+
+  callStart(policies: readonly string[], messages: readonly Message[]): void {
+    this.emit('onCallStart', { type: 'call-start', policies }, (event) => ({ ...event, messages }));
+  }
+
+  decision(policy: string, decision: StopDecision, shadow: boolean, atToken: number, phase: 'reasoning' | 'answer'): void {
+    this.emit('onPolicyDecision', { type: 'policy-decision', policy, decision, shadow, atToken, phase });
+  }
+
+  stop(stop: StopInfo): void {
+    this.emit('onPolicyStop', {
+      type: 'policy-stop',
+      policy: stop.policy,
+      reason: stop.reason,
+      at: { phase: stop.phase, atChar: stop.atChar, atToken: stop.atToken },
+    });
+  }
+
+  callEnd(fields: EventFields<CallEndEvent>): void {
+    const { text, reasoning, ...rest } = fields;
+    this.emit('onCallEnd', { type: 'call-end', ...rest }, (event) => ({
+      ...event,
+      text,
+      ...(reasoning === undefined ? {} : { reasoning }),
+    }));
+  }
+
+  error(error: StopwiseError, fatal: boolean): void {
+    this.emit('onError', { type: 'error', error, fatal });
+  }
+
+  private emit<K extends 'onCallStart' | 'onPolicyDecision' | 'onPolicyStop' | 'onCallEnd' | 'onError'>(
+    hookName: K,
+    fields: { type: TelemetryEvent['type'] } & Record<string, unknown>,
+    withContent?: (event: TelemetryEvent) => TelemetryEvent,
+  ): void {
+    if (this.hookSets.length === 0) return;
+    const plain = { ...this.base, timestamp: Date.now(), ...fields } as TelemetryEvent;
+    for (const hooks of this.hookSets) {
+      const event = hooks.recordContent && withContent ? withContent(plain) : plain;
+      const onError = (error: unknown) => hooks.onHookError?.(error, event);
+      notify(hooks[hookName] as ((event: TelemetryEvent) => void) | undefined, event, onError);
+      notify(hooks.onEvent, event, onError);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import type { StopwiseError } from '../errors.js';
+import type { Message } from '../messages.js';
+import type { StopDecision } from '../policy.js';
+import type { FinishReason, Outcome, StopPosition, Usage } from '../stream-part.js';
+import type { Savings } from './savings.js';
+
+/** Fields every telemetry event carries. */
+export interface TelemetryEventBase {
+  /** Unique id of the call, the same on all its events. */
+  callId: string;
+  /** Milliseconds since the epoch when the event was emitted. */
+  timestamp: number;
+  provider: string;
+  model: string;
+  profile: string | undefined;
+  user: string | undefined;
+}
+
+/** The call is about to be sent. `messages` only with `recordContent: true`. */
+export interface CallStartEvent extends TelemetryEventBase {
+  type: 'call-start';
+  /** Names of the policies in the resolved chain. */
+  policies: readonly string[];
+  messages?: readonly Message[];
+}
+
+/** A policy decided to stop, whether or not that stopped the stream (shadow decisions do not). */
+export interface PolicyDecisionEvent extends TelemetryEventBase {
+  type: 'policy-decision';
+  policy: string;
+  decision: StopDecision;
+  /** True when the decision came from a `shadow(...)` policy and did not stop the stream. */
+  shadow: boolean;
+  /** Output tokens so far when it decided. */
+  atToken: number;
+  phase: 'reasoning' | 'answer';
+}
+
+/** A policy stopped the stream. */
+export interface PolicyStopEvent extends TelemetryEventBase {
+  type: 'policy-stop';
+  policy: string;
+  reason: string;
+  at: StopPosition;
+}
+
+/** The call is over, whatever the outcome: exactly once per call. */
+export interface CallEndEvent extends TelemetryEventBase {
+  type: 'call-end';
+  outcome: Outcome;
+  finishReason: FinishReason;
+  usage: Usage & { source: 'provider' | 'estimated' };
+  savings: Savings;
+  durationMs: number;
+  /** Milliseconds to the first text or reasoning delta. */
+  timeToFirstTokenMs: number | undefined;
+  stoppedBy: string | undefined;
+  /** The kept text, only with `recordContent: true`. */
+  text?: string;
+  reasoning?: string;
+}
+
+/** Something went wrong: a provider error ending the call, or a policy switched off. */
+export interface ErrorEvent extends TelemetryEventBase {
+  type: 'error';
+  error: StopwiseError;
+  /** Whether the error ended the call (provider errors) or not (a policy that threw). */
+  fatal: boolean;
+}
+
+/** Every telemetry event, a union on `type`. */
+export type TelemetryEvent = CallStartEvent | PolicyDecisionEvent | PolicyStopEvent | CallEndEvent | ErrorEvent;
+
+/** A hook: may be async, but is never awaited by the stream. */
+export type TelemetryHook<E> = (event: E) => void | PromiseLike<void>;
+
+/**
+ * Telemetry hooks, set on the client and per call (both run). Hooks run synchronously in the
+ * stream's flow but are guarded: a throwing hook is reported to `onHookError` and ignored, and a
+ * returned promise is never awaited, so a slow hook cannot delay the stream.
+ */
+export interface TelemetryHooks {
+  onCallStart?: TelemetryHook<CallStartEvent>;
+  onPolicyDecision?: TelemetryHook<PolicyDecisionEvent>;
+  onPolicyStop?: TelemetryHook<PolicyStopEvent>;
+  onCallEnd?: TelemetryHook<CallEndEvent>;
+  onError?: TelemetryHook<ErrorEvent>;
+  /** Every event, after its specific hook. */
+  onEvent?: TelemetryHook<TelemetryEvent>;
+  /** Called when a hook throws or rejects. Default: ignore. */
+  onHookError?: (error: unknown, event: TelemetryEvent) => void;
+  /** Put prompt and output text into events. Default false. */
+  recordContent?: boolean;
+}

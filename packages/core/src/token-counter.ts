@@ -1,0 +1,35 @@
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+
+/** Counts tokens of text the way a model's tokenizer would (or as close as stopwise can). */
+export interface TokenCounter {
+  /** The encoding used, e.g. `o200k_base`. */
+  readonly encoding: 'o200k_base' | 'cl100k_base';
+  /** True when this is the model's own tokenizer; false for an approximation. */
+  readonly exact: boolean;
+  /** Number of tokens in `text`. */
+  count(text: string): number;
+}
+
+const o200k: TokenCounter = { encoding: 'o200k_base', exact: true, count: countO200k };
+const cl100k: TokenCounter = { encoding: 'cl100k_base', exact: true, count: countCl100k };
+const approximate: TokenCounter = { encoding: 'o200k_base', exact: false, count: countO200k };
+
+// OpenAI models on o200k_base (GPT-4o and later, the o-series) and on cl100k_base (GPT-4,
+// GPT-3.5, embeddings). text-davinci-003 used p50k_base; cl100k is within a few percent on
+// English, and stopwise only needs counts for estimates.
+const o200kModels = /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|chatgpt-4o|o1|o3|o4|gpt-oss)/;
+const cl100kModels = /^(gpt-4|gpt-3\.5|text-embedding|text-davinci|davinci|babbage)/;
+
+/**
+ * The token counter for `model`. OpenAI models get their own encoding. Every other model
+ * (Claude, Gemini, Llama, DeepSeek, ...) gets o200k_base as a documented approximation,
+ * marked `exact: false`: modern BPE vocabularies of 100k-260k entries tokenise English prose
+ * within about 10-20% of each other, which is what estimates of savings need.
+ */
+export function tokenCounterFor(model: string): TokenCounter {
+  const name = model.toLowerCase().replace(/^(openai\/|azure\/)/, '');
+  if (o200kModels.test(name)) return o200k;
+  if (cl100kModels.test(name)) return cl100k;
+  return approximate;
+}

@@ -1,0 +1,9 @@
+export { frameChunk, streamTrailer, type WireFormat } from './wire/framing.js';
+export { loadWireFixture, wireFixtureNames, wireFixturesDir } from './wire/fixtures.js';
+export {
+  createWireServer,
+  type WireRequestRecord,
+  type WireScript,
+  type WireServer,
+  type WireServerOptions,
+} from './wire/wire-server.js';

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+// Tests run against the packages' sources, not their builds, so a test never sees a stale dist/.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^stopwise\/sse$/, replacement: src('core/src/sse/index.ts') },
+      { find: /^stopwise$/, replacement: src('core/src/index.ts') },
+      { find: /^@stopwise\/openai$/, replacement: src('openai/src/index.ts') },
+      { find: /^@stopwise\/anthropic$/, replacement: src('anthropic/src/index.ts') },
+      { find: /^@stopwise\/replay$/, replacement: src('replay/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
