@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^stopwise\/sse$/, replacement: src('core/src/sse/index.ts') },
+      { find: /^stopwise\/node$/, replacement: src('core/src/node/index.ts') },
       { find: /^stopwise$/, replacement: src('core/src/index.ts') },
       { find: /^@stopwise\/openai$/, replacement: src('openai/src/index.ts') },
       { find: /^@stopwise\/anthropic$/, replacement: src('anthropic/src/index.ts') },

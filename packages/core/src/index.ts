@@ -13,8 +13,7 @@ export {
   StreamError,
 } from './errors.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from './messages.js';
-export { maxTokens, type MaxTokensOptions } from './policies/max-tokens.js';
-export { stopOn, type StopOnOptions, type StopPattern } from './policies/stop-on.js';
+export * from './policies/index.js';
 export type {
   BudgetChange,
   CallContext,
@@ -24,23 +23,13 @@ export type {
   StopPolicy,
   StreamView,
 } from './policy.js';
-export { findProfile, type Profile, profileNames, registerProfile } from './profiles/registry.js';
+export * from './profiles/index.js';
+export * from './adaptive/index.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
 export type { UserProfiles } from './resolve-chain.js';
 export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
 export { StreamRun } from './stream-run.js';
 export type { FinishReason, Outcome, ProviderStreamPart, StopPosition, StreamPart, TokenLogprob, Usage } from './stream-part.js';
-export type {
-  CallEndEvent,
-  CallStartEvent,
-  ErrorEvent,
-  PolicyDecisionEvent,
-  PolicyStopEvent,
-  TelemetryEvent,
-  TelemetryHook,
-  TelemetryHooks,
-} from './telemetry/events.js';
-export { estimateSavings, type SavingsEstimator, type SavingsInput } from './telemetry/estimate-savings.js';
-export type { CounterfactualEstimate, Savings } from './telemetry/savings.js';
+export * from './telemetry/index.js';
 export { isWordBoundary, safeCutIndex } from './text-boundary.js';
 export { type TokenCounter, tokenCounterFor } from './token-counter.js';

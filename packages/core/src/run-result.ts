@@ -20,6 +20,8 @@ export interface StopInfo {
   atChar: number;
   /** Output tokens kept (reasoning plus answer). */
   atToken: number;
+  /** Characters of that phase's text already streamed to the caller that the cut removed. */
+  retractedChars: number;
   confidence: number | undefined;
 }
 

@@ -57,6 +57,7 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
   let responseModel: string | undefined;
   let budgetScale = 1;
   let claimed = false;
+  let stopAnswer: string | undefined;
 
   const report = (entry: PolicyReport) => {
     if (entry.type === 'policy-error') {
@@ -133,13 +134,21 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
             }
             const stop = recordStop(decision, phase, view.deltaOffset);
             ending = { outcome: 'policy-stop', stop };
+            stopAnswer = decision.answer;
             // Abort before yielding: a slow consumer must not hold the connection open.
             controller.abort(new Error(`stopped by ${stop.policy}`));
-            const kept = part.delta.slice(0, stop.atChar - view.deltaOffset);
+            const kept = part.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset));
             if (kept.length > 0) yield { type: part.type, delta: kept };
             telemetry.decision(stop.policy, decision, false, view.tokens, phase);
             telemetry.stop(stop);
-            yield { type: 'policy-stop', policy: stop.policy, reason: stop.reason, at: { phase, atChar: stop.atChar, atToken: stop.atToken }, answer: decision.answer };
+            yield {
+              type: 'policy-stop',
+              policy: stop.policy,
+              reason: stop.reason,
+              at: { phase, atChar: stop.atChar, atToken: stop.atToken },
+              retractedChars: stop.retractedChars,
+              answer: decision.answer,
+            };
             break;
           }
           case 'logprobs':
@@ -185,12 +194,9 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
 
   function recordStop(decision: StopDecision & { policy?: string }, phase: 'reasoning' | 'answer', deltaOffset: number): StopInfo {
     const target = state.phase(phase);
-    const requested = decision.cutAt ?? target.length;
-    // Never take back text the consumer already received: the cut stays within this delta.
-    let cut = Math.max(deltaOffset, Math.min(target.length, requested));
-    const text = target.text;
-    const safe = safeCutIndex(text, cut);
-    cut = safe < deltaOffset ? safeCutIndex(text, cut + 1) : safe;
+    // The cut may reach back before this delta (a loop that began earlier, a stop string split
+    // across chunks): the result is trimmed there, and `retractedChars` tells streaming consumers.
+    const cut = safeCutIndex(target.text, decision.cutAt ?? target.length);
     target.truncate(cut);
     return {
       policy: decision.policy ?? root?.name ?? 'unknown',
@@ -198,6 +204,7 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
       phase,
       atChar: cut,
       atToken: state.keptTokens(),
+      retractedChars: Math.max(0, deltaOffset - cut),
       confidence: decision.confidence,
     };
   }
@@ -229,7 +236,7 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
       callId: setup.callId,
       text: state.answer.text,
       reasoning: state.sawReasoning ? state.reasoning.text : undefined,
-      answer: undefined as string | undefined,
+      answer: stopAnswer,
       finishReason: finishReasonFor(end.outcome, finishReason),
       usage,
       savings,

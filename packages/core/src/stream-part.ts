@@ -55,7 +55,20 @@ export type ProviderStreamPart =
  */
 export type StreamPart =
   | ProviderStreamPart
-  | { type: 'policy-stop'; policy: string; reason: string; at: StopPosition; answer?: string | undefined }
+  | {
+      type: 'policy-stop';
+      policy: string;
+      reason: string;
+      at: StopPosition;
+      /**
+       * Characters already streamed to you (as deltas of `at.phase`) that the cut removed: a
+       * loop or stop string can begin before the delta that revealed it. Trim them from what
+       * you displayed; `result.text` is already trimmed.
+       */
+      retractedChars: number;
+      /** A short answer the policy extracted (when it stopped during reasoning). */
+      answer?: string | undefined;
+    }
   | { type: 'abort'; reason: unknown }
   | { type: 'error'; error: StopwiseError };
 

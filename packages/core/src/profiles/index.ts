@@ -1,0 +1,1 @@
+export { findProfile, type Profile, profileNames, registerProfile } from './registry.js';
