@@ -1,6 +1,13 @@
 import { ConfigError } from './errors.js';
+import type {
+  BudgetChange,
+  CallContext,
+  PolicyCallEnd,
+  StopDecision,
+  StopPolicy,
+  StreamView,
+} from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
-import type { BudgetChange, CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from './policy.js';
 import { assertPolicy } from './validate-policy.js';
 
 function startAll(children: readonly StopPolicy[], call: CallContext): BudgetChange[] {
@@ -114,7 +121,13 @@ export function shadow(policy: StopPolicy): StopPolicy {
       const decision = child.step(view);
       if (decision && !reported) {
         reported = true;
-        call?.report({ type: 'shadow-decision', policy: policy.name, decision, tokens: view.tokens, phase: view.phase });
+        call?.report({
+          type: 'shadow-decision',
+          policy: policy.name,
+          decision,
+          tokens: view.tokens,
+          phase: view.phase,
+        });
       }
       return undefined;
     },

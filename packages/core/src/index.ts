@@ -1,6 +1,7 @@
+export * from './adaptive/index.js';
 export type { CallOptions, CallPolicyOptions } from './call-options.js';
-export { createClient, type ClientOptions, type StopwiseClient } from './client.js';
-export { allOf, anyOf, shadow, when, type PolicyCondition } from './combinators.js';
+export { type ClientOptions, createClient, type StopwiseClient } from './client.js';
+export { allOf, anyOf, type PolicyCondition, shadow, when } from './combinators.js';
 export {
   ConfigError,
   isRetryableStatus,
@@ -24,12 +25,19 @@ export type {
   StreamView,
 } from './policy.js';
 export * from './profiles/index.js';
-export * from './adaptive/index.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
 export type { UserProfiles } from './resolve-chain.js';
 export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
+export type {
+  FinishReason,
+  Outcome,
+  ProviderStreamPart,
+  StopPosition,
+  StreamPart,
+  TokenLogprob,
+  Usage,
+} from './stream-part.js';
 export { StreamRun } from './stream-run.js';
-export type { FinishReason, Outcome, ProviderStreamPart, StopPosition, StreamPart, TokenLogprob, Usage } from './stream-part.js';
 export * from './telemetry/index.js';
 export { isWordBoundary, safeCutIndex } from './text-boundary.js';
 export { type TokenCounter, tokenCounterFor } from './token-counter.js';

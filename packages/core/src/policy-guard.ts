@@ -1,7 +1,16 @@
-import type { BudgetChange, CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from './policy.js';
+import type {
+  BudgetChange,
+  CallContext,
+  PolicyCallEnd,
+  StopDecision,
+  StopPolicy,
+  StreamView,
+} from './policy.js';
 
 /** Normalises what `start` may return into a list. */
-export function budgetChanges(result: void | BudgetChange | readonly BudgetChange[]): readonly BudgetChange[] {
+export function budgetChanges(
+  result: void | BudgetChange | readonly BudgetChange[],
+): readonly BudgetChange[] {
   if (result === undefined) return [];
   return Array.isArray(result) ? result : [result as BudgetChange];
 }

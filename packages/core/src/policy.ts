@@ -85,7 +85,13 @@ export interface PolicyCallEnd {
 
 /** Things a policy can record without stopping the stream. */
 export type PolicyReport =
-  | { type: 'shadow-decision'; policy: string; decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' }
+  | {
+      type: 'shadow-decision';
+      policy: string;
+      decision: StopDecision;
+      tokens: number;
+      phase: 'reasoning' | 'answer';
+    }
   | { type: 'policy-error'; policy: string; error: unknown; during: 'start' | 'step' | 'end' };
 
 /**

@@ -59,7 +59,12 @@ export class RunState {
   }
 
   /** Records a delta and returns the view policies see for it. */
-  append(phase: Phase, delta: string, budgetScale: number, logprobs: readonly TokenLogprob[] | undefined): StreamView {
+  append(
+    phase: Phase,
+    delta: string,
+    budgetScale: number,
+    logprobs: readonly TokenLogprob[] | undefined,
+  ): StreamView {
     const target = this.phase(phase);
     const deltaOffset = target.length;
     const tokens = this.counter.count(delta);

@@ -186,9 +186,10 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
     if (!controller.signal.aborted && ending.outcome !== 'finish') controller.abort();
     if (iterator && ending.outcome !== 'finish') closeQuietly(iterator);
     if (claimed) for (const policy of ownedPolicies) policiesInUse.delete(policy);
+    // Settle here: after a consumer's early return() nothing below the finally block runs.
+    buildResult(ending);
   }
 
-  const result = buildResult(ending);
   if (ending.outcome === 'abort') yield { type: 'abort', reason: ending.reason };
   if (ending.outcome === 'error') yield { type: 'error', error: ending.error };
 

@@ -14,7 +14,8 @@ function isHighSurrogate(code: number): boolean {
  */
 export function safeCutIndex(text: string, index: number): number {
   const clamped = Math.max(0, Math.min(text.length, Math.floor(index)));
-  if (clamped > 0 && clamped < text.length && isHighSurrogate(text.charCodeAt(clamped - 1))) return clamped - 1;
+  if (clamped > 0 && clamped < text.length && isHighSurrogate(text.charCodeAt(clamped - 1)))
+    return clamped - 1;
   return clamped;
 }
 

@@ -2,6 +2,7 @@ import type { CallOptions } from './call-options.js';
 import { ConfigError } from './errors.js';
 import { messageRoles } from './messages.js';
 import { stopOn } from './policies/stop-on.js';
+import { requireProfile } from './profiles/registry.js';
 import { validateTelemetryHooks } from './telemetry/validate-hooks.js';
 import { assertPolicy } from './validate-policy.js';
 
@@ -30,17 +31,31 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
   }
   options.messages.forEach((message, index) => {
     const field = `messages[${index}]`;
-    if (typeof message !== 'object' || message === null) throw new ConfigError(field, 'must be an object { role, content }');
+    if (typeof message !== 'object' || message === null)
+      throw new ConfigError(field, 'must be an object { role, content }');
     if (!messageRoles.includes(message.role)) {
-      throw new ConfigError(`${field}.role`, `must be one of ${messageRoles.join(', ')}, got ${JSON.stringify(message.role)}`);
+      throw new ConfigError(
+        `${field}.role`,
+        `must be one of ${messageRoles.join(', ')}, got ${JSON.stringify(message.role)}`,
+      );
     }
     if (typeof message.content !== 'string') {
       throw new ConfigError(`${field}.content`, `must be a string, got ${typeof message.content}`);
     }
   });
   assertInteger('maxOutputTokens', options.maxOutputTokens, 1);
-  if (options.temperature !== undefined && !(typeof options.temperature === 'number' && Number.isFinite(options.temperature) && options.temperature >= 0)) {
-    throw new ConfigError('temperature', `must be a finite number ≥ 0, got ${JSON.stringify(options.temperature)}`);
+  if (
+    options.temperature !== undefined &&
+    !(
+      typeof options.temperature === 'number' &&
+      Number.isFinite(options.temperature) &&
+      options.temperature >= 0
+    )
+  ) {
+    throw new ConfigError(
+      'temperature',
+      `must be a finite number ≥ 0, got ${JSON.stringify(options.temperature)}`,
+    );
   }
   if (options.user !== undefined && typeof options.user !== 'string') {
     throw new ConfigError('user', `must be a string id, got ${typeof options.user}`);
@@ -57,17 +72,22 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
         stopOn(policy.stopOn);
       } catch (error) {
         // Re-anchor the factory's field (`stopOn[0]`) under the call option that holds it.
-        throw ConfigError.isInstance(error) ? new ConfigError(`policy.${error.field}`, error.message.replace(/^Invalid `[^`]*`: /, '')) : error;
+        throw ConfigError.isInstance(error)
+          ? new ConfigError(`policy.${error.field}`, error.message.replace(/^Invalid `[^`]*`: /, ''))
+          : error;
       }
     }
     if (policy.policies !== undefined) {
-      if (!Array.isArray(policy.policies)) throw new ConfigError('policy.policies', 'must be an array of stop policies');
+      if (!Array.isArray(policy.policies))
+        throw new ConfigError('policy.policies', 'must be an array of stop policies');
       policy.policies.forEach((p, index) => {
         assertPolicy(`policy.policies[${index}]`, p);
       });
     }
-    if (policy.profile !== undefined && typeof policy.profile !== 'string') {
-      throw new ConfigError('policy.profile', 'must be a profile name');
+    if (policy.profile !== undefined) {
+      if (typeof policy.profile !== 'string')
+        throw new ConfigError('policy.profile', 'must be a profile name');
+      requireProfile('policy.profile', policy.profile);
     }
   }
   if (options.telemetry !== undefined) validateTelemetryHooks('telemetry', options.telemetry);

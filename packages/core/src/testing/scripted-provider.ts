@@ -2,13 +2,19 @@ import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { ProviderStreamPart } from '../stream-part.js';
 
 /** One step of a {@link scriptedProvider}: a part to yield, a pause, or a failure. */
-export type ScriptStep = ProviderStreamPart | { type: 'wait'; ms: number } | { type: 'throw'; error: unknown };
+export type ScriptStep =
+  | ProviderStreamPart
+  | { type: 'wait'; ms: number }
+  | { type: 'throw'; error: unknown };
 
 /**
  * An in-process provider that plays a fixed script, honouring the abort signal like a real
  * adapter. For testing the runner's own logic; adapters are tested against the wire server.
  */
-export function scriptedProvider(steps: readonly ScriptStep[], name = 'scripted'): LanguageModelProvider & { requests: ProviderRequest[]; closed: number } {
+export function scriptedProvider(
+  steps: readonly ScriptStep[],
+  name = 'scripted',
+): LanguageModelProvider & { requests: ProviderRequest[]; closed: number } {
   const provider = {
     name,
     requests: [] as ProviderRequest[],
@@ -21,7 +27,14 @@ export function scriptedProvider(steps: readonly ScriptStep[], name = 'scripted'
           if (step.type === 'wait') {
             await new Promise<void>((resolve, reject) => {
               const timer = setTimeout(resolve, step.ms);
-              request.signal.addEventListener('abort', () => { clearTimeout(timer); reject(request.signal.reason); }, { once: true });
+              request.signal.addEventListener(
+                'abort',
+                () => {
+                  clearTimeout(timer);
+                  reject(request.signal.reason);
+                },
+                { once: true },
+              );
             });
           } else if (step.type === 'throw') {
             throw step.error;
@@ -38,7 +51,10 @@ export function scriptedProvider(steps: readonly ScriptStep[], name = 'scripted'
 }
 
 /** Script parts for a plain answer streamed in `deltas`, ending with a finish. */
-export function textScript(deltas: readonly string[], usage = { inputTokens: 10, outputTokens: deltas.length }): ProviderStreamPart[] {
+export function textScript(
+  deltas: readonly string[],
+  usage = { inputTokens: 10, outputTokens: deltas.length },
+): ProviderStreamPart[] {
   return [
     { type: 'stream-start' },
     ...deltas.map((delta): ProviderStreamPart => ({ type: 'text-delta', delta })),

@@ -53,7 +53,9 @@ export interface WireServerOptions {
    * Picks the answer for each request. Default: the next script queued with `server.enqueue`,
    * else a 500 in OpenAI's error shape.
    */
-  respond?: ((request: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown }) => WireScript) | undefined;
+  respond?:
+    | ((request: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown }) => WireScript)
+    | undefined;
 }
 
 /** A loopback HTTP server that replays recorded provider streams. */

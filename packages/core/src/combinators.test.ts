@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { allOf, anyOf, createClient, type StopPolicy, type StreamView, shadow, when } from './index.js';
+import { scriptedProvider, textScript } from './testing/scripted-provider.js';
+
+const messages = [{ role: 'user' as const, content: 'q' }];
+
+/** Stops once the answer text contains `word`; counts the deltas it saw. */
+function onWord(word: string): StopPolicy & { seen: number } {
+  const policy = {
+    name: `onWord(${word})`,
+    seen: 0,
+    start() {
+      policy.seen = 0;
+    },
+    step(view: StreamView) {
+      policy.seen += 1;
+      return view.text.includes(word) ? { reason: `saw ${word}` } : undefined;
+    },
+  };
+  return policy;
+}
+
+async function run(policy: StopPolicy, deltas = ['alpha ', 'beta ', 'gamma ', 'delta']) {
+  const provider = scriptedProvider(textScript(deltas));
+  return createClient({ provider }).generate({ model: 'm', messages, policy: { policies: [policy] } });
+}
+
+describe('combinators', () => {
+  it('anyOf: the first policy to decide stops, and is the one named in the result', async () => {
+    const beta = onWord('beta');
+    const gamma = onWord('gamma');
+    const result = await run(anyOf(gamma, beta));
+    expect(result.stop?.policy).toBe('onWord(beta)');
+    expect(result.text).toBe('alpha beta ');
+    // Both saw every delta up to the stop, so stateful policies stay in sync.
+    expect(beta.seen).toBe(2);
+    expect(gamma.seen).toBe(2);
+  });
+
+  it('allOf: stops only once every policy has decided', async () => {
+    const result = await run(allOf(onWord('alpha'), onWord('gamma')));
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toBe('alpha beta gamma ');
+    expect(result.stop?.reason).toBe('saw alpha and saw gamma');
+  });
+
+  it('when: drops decisions while the condition is false', async () => {
+    const late = when((view) => view.text.includes('gamma'), onWord('alpha'));
+    const result = await run(late);
+    expect(result.text).toBe('alpha beta gamma ');
+  });
+
+  it('shadow: records the decision once and never stops', async () => {
+    const decisions: string[] = [];
+    const provider = scriptedProvider(textScript(['alpha ', 'beta ', 'gamma']));
+    const result = await createClient({
+      provider,
+      telemetry: { onPolicyDecision: (event) => void decisions.push(`${event.policy}:${event.shadow}`) },
+    }).generate({
+      model: 'm',
+      messages,
+      policy: { policies: [shadow(onWord('alpha'))] },
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('alpha beta gamma');
+    expect(result.decisions).toHaveLength(1);
+    expect(result.decisions[0]?.policy).toBe('onWord(alpha)');
+    expect(decisions).toEqual(['onWord(alpha):true']);
+  });
+
+  it('a child that throws is switched off alone; its siblings go on deciding', async () => {
+    const broken: StopPolicy = {
+      name: 'broken',
+      step: () => {
+        throw new Error('boom');
+      },
+    };
+    const result = await run(anyOf(broken, onWord('gamma')));
+    expect(result.stop?.policy).toBe('onWord(gamma)');
+    expect(result.policyErrors.map((error) => error.message)).toEqual([
+      expect.stringContaining('Policy "broken" threw in step(): boom'),
+    ]);
+  });
+
+  it('nests: combinators return policies again', async () => {
+    const result = await run(
+      anyOf(
+        shadow(onWord('alpha')),
+        when(() => true, allOf(onWord('beta'), onWord('delta'))),
+      ),
+    );
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.decisions).toHaveLength(1);
+    expect(result.text).toBe('alpha beta gamma delta');
+  });
+
+  it('validates children with the field path', () => {
+    expect(() => anyOf({ name: 'x' } as StopPolicy)).toThrow(/anyOf\[0\]\.step/);
+  });
+});

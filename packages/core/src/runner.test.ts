@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createClient, type StopPolicy, type StreamPart, stopOn } from './index.js';
+import { scriptedProvider, textScript } from './testing/scripted-provider.js';
+
+const messages = [{ role: 'user' as const, content: 'Count to ten.' }];
+const terminal = new Set(['finish', 'policy-stop', 'abort', 'error']);
+
+async function collect(run: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const part of run) parts.push(part);
+  return parts;
+}
+
+/** A policy that stops at the first delta containing `word`, cutting just before it. */
+function stopAtWord(word: string): StopPolicy {
+  return {
+    name: `stopAtWord(${word})`,
+    step: (view) => {
+      const index = view.delta.indexOf(word);
+      return index < 0 ? undefined : { reason: `saw ${word}`, cutAt: view.deltaOffset + index };
+    },
+  };
+}
+
+describe('runner', () => {
+  it('streams to the natural end and reports the provider usage', async () => {
+    const provider = scriptedProvider(
+      textScript(['One', ', two', ', three.'], { inputTokens: 7, outputTokens: 5 }),
+    );
+    const run = createClient({ provider }).stream({ model: 'gpt-4o-mini', messages });
+    const parts = await collect(run);
+    const result = await run.result;
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('One, two, three.');
+    expect(result.usage).toMatchObject({
+      inputTokens: 7,
+      outputTokens: 5,
+      source: 'provider',
+      inputSource: 'provider',
+    });
+    expect(parts.filter((part) => terminal.has(part.type))).toHaveLength(1);
+    expect(result.finishReason).toEqual({ unified: 'stop', raw: 'stop' });
+  });
+
+  it('on a stop: aborts the provider request, trims at the cut, estimates usage from the received text', async () => {
+    const provider = scriptedProvider(
+      textScript(['The answer', ' is 4.', ' STOP here', ' and more', ' text']),
+    );
+    const run = createClient({ provider }).stream({
+      model: 'gpt-4o-mini',
+      messages,
+      policy: { policies: [stopAtWord('STOP')] },
+    });
+    const parts = await collect(run);
+    const result = await run.result;
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toBe('The answer is 4. ');
+    expect(provider.requests[0]?.signal.aborted).toBe(true);
+    expect(provider.closed).toBe(1);
+    // Billed output: everything received, including the cut-off part of the last delta.
+    expect(result.usage.source).toBe('estimated');
+    expect(result.usage.outputTokens).toBeGreaterThanOrEqual(
+      result.stop?.atToken ?? Number.POSITIVE_INFINITY,
+    );
+    const texts = parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []));
+    expect(texts.join('')).toBe(result.text);
+    expect(parts.at(-1)).toMatchObject({
+      type: 'policy-stop',
+      policy: 'stopAtWord(STOP)',
+      retractedChars: 0,
+    });
+    expect(result.finishReason.raw).toBe('policy-stop');
+  });
+
+  it('a cut reaching back before the current delta trims the result and reports the retracted characters', async () => {
+    const provider = scriptedProvider(textScript(['Done.\n', '\nAfterword']));
+    const run = createClient({ provider }).stream({
+      model: 'gpt-4o-mini',
+      messages,
+      policy: { stopOn: ['\n\n'] },
+    });
+    const parts = await collect(run);
+    const result = await run.result;
+    expect(result.text).toBe('Done.');
+    expect(parts.at(-1)).toMatchObject({ type: 'policy-stop', retractedChars: 1, at: { atChar: 5 } });
+  });
+
+  it('never cuts inside a surrogate pair', async () => {
+    const policy: StopPolicy = {
+      name: 'cut-mid-pair',
+      step: (view) => (view.text.length >= 3 ? { reason: 'r', cutAt: 2 } : undefined),
+    };
+    const provider = scriptedProvider(textScript(['a😀', 'b']));
+    const result = await createClient({ provider }).generate({
+      model: 'm',
+      messages,
+      policy: { policies: [policy] },
+    });
+    expect(result.text).toBe('a');
+    expect(result.stop?.atChar).toBe(1);
+  });
+
+  it("a caller's abort ends the run with outcome abort and keeps what arrived", async () => {
+    const controller = new AbortController();
+    const provider = scriptedProvider([
+      { type: 'stream-start' },
+      { type: 'text-delta', delta: 'partial' },
+      { type: 'wait', ms: 5_000 },
+      ...textScript(['never']),
+    ]);
+    const run = createClient({ provider }).stream({ model: 'm', messages, signal: controller.signal });
+    const parts: StreamPart[] = [];
+    for await (const part of run) {
+      parts.push(part);
+      if (part.type === 'text-delta') controller.abort(new Error('user left'));
+    }
+    const result = await run.result;
+    expect(result.outcome).toBe('abort');
+    expect(result.text).toBe('partial');
+    expect(parts.at(-1)?.type).toBe('abort');
+    expect(result.outcome === 'abort' && (result.abortReason as Error).message).toBe('user left');
+  });
+
+  it('an already-aborted signal sends no request', async () => {
+    const provider = scriptedProvider(textScript(['x']));
+    const result = await createClient({ provider }).generate({
+      model: 'm',
+      messages,
+      signal: AbortSignal.abort(),
+    });
+    expect(result.outcome).toBe('abort');
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('a policy stop recorded before the caller aborts wins, and the other is ignored', async () => {
+    const controller = new AbortController();
+    const provider = scriptedProvider(textScript(['go', ' STOP', ' more']));
+    const run = createClient({ provider }).stream({
+      model: 'm',
+      messages,
+      signal: controller.signal,
+      policy: { policies: [stopAtWord('STOP')] },
+    });
+    for await (const part of run) if (part.type === 'policy-stop') controller.abort();
+    expect((await run.result).outcome).toBe('policy-stop');
+  });
+
+  it('breaking out of the loop aborts the request and settles the result as abort', async () => {
+    const provider = scriptedProvider(textScript(['a', 'b', 'c', 'd']));
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    for await (const part of run) if (part.type === 'text-delta') break;
+    const result = await run.result;
+    expect(result.outcome).toBe('abort');
+    expect(result.text).toBe('a');
+    expect(provider.requests[0]?.signal.aborted).toBe(true);
+  });
+
+  it('reading result without iterating drains the run; iterating afterwards is refused', async () => {
+    const provider = scriptedProvider(textScript(['x', 'y']));
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    expect((await run.result).text).toBe('xy');
+    expect(() => run[Symbol.asyncIterator]()).toThrow(/already consumed/);
+  });
+
+  it('reading result then iterating in the same tick iterates', async () => {
+    const provider = scriptedProvider(textScript(['x', 'y']));
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    const pending = run.result;
+    const parts = await collect(run);
+    expect(parts.filter((part) => part.type === 'text-delta')).toHaveLength(2);
+    expect((await pending).outcome).toBe('finish');
+  });
+
+  it('a provider error mid-stream ends in outcome error and keeps the text so far', async () => {
+    const failure = new Error('socket hang up');
+    const provider = scriptedProvider([
+      { type: 'stream-start' },
+      { type: 'text-delta', delta: 'kept' },
+      { type: 'throw', error: failure },
+    ]);
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    const parts = await collect(run);
+    const result = await run.result;
+    expect(result.outcome).toBe('error');
+    expect(result.text).toBe('kept');
+    expect(result.error?.kind).toBe('provider');
+    expect(parts.at(-1)?.type).toBe('error');
+  });
+
+  it('a stream that ends without finish is a stream error, not a silent success', async () => {
+    const provider = scriptedProvider([{ type: 'stream-start' }, { type: 'text-delta', delta: 'cut' }]);
+    const result = await createClient({ provider }).generate({ model: 'm', messages });
+    expect(result.outcome).toBe('error');
+    expect(result.error?.kind).toBe('stream');
+    expect(result.text).toBe('cut');
+  });
+
+  it('a policy that throws is switched off and reported; the stream goes on', async () => {
+    let calls = 0;
+    const broken: StopPolicy = {
+      name: 'broken',
+      step: () => {
+        calls += 1;
+        throw new Error('bug in policy');
+      },
+    };
+    const errors: string[] = [];
+    const provider = scriptedProvider(textScript(['a', 'b', 'c']));
+    const result = await createClient({
+      provider,
+      telemetry: { onError: (event) => void errors.push(event.error.message) },
+    }).generate({
+      model: 'm',
+      messages,
+      policy: { policies: [broken] },
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('abc');
+    expect(calls).toBe(1);
+    expect(result.policyErrors).toHaveLength(1);
+    expect(result.policyErrors[0]?.message).toContain('bug in policy');
+    expect(errors).toEqual([expect.stringContaining('broken')]);
+  });
+
+  it('refuses one policy object running in two calls at once', async () => {
+    const shared = stopOn(['never-matches']);
+    const slow = scriptedProvider([{ type: 'stream-start' }, { type: 'wait', ms: 50 }, ...textScript(['x'])]);
+    const client = createClient({ provider: slow });
+    const first = client.stream({ model: 'm', messages, policy: { policies: [shared] } });
+    const firstResult = first.result;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await client.generate({ model: 'm', messages, policy: { policies: [shared] } });
+    expect(second.outcome).toBe('error');
+    expect(ConfigError.isInstance(second.error)).toBe(true);
+    expect((await firstResult).outcome).toBe('finish');
+    // Sequential reuse is fine: start() resets the policy.
+    expect((await client.generate({ model: 'm', messages, policy: { policies: [shared] } })).outcome).toBe(
+      'finish',
+    );
+  });
+
+  it('hooks that throw or never resolve neither break nor delay the stream', async () => {
+    const provider = scriptedProvider(textScript(['a', 'b']));
+    const hookErrors: unknown[] = [];
+    const client = createClient({
+      provider,
+      telemetry: {
+        onCallStart: () => {
+          throw new Error('hook exploded');
+        },
+        onCallEnd: () => new Promise<void>(() => {}),
+        onHookError: (error) => hookErrors.push(error),
+      },
+    });
+    const result = await client.generate({ model: 'm', messages });
+    expect(result.outcome).toBe('finish');
+    expect(hookErrors).toHaveLength(1);
+  });
+
+  it('reports call-end exactly once, and text only with recordContent', async () => {
+    const ends: Array<{ text?: string }> = [];
+    const withContent: Array<{ text?: string }> = [];
+    const provider = scriptedProvider(textScript(['secret', ' answer']));
+    await createClient({ provider, telemetry: { onCallEnd: (event) => void ends.push(event) } }).generate({
+      model: 'm',
+      messages,
+      telemetry: { recordContent: true, onCallEnd: (event) => void withContent.push(event) },
+    });
+    expect(ends).toHaveLength(1);
+    expect(ends[0]?.text).toBeUndefined();
+    expect(withContent[0]?.text).toBe('secret answer');
+  });
+
+  it('counts reasoning and answer separately and returns both', async () => {
+    const provider = scriptedProvider([
+      { type: 'stream-start' },
+      { type: 'reasoning-delta', delta: 'think' },
+      { type: 'text-delta', delta: 'answer' },
+      {
+        type: 'finish',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: 1, outputTokens: undefined },
+      },
+    ]);
+    const result = await createClient({ provider }).generate({ model: 'm', messages });
+    expect(result.reasoning).toBe('think');
+    expect(result.text).toBe('answer');
+    expect(result.usage.source).toBe('estimated');
+    expect(result.usage.inputSource).toBe('provider');
+  });
+});
