@@ -18,6 +18,15 @@ function endAll(children: readonly StopPolicy[], end: PolicyCallEnd): void {
   for (const child of children) child.end?.(end);
 }
 
+function earliestCheck(children: readonly StopPolicy[]): number | undefined {
+  let earliest: number | undefined;
+  for (const child of children) {
+    const at = child.nextCheckAt?.();
+    if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+  }
+  return earliest;
+}
+
 function guardedChildren(field: string, policies: readonly StopPolicy[]): StopPolicy[] {
   policies.forEach((policy, index) => {
     assertPolicy(`${field}[${index}]`, policy);
@@ -42,6 +51,7 @@ export function anyOf(...policies: StopPolicy[]): StopPolicy {
       }
       return first && withPolicy(first.decision, first.policy);
     },
+    nextCheckAt: () => earliestCheck(children),
     end: (end) => endAll(children, end),
   };
 }
@@ -71,6 +81,7 @@ export function allOf(...policies: StopPolicy[]): StopPolicy {
       if (!last || decided.some((decision) => !decision)) return undefined;
       return { ...last, reason: decided.map((decision) => decision?.reason).join(' and ') };
     },
+    nextCheckAt: () => earliestCheck(children),
     end: (end) => endAll(children, end),
   };
 }
@@ -98,6 +109,7 @@ export function when(condition: PolicyCondition, policy: StopPolicy): StopPolicy
       const decision = child.step(view);
       return decision && call && condition(view, call) ? decision : undefined;
     },
+    nextCheckAt: () => child.nextCheckAt?.(),
     end: (end) => child.end?.(end),
   };
 }
@@ -131,6 +143,7 @@ export function shadow(policy: StopPolicy): StopPolicy {
       }
       return undefined;
     },
+    nextCheckAt: () => child.nextCheckAt?.(),
     end: (end) => child.end?.(end),
   };
 }

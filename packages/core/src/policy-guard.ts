@@ -48,6 +48,15 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
         return undefined;
       }
     },
+    nextCheckAt() {
+      if (disabled || !policy.nextCheckAt) return undefined;
+      try {
+        return policy.nextCheckAt();
+      } catch (error) {
+        fail('step', error);
+        return undefined;
+      }
+    },
     end(end: PolicyCallEnd) {
       // A policy that failed earlier still gets `end`, so it can release what it holds.
       try {

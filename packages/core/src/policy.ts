@@ -110,4 +110,10 @@ export interface StopPolicy {
   step(view: StreamView): StopDecision | undefined;
   /** Called once when the call is over, whatever the outcome. */
   end?(end: PolicyCallEnd): void;
+  /**
+   * For policies that must act when nothing arrives (timeouts): the `elapsedMs` at which the
+   * runner should call `step` even without a delta (it then passes an empty `delta`).
+   * Asked after `start` and after every `step`; undefined means no timed check.
+   */
+  nextCheckAt?(): number | undefined;
 }

@@ -47,6 +47,8 @@ export class RunState {
   receivedTokens = 0;
   firstTokenAt: number | undefined;
   sawReasoning = false;
+  /** The phase of the last delta: where a timed check's empty delta belongs. */
+  lastPhase: Phase = 'answer';
 
   constructor(
     private readonly counter: TokenCounter,
@@ -71,8 +73,31 @@ export class RunState {
     target.append(delta, tokens);
     this.receivedTokens += tokens;
     if (phase === 'reasoning') this.sawReasoning = true;
+    this.lastPhase = phase;
     const now = this.now();
     this.firstTokenAt ??= now;
+    return this.view(phase, delta, deltaOffset, budgetScale, logprobs, now);
+  }
+
+  /** The view for a timed check with no new delta (see `StopPolicy.nextCheckAt`). */
+  idleView(budgetScale: number): StreamView {
+    const phase = this.lastPhase;
+    return this.view(phase, '', this.phase(phase).length, budgetScale, undefined, this.now());
+  }
+
+  /** Milliseconds since the request was sent. */
+  elapsed(): number {
+    return this.now() - this.startedAt;
+  }
+
+  private view(
+    phase: Phase,
+    delta: string,
+    deltaOffset: number,
+    budgetScale: number,
+    logprobs: readonly TokenLogprob[] | undefined,
+    now: number,
+  ): StreamView {
     const state = this;
     return {
       phase,
@@ -85,7 +110,7 @@ export class RunState {
         return state.reasoning.text;
       },
       tokens: this.answer.tokens + this.reasoning.tokens,
-      phaseTokens: target.tokens,
+      phaseTokens: this.phase(phase).tokens,
       elapsedMs: now - this.startedAt,
       budgetScale,
       logprobs,

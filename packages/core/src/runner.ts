@@ -1,15 +1,15 @@
 import type { CallOptions } from './call-options.js';
-import { ConfigError, PolicyError, ProviderError, StopwiseError, StreamError, describe } from './errors.js';
+import { ConfigError, describe, PolicyError, ProviderError, StopwiseError, StreamError } from './errors.js';
+import type { PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
-import type { PolicyReport, StopDecision, StopPolicy } from './policy.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
 import type { RecordedDecision, RunResult, RunUsage, StopInfo } from './run-result.js';
 import { RunState } from './run-state.js';
 import type { FinishReason, Outcome, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
-import type { CallEndEvent, TelemetryEventBase } from './telemetry/events.js';
-import { estimateSavings, type SavingsEstimator } from './telemetry/estimate-savings.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
+import { estimateSavings, type SavingsEstimator } from './telemetry/estimate-savings.js';
+import type { CallEndEvent, TelemetryEventBase } from './telemetry/events.js';
 import { safeCutIndex } from './text-boundary.js';
 import { tokenCounterFor } from './token-counter.js';
 
@@ -39,7 +39,10 @@ const policiesInUse = new WeakSet<StopPolicy>();
  * Yields exactly one terminal part (`finish`, `policy-stop`, `abort` or `error`) and calls
  * `settle` exactly once, also when the consumer stops iterating early.
  */
-export async function* executeRun(setup: RunSetup, settle: (result: RunResult) => void): AsyncGenerator<StreamPart> {
+export async function* executeRun(
+  setup: RunSetup,
+  settle: (result: RunResult) => void,
+): AsyncGenerator<StreamPart> {
   const { options, provider, telemetry } = setup;
   const now = setup.now ?? (() => performance.now());
   const startedAt = now();
@@ -65,7 +68,12 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
       policyErrors.push(error);
       telemetry.error(error, false);
     } else {
-      decisions.push({ policy: entry.policy, decision: entry.decision, atToken: entry.tokens, phase: entry.phase });
+      decisions.push({
+        policy: entry.policy,
+        decision: entry.decision,
+        atToken: entry.tokens,
+        phase: entry.phase,
+      });
       telemetry.decision(entry.policy, entry.decision, true, entry.tokens, entry.phase);
     }
   };
@@ -75,6 +83,7 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
     controller.abort(options.signal?.reason);
   };
   let iterator: AsyncIterator<ProviderStreamPart> | undefined;
+  let pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
 
   try {
     for (const policy of ownedPolicies) {
@@ -108,14 +117,29 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
         signal: controller.signal,
       };
       iterator = provider.stream(request)[Symbol.asyncIterator]();
-      let pendingLogprobs: StreamPart & { type: 'logprobs' } | undefined;
+      let pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
       while (ending === undefined) {
-        const next = await iterator.next();
+        pendingNext ??= iterator.next();
+        const deadline = root?.nextCheckAt?.();
+        const next =
+          deadline === undefined
+            ? await pendingNext
+            : await raceDeadline(pendingNext, deadline - state.elapsed());
         if (ending !== undefined) break;
+        if (next === timedOut) {
+          // A timed check (timeouts): nothing arrived, ask the chain with an empty delta.
+          const view = state.idleView(budgetScale);
+          const decision = root?.step(view);
+          if (decision && ending === undefined) yield* stopWith(decision, view, undefined);
+          continue;
+        }
+        pendingNext = undefined;
         if (next.done) {
           ending = {
             outcome: 'error',
-            error: new StreamError(`${provider.name} stream ended without a finish event (connection closed early?)`),
+            error: new StreamError(
+              `${provider.name} stream ended without a finish event (connection closed early?)`,
+            ),
           };
           break;
         }
@@ -128,27 +152,8 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
             const view = state.append(phase, part.delta, budgetScale, pendingLogprobs?.tokens);
             pendingLogprobs = undefined;
             const decision = root?.step(view);
-            if (!decision || ending !== undefined) {
-              yield part;
-              break;
-            }
-            const stop = recordStop(decision, phase, view.deltaOffset);
-            ending = { outcome: 'policy-stop', stop };
-            stopAnswer = decision.answer;
-            // Abort before yielding: a slow consumer must not hold the connection open.
-            controller.abort(new Error(`stopped by ${stop.policy}`));
-            const kept = part.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset));
-            if (kept.length > 0) yield { type: part.type, delta: kept };
-            telemetry.decision(stop.policy, decision, false, view.tokens, phase);
-            telemetry.stop(stop);
-            yield {
-              type: 'policy-stop',
-              policy: stop.policy,
-              reason: stop.reason,
-              at: { phase, atChar: stop.atChar, atToken: stop.atToken },
-              retractedChars: stop.retractedChars,
-              answer: decision.answer,
-            };
+            if (decision && ending === undefined) yield* stopWith(decision, view, part);
+            else yield part;
             break;
           }
           case 'logprobs':
@@ -184,6 +189,8 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
     ending ??= { outcome: 'abort', reason: new Error('the consumer stopped reading the stream') };
     options.signal?.removeEventListener('abort', onCallerAbort);
     if (!controller.signal.aborted && ending.outcome !== 'finish') controller.abort();
+    // A read abandoned by a stop or timed check rejects once the request is aborted.
+    pendingNext?.then(undefined, () => {});
     if (iterator && ending.outcome !== 'finish') closeQuietly(iterator);
     if (claimed) for (const policy of ownedPolicies) policiesInUse.delete(policy);
     // Settle here: after a consumer's early return() nothing below the finally block runs.
@@ -193,7 +200,39 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
   if (ending.outcome === 'abort') yield { type: 'abort', reason: ending.reason };
   if (ending.outcome === 'error') yield { type: 'error', error: ending.error };
 
-  function recordStop(decision: StopDecision & { policy?: string }, phase: 'reasoning' | 'answer', deltaOffset: number): StopInfo {
+  /**
+   * A policy decided: record the stop, abort the request, then yield what is kept of the
+   * delta (if the stop came with one) and the policy-stop part.
+   */
+  function* stopWith(
+    decision: StopDecision & { policy?: string },
+    view: StreamView,
+    part: (StreamPart & { type: 'text-delta' | 'reasoning-delta' }) | undefined,
+  ): Generator<StreamPart> {
+    const stop = recordStop(decision, view.phase, view.deltaOffset);
+    ending = { outcome: 'policy-stop', stop };
+    stopAnswer = decision.answer;
+    // Abort before yielding: a slow consumer must not hold the connection open.
+    controller.abort(new Error(`stopped by ${stop.policy}`));
+    telemetry.decision(stop.policy, decision, false, view.tokens, view.phase);
+    telemetry.stop(stop);
+    const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
+    if (part && kept.length > 0) yield { type: part.type, delta: kept };
+    yield {
+      type: 'policy-stop',
+      policy: stop.policy,
+      reason: stop.reason,
+      at: { phase: view.phase, atChar: stop.atChar, atToken: stop.atToken },
+      retractedChars: stop.retractedChars,
+      answer: decision.answer,
+    };
+  }
+
+  function recordStop(
+    decision: StopDecision & { policy?: string },
+    phase: 'reasoning' | 'answer',
+    deltaOffset: number,
+  ): StopInfo {
     const target = state.phase(phase);
     // The cut may reach back before this delta (a loop that began earlier, a stop string split
     // across chunks): the result is trimmed there, and `retractedChars` tells streaming consumers.
@@ -225,7 +264,7 @@ export async function* executeRun(setup: RunSetup, settle: (result: RunResult) =
       outcome: end.outcome,
       model: options.model,
       usage,
-      keptTokens: end.outcome === 'policy-stop' ? end.stop.atToken : usage.outputTokens ?? 0,
+      keptTokens: end.outcome === 'policy-stop' ? end.stop.atToken : (usage.outputTokens ?? 0),
       maxOutputTokens: options.maxOutputTokens,
       stoppedBy,
       durationMs,
@@ -293,7 +332,11 @@ function finishReasonFor(outcome: Outcome, provider: FinishReason): FinishReason
   return { unified: 'other', raw: outcome };
 }
 
-function resolveUsage(provider: Partial<Usage>, receivedTokens: number, options: CallOptions<unknown>): RunUsage {
+function resolveUsage(
+  provider: Partial<Usage>,
+  receivedTokens: number,
+  options: CallOptions<unknown>,
+): RunUsage {
   const inputEstimate = () => {
     const counter = tokenCounterFor(options.model);
     // ~4 tokens of framing per message in the chat formats.
@@ -315,6 +358,17 @@ function definedOnly(usage: Partial<Usage>): Partial<Usage> {
 function toStopwiseError(error: unknown, provider: string): StopwiseError {
   if (StopwiseError.isInstance(error)) return error;
   return new ProviderError({ provider, message: describe(error), cause: error, retryable: true });
+}
+
+const timedOut = Symbol('timed-out');
+
+/** Resolves with `promise`'s value, or with `timedOut` after `ms` (at least 1 ms, so a stale deadline cannot spin). */
+function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), Math.max(1, ms));
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function closeQuietly(iterator: AsyncIterator<unknown>): void {

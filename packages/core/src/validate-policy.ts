@@ -13,7 +13,7 @@ export function assertPolicy(field: string, value: unknown): asserts value is St
   if (typeof policy.step !== 'function') {
     throw new ConfigError(`${field}.step`, `policy "${policy.name}" has no step(view) function`);
   }
-  for (const hook of ['start', 'end'] as const) {
+  for (const hook of ['start', 'end', 'nextCheckAt'] as const) {
     if (policy[hook] !== undefined && typeof policy[hook] !== 'function') {
       throw new ConfigError(`${field}.${hook}`, `must be a function when given (policy "${policy.name}")`);
     }

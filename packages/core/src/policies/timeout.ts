@@ -1,0 +1,75 @@
+import { ConfigError } from '../errors.js';
+import type { StopPolicy } from '../policy.js';
+
+/** Options of {@link timeout}; give at least one. All in milliseconds since the request was sent. */
+export interface TimeoutOptions {
+  /** Stop when no output token has arrived this long after the request was sent. */
+  firstTokenMs?: number | undefined;
+  /** Stop when no output token has arrived for this long after the last one (a stall). */
+  idleMs?: number | undefined;
+  /** Stop when the whole call has taken this long. */
+  totalMs?: number | undefined;
+}
+
+function assertDuration(field: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(
+      `timeout.${field}`,
+      `must be a positive number of milliseconds, got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/**
+ * Stops a call that takes too long to start, stalls, or runs too long. Unlike an HTTP timeout it
+ * keeps everything received so far, and it fires even when no chunk arrives: the runner wakes it
+ * at the deadline it asks for (`nextCheckAt`). The run ends with outcome `policy-stop`.
+ */
+export function timeout(options: TimeoutOptions): StopPolicy {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError('timeout', 'must be an options object { firstTokenMs?, idleMs?, totalMs? }');
+  }
+  const { firstTokenMs, idleMs, totalMs } = options;
+  assertDuration('firstTokenMs', firstTokenMs);
+  assertDuration('idleMs', idleMs);
+  assertDuration('totalMs', totalMs);
+  if (firstTokenMs === undefined && idleMs === undefined && totalMs === undefined) {
+    throw new ConfigError('timeout', 'give at least one of firstTokenMs, idleMs, totalMs');
+  }
+  let lastTokenAt: number | undefined;
+
+  const deadlines = (): Array<[number, string]> => {
+    const list: Array<[number, string]> = [];
+    if (totalMs !== undefined) list.push([totalMs, `call took longer than ${totalMs} ms`]);
+    if (lastTokenAt === undefined && firstTokenMs !== undefined) {
+      list.push([firstTokenMs, `no output within ${firstTokenMs} ms`]);
+    }
+    if (lastTokenAt !== undefined && idleMs !== undefined) {
+      list.push([lastTokenAt + idleMs, `stream stalled: no output for ${idleMs} ms`]);
+    }
+    return list;
+  };
+
+  const parts = [
+    firstTokenMs === undefined ? '' : `firstTokenMs: ${firstTokenMs}`,
+    idleMs === undefined ? '' : `idleMs: ${idleMs}`,
+    totalMs === undefined ? '' : `totalMs: ${totalMs}`,
+  ].filter(Boolean);
+
+  return {
+    name: `timeout(${parts.join(', ')})`,
+    start() {
+      lastTokenAt = undefined;
+    },
+    step(view) {
+      if (view.delta.length > 0) lastTokenAt = view.elapsedMs;
+      const due = deadlines().find(([at]) => view.elapsedMs >= at);
+      return due ? { reason: due[1], confidence: 1 } : undefined;
+    },
+    nextCheckAt() {
+      const ats = deadlines().map(([at]) => at);
+      return ats.length === 0 ? undefined : Math.min(...ats);
+    },
+  };
+}
