@@ -1,4 +1,5 @@
 export { frameChunk, streamTrailer, type WireFormat } from './wire/framing.js';
+export { type SyntheticChatOptions, syntheticChatChunks } from './wire/synthetic-chat.js';
 export { loadWireFixture, wireFixtureNames, wireFixturesDir } from './wire/fixtures.js';
 export {
   createWireServer,

@@ -1,0 +1,29 @@
+import { anyOf, type CallContext, findProfile, type StopPolicy, shadow, stopOn } from 'stopwise';
+
+/**
+ * The `balanced` profile's chain for one call, built lazily at `start` (profiles build per call),
+ * wrapped in `shadow` so it does all its work on every chunk but never stops: overhead figures
+ * then compare identical streams. Falls back to a stop-string chain when no `balanced` profile is
+ * registered, and says so.
+ */
+export function shadowedProfileChain(profileName = 'balanced'): { policy: StopPolicy; description: string } {
+  const profile = findProfile(profileName);
+  if (!profile) {
+    return {
+      policy: shadow(stopOn(['\n\n\n\n', /Final answer: [^\n]+\n/])),
+      description: `profile "${profileName}" is not registered: measured a stopOn chain instead`,
+    };
+  }
+  let inner: StopPolicy | undefined;
+  const lazy: StopPolicy = {
+    name: `profile(${profileName})`,
+    start(call: CallContext) {
+      inner = anyOf(...profile.build(call));
+      return inner.start?.(call);
+    },
+    step: (view) => inner?.step(view),
+    nextCheckAt: () => inner?.nextCheckAt?.(),
+    end: (end) => inner?.end?.(end),
+  };
+  return { policy: shadow(lazy), description: `the ${profileName} profile's chain, in shadow` };
+}

@@ -1,0 +1,82 @@
+/**
+ * `pnpm bench:perf`: what stopwise costs in the hot path. Prints figures; asserts nothing (the
+ * machines are shared and noisy: read ratios measured in one run). `--quick` for a smaller run,
+ * `--json FILE` to write the figures (field names in the README).
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { measureAbortLatency } from './abort-latency.js';
+import { shadowedProfileChain } from './balanced-chain.js';
+import { measureConcurrency } from './concurrency.js';
+import { measureOverhead } from './overhead.js';
+import { measureScaling } from './scaling.js';
+import { startServerProcess } from './server-process.js';
+
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, quick: { type: 'boolean', default: false } },
+});
+const quick = values.quick ?? false;
+const chain = shadowedProfileChain('balanced');
+console.log(`stopwise bench:perf${quick ? ' (quick)' : ''}: policies = ${chain.description}`);
+console.log(
+  `node ${process.version}, ${process.platform}/${process.arch}; garbage collection ${globalThis.gc ? 'exposed' : 'not exposed'}\n`,
+);
+
+const chunksPerStream = 300;
+const server = await startServerProcess({ deltas: chunksPerStream, paceMs: 0 });
+try {
+  const overhead = await measureOverhead({
+    baseURL: `${server.url}/v1`,
+    streams: quick ? 40 : 200,
+    rounds: quick ? 4 : 10,
+    chunksPerStream,
+    chain: () => chain.policy,
+  });
+  console.log('Overhead (same replayed streams, sequential; client process only):');
+  console.table({
+    raw: { wallMs: overhead.rawWallMs, cpuMs: overhead.rawCpuMs },
+    stopwise: { wallMs: overhead.stopwiseWallMs, cpuMs: overhead.stopwiseCpuMs },
+  });
+  console.log(
+    `ratio wall ${overhead.wallRatio}, cpu ${overhead.cpuRatio} over ${overhead.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)\n`,
+  );
+
+  const scaling = await measureScaling({
+    shortTokens: 1_000,
+    longTokens: 100_000,
+    repeats: quick ? 1 : 3,
+    chain: () => chain.policy,
+  });
+  console.log('Scaling (policy chain time per chunk):');
+  console.log(
+    `${scaling.shortTokens} tokens: ${scaling.shortUsPerChunk} µs/chunk; ${scaling.longTokens} tokens: ${scaling.longUsPerChunk} µs/chunk; ratio ${scaling.ratio} (target ≤ 1.2)\n`,
+  );
+
+  const latency = await measureAbortLatency({ runs: quick ? 30 : 200, paceMs: 5 });
+  console.log('Abort latency (policy decision to the server seeing the socket close, 5 ms pacing):');
+  console.log(
+    `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms over ${latency.runs} runs (target p99 ≤ 5 ms)`,
+  );
+  console.log(
+    `chunks written after the decision: p50 ${latency.chunksAfterDecisionP50}, max ${latency.chunksAfterDecisionMax} (target ≤ 1)\n`,
+  );
+
+  const concurrency = await measureConcurrency({
+    baseURL: `${server.url}/v1`,
+    levels: quick ? [1, 100] : [1, 100, 1_000],
+    minStreams: quick ? 100 : 1_000,
+    chain: () => chain.policy,
+  });
+  console.log('Concurrency (one client, server in another process, 300-chunk streams at pace 0):');
+  console.table(concurrency);
+
+  if (values.json) {
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ policies: chain.description, overhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
+    );
+    console.log(`figures written to ${values.json}`);
+  }
+} finally {
+  await server.close();
+}
