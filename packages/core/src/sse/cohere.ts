@@ -1,0 +1,145 @@
+import { ConfigError } from '../errors.js';
+import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
+import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
+import { checkConnection, numberOrUndefined, type SseConnectionSettings } from './shared.js';
+import { createSseProvider, finishPart, type SseEvent, type SseStreamState } from './sse-provider.js';
+
+/** Settings of {@link cohere}. */
+export interface CohereSettings extends SseConnectionSettings {
+  /** Default `https://api.cohere.com`; requests go to `{baseURL}/v2/chat`. */
+  baseURL?: string | undefined;
+}
+
+/** Cohere-specific call options (`providerOptions` of a call). */
+export interface CohereProviderOptions {
+  /** Reasoning models: `{ type: 'enabled', tokenBudget }` streams thinking as reasoning. */
+  thinking?: { type: 'enabled' | 'disabled'; tokenBudget?: number | undefined } | undefined;
+  /** Up to 5 sequences at which the API itself stops (`stop_sequences`). */
+  stopSequences?: readonly string[] | undefined;
+  /** Nucleus sampling (`p`). */
+  p?: number | undefined;
+  /** Top-k sampling (`k`). */
+  k?: number | undefined;
+  seed?: number | undefined;
+}
+
+const defaultBaseURL = 'https://api.cohere.com';
+
+/**
+ * Cohere's `finish_reason` in stopwise's words: `COMPLETE`/`STOP_SEQUENCE` → stop,
+ * `MAX_TOKENS`/`ERROR_LIMIT` (context full) → length, `ERROR_TOXIC` → content-filter,
+ * `ERROR` → error, `TOOL_CALL` → tool-calls, anything else → other.
+ */
+export function mapCohereFinishReason(raw: string): FinishReason['unified'] {
+  switch (raw) {
+    case 'COMPLETE':
+    case 'STOP_SEQUENCE':
+      return 'stop';
+    case 'MAX_TOKENS':
+    case 'ERROR_LIMIT':
+      return 'length';
+    case 'ERROR_TOXIC':
+      return 'content-filter';
+    case 'ERROR':
+      return 'error';
+    case 'TOOL_CALL':
+      return 'tool-calls';
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * Cohere's `usage` as stopwise usage, from `billed_units` (falling back to `tokens`). The two
+ * differ: in the recording `billed_units` says 12 in / 7 out and `tokens` 507 in / 10 out.
+ * `billed_units` is what Cohere charges, and its output count matches the text received (7
+ * deltas, 7 tokens); `tokens` adds Cohere's own preamble and control tokens that are not billed.
+ * Savings are priced per billed token, so billed units are the honest figure.
+ */
+export function cohereUsage(usage: unknown): Usage {
+  const record = (typeof usage === 'object' && usage !== null ? usage : {}) as Record<string, unknown>;
+  const billed = record.billed_units as Record<string, unknown> | undefined;
+  const tokens = record.tokens as Record<string, unknown> | undefined;
+  return {
+    inputTokens: numberOrUndefined(billed?.input_tokens) ?? numberOrUndefined(tokens?.input_tokens),
+    outputTokens: numberOrUndefined(billed?.output_tokens) ?? numberOrUndefined(tokens?.output_tokens),
+  };
+}
+
+/**
+ * Cohere's v2 chat API (`POST /v2/chat`, `stream: true`) as a stopwise provider: text deltas as
+ * the answer, thinking deltas as reasoning, `message-end` as `finish`.
+ */
+export function cohere(settings: CohereSettings): LanguageModelProvider<CohereProviderOptions> {
+  const baseURL = checkConnection('cohere', settings, defaultBaseURL);
+  return createSseProvider<CohereProviderOptions>({
+    name: 'cohere',
+    url: `${baseURL}/v2/chat`,
+    headers: { ...settings.headers, authorization: `Bearer ${settings.apiKey}` },
+    body: cohereBody,
+    mapEvent: mapCohereEvent,
+    fetch: settings.fetch,
+  });
+}
+
+/** The `/v2/chat` request body for a stopwise request. */
+export function cohereBody(request: ProviderRequest<CohereProviderOptions>): Record<string, unknown> {
+  const options = request.providerOptions ?? {};
+  const stops = options.stopSequences;
+  if (stops !== undefined && (!Array.isArray(stops) || stops.some((stop) => typeof stop !== 'string'))) {
+    throw new ConfigError('providerOptions.stopSequences', 'must be an array of strings');
+  }
+  const thinking = options.thinking;
+  if (thinking !== undefined && thinking.type !== 'enabled' && thinking.type !== 'disabled') {
+    throw new ConfigError('providerOptions.thinking.type', "must be 'enabled' or 'disabled'");
+  }
+  return {
+    model: request.model,
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    stream: true,
+    max_tokens: request.maxOutputTokens,
+    temperature: request.temperature,
+    p: options.p,
+    k: options.k,
+    seed: options.seed,
+    stop_sequences: stops,
+    thinking: thinking && { type: thinking.type, token_budget: thinking.tokenBudget },
+  };
+}
+
+interface CohereChunk {
+  type?: unknown;
+  id?: unknown;
+  delta?: {
+    message?: { content?: { text?: unknown; thinking?: unknown } };
+    finish_reason?: unknown;
+    usage?: unknown;
+  };
+}
+
+/** Maps one Cohere event to stream parts; `message-end` becomes `finish`. */
+export function mapCohereEvent(
+  event: SseEvent,
+  state: SseStreamState<unknown>,
+): ProviderStreamPart | undefined {
+  const chunk = event.json() as CohereChunk;
+  if (typeof chunk !== 'object' || chunk === null) return undefined;
+  switch (chunk.type ?? event.event) {
+    case 'message-start':
+      return { type: 'response-metadata', id: typeof chunk.id === 'string' ? chunk.id : undefined };
+    case 'content-delta': {
+      const content = chunk.delta?.message?.content;
+      if (typeof content?.thinking === 'string') return { type: 'reasoning-delta', delta: content.thinking };
+      if (typeof content?.text === 'string') return { type: 'text-delta', delta: content.text };
+      return undefined;
+    }
+    case 'message-end': {
+      const raw = chunk.delta?.finish_reason;
+      if (typeof raw === 'string') state.finishReason = { unified: mapCohereFinishReason(raw), raw };
+      state.usage = cohereUsage(chunk.delta?.usage);
+      return finishPart(state);
+    }
+    default:
+      return undefined;
+  }
+}

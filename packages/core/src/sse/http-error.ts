@@ -1,0 +1,169 @@
+import { ProviderError, redactSecrets } from '../errors.js';
+
+/** What an API answered instead of a stream: handed to a provider's `mapError`. */
+export interface SseHttpError {
+  /** HTTP status (≥ 400). */
+  status: number;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  body: unknown;
+  /** The raw body text (at most 64 KiB of it). */
+  text: string;
+  /** The response headers. */
+  headers: Headers;
+}
+
+/** What a `mapError` may say about an error body; anything left out gets the default. */
+export interface SseErrorDetails {
+  /** The API's own message. */
+  message?: string | undefined;
+  /** The API's error type or code, e.g. `RESOURCE_EXHAUSTED`. */
+  code?: string | undefined;
+  /** Milliseconds to wait before retrying, when the body says so (headers win over it). */
+  retryAfterMs?: number | undefined;
+  /** Overrides the status-based default (408/409/429/5xx are retryable). */
+  retryable?: boolean | undefined;
+}
+
+// Header names APIs use for the id a support ticket needs, most specific first.
+const requestIdHeaders = [
+  'x-request-id',
+  'request-id',
+  'x-goog-request-id',
+  'x-debug-trace-id',
+  'x-amzn-requestid',
+];
+
+// Google API keys: `AIza` + 35 characters. redactSecrets covers sk-... keys and bearer tokens.
+const googleKeyPattern = /AIza[0-9A-Za-z_-]{20,}/g;
+
+const maxErrorBodyChars = 64 * 1024;
+
+/**
+ * Values of the request headers that carry credentials, so any message that echoes one back can
+ * be scrubbed (an API that repeats the key in its error must not put it into our error).
+ */
+export function secretHeaderValues(headers: Readonly<Record<string, string>>): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/authorization|api[-_]?key|token|secret|cookie/i.test(name) || value.length < 6) continue;
+    secrets.push(value);
+    const bare = value.replace(/^(Bearer|Basic|Token)\s+/i, '');
+    if (bare !== value && bare.length >= 6) secrets.push(bare);
+  }
+  return secrets;
+}
+
+/** Removes API keys from `text`: the given header values plus anything shaped like a key. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return redactSecrets(out).replace(googleKeyPattern, '[redacted]');
+}
+
+/**
+ * Milliseconds to wait from `retry-after-ms` (milliseconds) or `retry-after` (seconds, or an
+ * HTTP date). Undefined when neither header is usable.
+ */
+export function retryAfterFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && ms.trim() !== '') {
+    const value = Number(ms);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const after = headers.get('retry-after');
+  if (after === null || after.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The request id from whichever common header the API uses. */
+export function requestIdFromHeaders(headers: Headers): string | undefined {
+  for (const name of requestIdHeaders) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The message and code of the usual JSON error shapes: `{ error: { message, type|status|code } }`
+ * (OpenAI, Gemini, Anthropic), `{ message }` (Cohere), `{ error: "..." }`, `{ detail }`, and
+ * each of those wrapped in a one-element array (Gemini's streaming endpoint).
+ */
+export function defaultErrorDetails(body: unknown): SseErrorDetails {
+  const root = Array.isArray(body) && body.length > 0 ? body[0] : body;
+  if (typeof root === 'string' && root !== '') return { message: root };
+  if (typeof root !== 'object' || root === null) return {};
+  const record = root as Record<string, unknown>;
+  const inner = record.error;
+  if (typeof inner === 'string') return { message: inner, code: stringField(record, 'code', 'type') };
+  if (typeof inner === 'object' && inner !== null) {
+    const error = inner as Record<string, unknown>;
+    return { message: stringField(error, 'message'), code: stringField(error, 'type', 'status', 'code') };
+  }
+  return { message: stringField(record, 'message', 'detail'), code: stringField(record, 'code', 'type') };
+}
+
+function stringField(record: Record<string, unknown>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = record[name];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** Options of {@link providerErrorFromResponse}. */
+export interface ResponseErrorOptions {
+  provider: string;
+  response: Response;
+  mapError?: ((error: SseHttpError) => SseErrorDetails | undefined) | undefined;
+  /** Credentials sent with the request, scrubbed from the message. */
+  secrets: readonly string[];
+}
+
+/**
+ * Reads an error response into a {@link ProviderError}: status, the API's message and code,
+ * `retry-after`, the request id, retryable by status unless `mapError` says otherwise.
+ */
+export async function providerErrorFromResponse(options: ResponseErrorOptions): Promise<ProviderError> {
+  const { response, provider } = options;
+  let text = '';
+  try {
+    text = (await response.text()).slice(0, maxErrorBodyChars);
+  } catch {
+    // A body that breaks off still leaves the status and headers to report.
+  }
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const info: SseHttpError = { status: response.status, body, text, headers: response.headers };
+  const fallback = defaultErrorDetails(body);
+  let custom: SseErrorDetails | undefined;
+  try {
+    custom = options.mapError?.(info);
+  } catch {
+    // A mapError that chokes on an unexpected body must not hide the HTTP error itself.
+  }
+  const details = { ...fallback, ...definedOnly(custom ?? {}) };
+  const message =
+    details.message ??
+    (body === undefined && text.trim() !== '' ? text.trim().slice(0, 500) : undefined) ??
+    `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+  return new ProviderError({
+    provider,
+    status: response.status,
+    message: redactText(message, options.secrets),
+    code: details.code,
+    requestId: requestIdFromHeaders(response.headers),
+    retryAfterMs: retryAfterFromHeaders(response.headers) ?? details.retryAfterMs,
+    retryable: details.retryable,
+  });
+}
+
+function definedOnly(details: SseErrorDetails): SseErrorDetails {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
+}

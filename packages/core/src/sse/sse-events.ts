@@ -1,0 +1,104 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { describe, ProviderError, StreamError } from '../errors.js';
+import { redactText } from './http-error.js';
+
+/** Options of {@link sseEvents}. */
+export interface SseEventsOptions {
+  /** The provider's name, for error messages. */
+  provider: string;
+  /** The response body. */
+  body: ReadableStream<Uint8Array>;
+  /** The request's signal: a read that fails after it aborted is rethrown as it is. */
+  signal: AbortSignal;
+  /** Credentials to scrub from messages. */
+  secrets: readonly string[];
+  /** Largest event (or unterminated line) to buffer, in characters. */
+  maxEventChars: number;
+}
+
+/**
+ * The SSE events of a response body, decoded as UTF-8 across read boundaries (a character split
+ * between two network reads decodes whole) and parsed by `eventsource-parser`. Stopping the
+ * iteration early (`return()`) cancels the body, which closes the connection.
+ */
+export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<EventSourceMessage> {
+  const { provider } = options;
+  const reader = options.body.getReader();
+  const decoder = new TextDecoder();
+  const queue: EventSourceMessage[] = [];
+  let failure: StreamError | undefined;
+  let strayLine: string | undefined;
+  let sawEvent = false;
+  let drained = false;
+  const parser = createParser({
+    onEvent: (event) => {
+      queue.push(event);
+    },
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure ??= new StreamError(`${provider}: an SSE event exceeded ${options.maxEventChars} characters`);
+      } else {
+        // The SSE spec says to ignore unknown fields; remember one in case nothing else arrives.
+        strayLine ??= error.line ?? error.message;
+      }
+    },
+    maxBufferSize: options.maxEventChars,
+  });
+
+  try {
+    for (;;) {
+      const { done, value } = await readChunk(reader, options);
+      // At the end, flush the decoder and close a last event the server left without its blank
+      // line; a frame cut in half then reaches the mapping as bad JSON instead of vanishing.
+      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
+      if (failure) throw failure;
+      const batch = queue.splice(0);
+      for (const event of batch) {
+        sawEvent = true;
+        yield event;
+      }
+      if (done) break;
+    }
+    drained = true;
+    if (!sawEvent && strayLine !== undefined) {
+      const line = redactText(strayLine, options.secrets);
+      throw new StreamError(
+        `${provider}: the response is not an SSE stream; it began with: ${truncate(line, 200)}`,
+      );
+    }
+  } finally {
+    // Cancelling the body is what closes the connection when the consumer stops early.
+    if (!drained) reader.cancel().catch(() => {});
+  }
+}
+
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  options: SseEventsOptions,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    throw new ProviderError({
+      provider: options.provider,
+      message: redactText(`the connection broke mid-stream: ${describeWithCause(error)}`, options.secrets),
+      retryable: true,
+      cause: error,
+    });
+  }
+}
+
+/** `error.message`, plus its cause's message (fetch puts the useful part there). */
+export function describeWithCause(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause === undefined ? describe(error) : `${describe(error)} (${describe(cause)})`;
+}
+
+/** `text` cut to `max` characters, marked with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never end on half a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}
