@@ -20,10 +20,11 @@ export interface WireScript {
   /** Leave out the format's trailer (`data: [DONE]`). */
   omitTrailer?: boolean | undefined;
   /**
-   * Raw text to write instead of the framed chunk at an index (for fault tests: broken JSON,
-   * cut frames). `null` closes the connection abruptly at that point.
+   * Raw text or bytes to write instead of the framed chunk at an index (for fault tests: broken
+   * JSON, cut frames, a UTF-8 character split across two TCP writes). `null` closes the
+   * connection abruptly (a reset) at that point.
    */
-  rawAt?: Readonly<Record<number, string | null>> | undefined;
+  rawAt?: Readonly<Record<number, string | Uint8Array | null>> | undefined;
 }
 
 /** What the server saw of one request and what it wrote back. */
@@ -150,7 +151,8 @@ export async function createWireServer(options: WireServerOptions = {}): Promise
       if (res.destroyed) return;
       const raw = script.rawAt?.[index];
       if (raw === null) {
-        socket.destroy();
+        // A TCP reset (RST), as when a proxy or the provider drops the connection.
+        socket.resetAndDestroy();
         return;
       }
       res.write(raw ?? frameChunk(script.format, chunk));
