@@ -1,0 +1,99 @@
+import OpenAI from 'openai';
+import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
+import { streamChat } from './chat-stream.js';
+import { streamCompletions } from './completions-stream.js';
+import { mapOpenAIError } from './map-error.js';
+import { type OpenAIProviderOptions, validateProviderOptions } from './provider-options.js';
+import { streamResponses } from './responses-stream.js';
+import { type OpenAIApi, type OpenAISettings, validateSettings } from './settings.js';
+import { compact, type SdkRequestOptions, type StreamContext } from './stream-context.js';
+
+const streamers: Record<OpenAIApi, (context: StreamContext) => AsyncGenerator<ProviderStreamPart>> = {
+  chat: streamChat,
+  responses: streamResponses,
+  completions: streamCompletions,
+};
+
+/**
+ * A stopwise provider over the official `openai` SDK: OpenAI's Chat Completions (default),
+ * Responses or legacy Completions API, or any OpenAI-compatible server through `baseURL`.
+ * Invalid settings throw a `ConfigError` naming the field. Each call streams; aborting the
+ * request's signal (a policy stop, the caller's abort) aborts the SDK's `fetch`, which closes
+ * the HTTP connection so the server stops generating.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ provider: openai({ apiKey: process.env.OPENAI_API_KEY }) });
+ * const local = openai({ baseURL: 'http://localhost:11434/v1', apiKey: 'ollama', name: 'ollama' });
+ * ```
+ */
+export function openai(settings: OpenAISettings = {}): LanguageModelProvider<OpenAIProviderOptions> {
+  validateSettings(settings);
+  const client = settings.client ?? createSdkClient(settings);
+  const name = settings.name ?? 'openai';
+  const api = settings.api ?? 'chat';
+  const maxTokensParam =
+    settings.maxTokensParam ?? (isOpenAIHost(client.baseURL) ? 'max_completion_tokens' : 'max_tokens');
+  const secrets = typeof client.apiKey === 'string' ? [client.apiKey] : [];
+  // A caller's own client keeps its configuration; our settings then apply per request.
+  const perRequest =
+    settings.client === undefined
+      ? {}
+      : compact({
+          maxRetries: settings.maxRetries,
+          timeout: settings.timeoutMs,
+          headers: settings.headers && { ...settings.headers },
+        });
+  const streamer = streamers[api];
+
+  return {
+    name,
+    async *stream(request) {
+      const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
+      const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
+      try {
+        yield* streamer({ client, request, options, sdkOptions, provider: name, maxTokensParam });
+      } catch (error) {
+        // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
+        if (request.signal.aborted) throw error;
+        throw mapOpenAIError(error, { provider: name, secrets });
+      }
+    },
+  };
+}
+
+function createSdkClient(settings: OpenAISettings): OpenAI {
+  try {
+    return new OpenAI(
+      compact({
+        apiKey: settings.apiKey,
+        baseURL: settings.baseURL,
+        organization: settings.organization,
+        project: settings.project,
+        defaultHeaders: settings.headers && { ...settings.headers },
+        maxRetries: settings.maxRetries,
+        timeout: settings.timeoutMs,
+      }),
+    );
+  } catch (error) {
+    // The SDK throws when no key is given and OPENAI_API_KEY is unset.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(
+      'apiKey',
+      `is required: pass apiKey or set OPENAI_API_KEY (servers that check no key accept any string, e.g. 'ollama'). The SDK said: ${reason}`,
+    );
+  }
+}
+
+/**
+ * OpenAI's own API (and Azure's) takes `max_completion_tokens` and rejects `max_tokens` for
+ * reasoning models; most compatible servers know only `max_tokens`.
+ */
+function isOpenAIHost(baseURL: string): boolean {
+  try {
+    const host = new URL(baseURL).hostname;
+    return host === 'api.openai.com' || host.endsWith('.openai.azure.com');
+  } catch {
+    return false;
+  }
+}
