@@ -98,27 +98,48 @@ export class RunState {
     logprobs: readonly TokenLogprob[] | undefined,
     now: number,
   ): StreamView {
-    const state = this;
-    return {
+    const tokens = this.answer.tokens + this.reasoning.tokens;
+    return new RunView(
+      this,
       phase,
       delta,
       deltaOffset,
-      get text() {
-        return state.answer.text;
-      },
-      get reasoning() {
-        return state.reasoning.text;
-      },
-      tokens: this.answer.tokens + this.reasoning.tokens,
-      phaseTokens: this.phase(phase).tokens,
-      elapsedMs: now - this.startedAt,
+      tokens,
+      this.phase(phase).tokens,
+      now - this.startedAt,
       budgetScale,
       logprobs,
-    };
+    );
   }
 
   /** Tokens of the text kept (recounted: cuts rarely fall on token boundaries). */
   keptTokens(): number {
     return this.counter.count(this.answer.text) + this.counter.count(this.reasoning.text);
+  }
+}
+
+/**
+ * A {@link StreamView} as a class: its lazy `text`/`reasoning` getters live on the prototype.
+ * An object literal with getters, built once per delta, cost more than the policies themselves.
+ */
+class RunView implements StreamView {
+  constructor(
+    private readonly state: RunState,
+    readonly phase: Phase,
+    readonly delta: string,
+    readonly deltaOffset: number,
+    readonly tokens: number,
+    readonly phaseTokens: number,
+    readonly elapsedMs: number,
+    readonly budgetScale: number,
+    readonly logprobs: readonly TokenLogprob[] | undefined,
+  ) {}
+
+  get text(): string {
+    return this.state.answer.text;
+  }
+
+  get reasoning(): string {
+    return this.state.reasoning.text;
   }
 }

@@ -30,7 +30,7 @@ try {
     streams: quick ? 40 : 200,
     rounds: quick ? 4 : 10,
     chunksPerStream,
-    chain: () => chain.policy,
+    chain: chain.create,
   });
   console.log('Overhead (same replayed streams, sequential; client process only):');
   console.table({
@@ -45,7 +45,7 @@ try {
     shortTokens: 1_000,
     longTokens: 100_000,
     repeats: quick ? 1 : 3,
-    chain: () => chain.policy,
+    chain: chain.create,
   });
   console.log('Scaling (policy chain time per chunk):');
   console.log(
@@ -65,7 +65,7 @@ try {
     baseURL: `${server.url}/v1`,
     levels: quick ? [1, 100] : [1, 100, 1_000],
     minStreams: quick ? 100 : 1_000,
-    chain: () => chain.policy,
+    chain: chain.create,
   });
   console.log('Concurrency (one client, server in another process, 300-chunk streams at pace 0):');
   console.table(concurrency);

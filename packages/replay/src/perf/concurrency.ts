@@ -47,7 +47,7 @@ export async function measureConcurrency(options: {
     const cost = await measure(async () => {
       for (let wave = 0; wave < waves; wave += 1) {
         const outcomes = await Promise.all(Array.from({ length: concurrent }, () => runOne()));
-        finished += outcomes.reduce((sum, ok) => sum + ok, 0);
+        finished += outcomes.reduce<number>((sum, ok) => sum + ok, 0);
       }
     });
     collectGarbage();

@@ -127,7 +127,12 @@ export async function createWireServer(options: WireServerOptions = {}): Promise
     if (socket.destroyed) onSocketClose();
     else socket.once('close', onSocketClose);
     res.on('close', () => {
-      if (!res.writableFinished) record.clientClosed = true;
+      if (res.writableFinished) {
+        // Done and the socket stays for keep-alive: stop listening, or reused sockets pile up listeners.
+        socket.off('close', onSocketClose);
+      } else {
+        record.clientClosed = true;
+      }
       markSettled();
     });
 
