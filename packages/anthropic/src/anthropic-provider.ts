@@ -1,0 +1,64 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
+import { type SdkRequestOptions, streamMessage } from './message-stream.js';
+import type { AnthropicProviderOptions } from './provider-options.js';
+import { buildRequestBody } from './request-body.js';
+import { type AnthropicSettings, resolveSettings } from './settings.js';
+
+/**
+ * Anthropic's Messages API as a stopwise provider, over the official `@anthropic-ai/sdk`
+ * (`client.messages.stream()`). Text streams as `text-delta`, extended thinking as
+ * `reasoning-delta`; system messages become the `system` prompt; `max_tokens` is the call's
+ * `maxOutputTokens` or `defaultMaxTokens` (4096). A stop or an abort closes the HTTP request.
+ *
+ * Throws a `ConfigError` naming the field for invalid settings.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'stopwise';
+ * import { anthropic } from '@stopwise/anthropic';
+ *
+ * const client = createClient({ provider: anthropic({ apiKey: process.env.ANTHROPIC_API_KEY }) });
+ * const result = await client.generate({
+ *   model: 'claude-haiku-4-5',
+ *   messages: [{ role: 'user', content: 'Name three primes. One line.' }],
+ *   policy: { stopOn: ['\n'] },
+ * });
+ * ```
+ */
+export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvider<AnthropicProviderOptions> {
+  const resolved = resolveSettings(settings);
+  const client = settings.client ?? new Anthropic({ apiKey: settings.apiKey, baseURL: settings.baseURL });
+  const secrets = secretsOf(settings, client);
+  const requestOptions: SdkRequestOptions = {};
+  if (resolved.maxRetries !== undefined) requestOptions.maxRetries = resolved.maxRetries;
+  if (resolved.timeoutMs !== undefined) requestOptions.timeout = resolved.timeoutMs;
+  if (resolved.headers !== undefined) requestOptions.headers = resolved.headers;
+
+  return {
+    name: resolved.name,
+    async *stream(request: ProviderRequest<AnthropicProviderOptions>): AsyncGenerator<ProviderStreamPart> {
+      // Built inside the iterator so that a ConfigError surfaces like any other stream error.
+      const body = buildRequestBody(request, resolved.defaultMaxTokens);
+      yield* streamMessage({
+        client,
+        body,
+        signal: request.signal,
+        requestOptions,
+        provider: resolved.name,
+        secrets,
+      });
+    },
+  };
+}
+
+/** Every credential this provider may send, so error messages that echo one can be scrubbed. */
+function secretsOf(settings: AnthropicSettings, client: Anthropic): string[] {
+  const secrets = [settings.apiKey, client.apiKey, client.authToken];
+  for (const [name, value] of Object.entries(settings.headers ?? {})) {
+    if (/authorization|api[-_]?key|token|secret|cookie/i.test(name)) {
+      secrets.push(value, value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+  }
+  return secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 6);
+}
