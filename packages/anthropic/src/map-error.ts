@@ -1,6 +1,12 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { isRetryableStatus, ProviderError, redactSecrets, StopwiseError, StreamError } from 'stopwise';
-import { retryAfterFromHeaders } from 'stopwise/sse';
+import {
+  isRetryableStatus,
+  ProviderError,
+  redactSecrets,
+  retryAfterFromHeaders,
+  StopwiseError,
+  StreamError,
+} from 'stopwise';
 import { isRetryableErrorType } from './map-events.js';
 
 /** Options of {@link mapAnthropicError}. */

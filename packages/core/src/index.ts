@@ -27,6 +27,7 @@ export type {
 export * from './profiles/index.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
 export type { UserProfiles } from './resolve-chain.js';
+export { retryAfterFromHeaders } from './retry-after.js';
 export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
 export type {
   FinishReason,

@@ -1,6 +1,12 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { isRetryableStatus, ProviderError, redactSecrets, StopwiseError, StreamError } from 'stopwise';
-import { retryAfterMs } from './retry-after.js';
+import {
+  isRetryableStatus,
+  ProviderError,
+  redactSecrets,
+  retryAfterFromHeaders,
+  StopwiseError,
+  StreamError,
+} from 'stopwise';
 
 /** What {@link mapOpenAIError} needs besides the error. */
 export interface MapErrorContext {
@@ -93,7 +99,7 @@ function fromApiError(
     message: redact(message),
     code,
     requestId: nonEmpty(error.requestID) ?? nonEmpty(headers?.get('x-request-id')),
-    retryAfterMs: headers ? retryAfterMs(headers) : undefined,
+    retryAfterMs: headers ? retryAfterFromHeaders(headers) : undefined,
     retryable: isRetryable(status, code, headers),
     cause,
   });

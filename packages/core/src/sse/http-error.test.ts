@@ -1,6 +1,6 @@
 import { createWireServer, type WireServer } from '@stopwise/replay';
-import { createClient, ProviderError } from 'stopwise';
-import { defaultErrorDetails, gemini, retryAfterFromHeaders } from 'stopwise/sse';
+import { createClient, ProviderError, retryAfterFromHeaders } from 'stopwise';
+import { defaultErrorDetails, gemini } from 'stopwise/sse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const apiKey = 'AIzaSyTEST_abcdefghijklmnopqrstuvwxyz012';

@@ -1,4 +1,5 @@
 import { ProviderError, redactSecrets } from '../errors.js';
+import { retryAfterFromHeaders } from '../retry-after.js';
 
 /** What an API answered instead of a stream: handed to a provider's `mapError`. */
 export interface SseHttpError {
@@ -58,23 +59,6 @@ export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return redactSecrets(out).replace(googleKeyPattern, '[redacted]');
-}
-
-/**
- * Milliseconds to wait from `retry-after-ms` (milliseconds) or `retry-after` (seconds, or an
- * HTTP date). Undefined when neither header is usable.
- */
-export function retryAfterFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '') {
-    const value = Number(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const after = headers.get('retry-after');
-  if (after === null || after.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The request id from whichever common header the API uses. */

@@ -25,7 +25,6 @@ export {
 } from './gemini.js';
 export {
   defaultErrorDetails,
-  retryAfterFromHeaders,
   type SseErrorDetails,
   type SseHttpError,
 } from './http-error.js';
