@@ -11,6 +11,8 @@ export interface WireScript {
   chunks?: readonly unknown[] | undefined;
   /** Milliseconds between chunks (default 0: as fast as the socket takes them). */
   paceMs?: number | undefined;
+  /** Extra milliseconds to wait before the chunk at an index (a stall, for timeout tests). */
+  delaysMs?: Readonly<Record<number, number>> | undefined;
   /** HTTP status (default 200). With a status ≥ 400, `body` is sent as JSON instead of a stream. */
   status?: number | undefined;
   /** Extra response headers, e.g. `retry-after` or `request-id`. */
@@ -152,7 +154,8 @@ export async function createWireServer(options: WireServerOptions = {}): Promise
     const paceMs = script.paceMs ?? 0;
     for (const [index, chunk] of script.chunks.entries()) {
       if (res.destroyed || res.writableEnded) return;
-      if (index > 0 && paceMs > 0) await delay(paceMs);
+      const wait = (index > 0 ? paceMs : 0) + (script.delaysMs?.[index] ?? 0);
+      if (wait > 0) await delay(wait);
       if (res.destroyed) return;
       const raw = script.rawAt?.[index];
       if (raw === null) {
