@@ -18,7 +18,10 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
   }
   const { phase } = options;
   if (phase !== undefined && phase !== 'reasoning' && phase !== 'answer') {
-    throw new ConfigError('maxTokens.phase', `must be 'reasoning', 'answer' or omitted, got ${String(phase)}`);
+    throw new ConfigError(
+      'maxTokens.phase',
+      `must be 'reasoning', 'answer' or omitted, got ${String(phase)}`,
+    );
   }
   return {
     name: phase ? `maxTokens(${limit}, ${phase})` : `maxTokens(${limit})`,

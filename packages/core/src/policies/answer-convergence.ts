@@ -1,0 +1,228 @@
+import type { CallContext, StopDecision, StopPolicy, StreamView } from '../policy.js';
+import { type TokenCounter, tokenCounterFor } from '../token-counter.js';
+import { type Statement, statementIn } from './answer-candidates.js';
+import { normalizeAnswer } from './answer-normalize.js';
+import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
+
+/** Options of {@link answerConvergence}. */
+export interface AnswerConvergenceOptions {
+  /**
+   * How many statements of the same answer must agree, the first included, with no statement
+   * of a different answer in between (default 3). "Statements" are conservative: a closed
+   * `\boxed{}`, "the answer is X", a concluding "So/Therefore ... is X." and "that's the answer"
+   * after one of those; lines with "wait", "but", "let me check", "hmm", "alternatively",
+   * "double-check", "verify", "maybe", "if" or a question do not count.
+   */
+  confirmations?: number | undefined;
+  /**
+   * Tokens of reasoning the answer must hold steady for, counted from its first statement in
+   * the current run of agreeing statements (default 400): if no different answer is stated in
+   * that window, the stop comes (and still cuts back to just after the last statement). The
+   * answer must survive some re-checking, not just be repeated in one breath.
+   */
+  holdTokens?: number | undefined;
+  /** Which phase to watch: `reasoning` (default), `answer`, or `any`. */
+  phase?: PhaseOption | undefined;
+}
+
+/**
+ * Suggested settings, from the reasoning behind each preset: `accurate` waits for four agreeing
+ * statements and 600 tokens without a different answer, `balanced` for three and 400,
+ * `realtime` for two and 150. None ever stops before a first answer.
+ */
+export const convergenceSettings = {
+  accurate: { confirmations: 4, holdTokens: 600 },
+  balanced: { confirmations: 3, holdTokens: 400 },
+  realtime: { confirmations: 2, holdTokens: 150 },
+} as const satisfies Record<string, AnswerConvergenceOptions>;
+
+/** Lines longer than this keep only their end, where conclusions are (bounds memory). */
+export const maxLineChars = 4000;
+
+interface Streak {
+  key: string;
+  display: string;
+  count: number;
+  /** Tokens counted when the first agreeing statement ended. */
+  firstTokens: number;
+  /** Offset just after the line (or display block) of the latest agreeing statement. */
+  lastEnd: number;
+  /** Whether the latest statement names the answer so a reader finds it without guessing. */
+  evident: boolean;
+}
+
+const explicitForms = new Set(['boxed', 'answer-is']);
+const plainNumber = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Follows one phase's text line by line for {@link answerConvergence}. Work per delta is
+ * O(delta) plus one pass over each completed line (at most {@link maxLineChars}); memory is
+ * one line. Exported for tests of that bound; use the policy.
+ */
+export class Converger {
+  private pieces: string[] = [];
+  private lineLength = 0;
+  private tokens = 0;
+  private display = false;
+  private streak: Streak | undefined;
+  private previous: { key: string; display: string } | undefined;
+  private lastExplicit: string | undefined;
+  /** A statement inside display math: its end is the line that closes the block. */
+  private awaitingClose = false;
+
+  constructor(
+    private readonly confirmations: number,
+    private readonly holdTokens: number,
+    private readonly counter: () => TokenCounter,
+  ) {}
+
+  /** Characters of the current line held (never more than twice {@link maxLineChars}). */
+  get heldChars(): number {
+    return this.lineLength;
+  }
+
+  push(delta: string, offset: number): StopDecision | undefined {
+    let from = 0;
+    for (let newline = delta.indexOf('\n'); newline >= 0; newline = delta.indexOf('\n', from)) {
+      this.append(delta.slice(from, newline));
+      const line = this.pieces.join('');
+      this.pieces = [];
+      this.lineLength = 0;
+      from = newline + 1;
+      const decision = this.onLine(line, offset + newline);
+      if (decision) return decision;
+    }
+    this.append(delta.slice(from));
+    return undefined;
+  }
+
+  private append(piece: string): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.lineLength += piece.length;
+    if (this.lineLength > 2 * maxLineChars) {
+      const kept = this.pieces.join('').slice(-maxLineChars);
+      this.pieces = [kept];
+      this.lineLength = kept.length;
+    }
+  }
+
+  private count(text: string): number {
+    try {
+      return this.counter().count(text);
+    } catch {
+      // A tokenizer may refuse text that looks like its special tokens; estimate instead.
+      return Math.ceil(text.length / 4);
+    }
+  }
+
+  private onLine(raw: string, end: number): StopDecision | undefined {
+    const line = raw.length > maxLineChars ? raw.slice(-maxLineChars) : raw;
+    this.tokens += this.count(`${line}\n`);
+    this.trackDisplay(line);
+    if (this.awaitingClose && !this.display && this.streak) {
+      this.streak.lastEnd = end;
+      this.awaitingClose = false;
+    }
+    const statement = statementIn(line);
+    if (statement) this.record(statement, end);
+    return this.decide();
+  }
+
+  private trackDisplay(line: string): void {
+    const opens = (line.match(/\\\[/g) ?? []).length;
+    const closes = (line.match(/\\\]/g) ?? []).length;
+    if (opens > closes) this.display = true;
+    else if (closes > opens) this.display = false;
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) this.display = !this.display;
+  }
+
+  private record(statement: Statement, end: number): void {
+    const candidate =
+      statement.value === undefined
+        ? this.previous
+        : { key: normalizeAnswer(statement.value), display: statement.value };
+    if (!candidate || candidate.key === '') return;
+    const explicit = explicitForms.has(statement.form);
+    const evident =
+      explicit ||
+      plainNumber.test(candidate.key) ||
+      (statement.form === 'endorsement' && (this.streak?.evident ?? false));
+    if (this.streak?.key === candidate.key) {
+      this.streak.count += 1;
+      this.streak.lastEnd = end;
+      this.streak.evident = evident;
+      this.streak.display = candidate.display;
+    } else {
+      this.streak = { ...candidate, count: 1, firstTokens: this.tokens, lastEnd: end, evident };
+    }
+    this.awaitingClose = this.display;
+    this.previous = candidate;
+    if (explicit) this.lastExplicit = candidate.key;
+  }
+
+  private decide(): StopDecision | undefined {
+    const streak = this.streak;
+    if (!streak || this.awaitingClose || streak.count < this.confirmations || !streak.evident)
+      return undefined;
+    if (this.tokens - streak.firstTokens < this.holdTokens) return undefined;
+    // An earlier explicit statement of another answer would still be what a reader finds.
+    if (this.lastExplicit !== undefined && this.lastExplicit !== streak.key) return undefined;
+    return {
+      reason: `answer converged: ${JSON.stringify(streak.display)} stated ${streak.count} times`,
+      cutAt: streak.lastEnd,
+      confidence: Math.min(0.95, 0.5 + 0.1 * streak.count),
+      answer: streak.display,
+    };
+  }
+}
+
+/**
+ * For long-reasoning models (DeepSeek-style `reasoning` deltas, Anthropic thinking): stops the
+ * reasoning once it keeps arriving at the same answer. Candidate answers are read from the
+ * visible reasoning line by line (see {@link AnswerConvergenceOptions.confirmations}), compared
+ * after normalising (`\frac{3}{4}` = `3/4`, `$-125$` = `-125.`), and the stop comes when
+ * `confirmations` statements agree with no other answer in between and at least `holdTokens`
+ * of reasoning have passed since the first of them. It never stops before a first answer.
+ *
+ * The decision carries `answer` (the converged candidate, as written) and `cutAt` just after
+ * the line of its last statement, so the kept reasoning ends with the answer. A non-numeric
+ * answer must have been stated explicitly (`\boxed{}` or "the answer is") to stop, and no
+ * earlier explicit statement of a different answer may stand in the kept text.
+ *
+ * @example
+ * ```ts
+ * answerConvergence(convergenceSettings.balanced);
+ * ```
+ */
+export function answerConvergence(options?: AnswerConvergenceOptions): StopPolicy {
+  const given = optionsObject('answerConvergence', options);
+  const confirmations = integerOption('answerConvergence.confirmations', given.confirmations, 3, 1, 100);
+  const holdTokens = integerOption('answerConvergence.holdTokens', given.holdTokens, 400, 0);
+  const phase = phaseOption('answerConvergence.phase', given.phase, 'reasoning');
+  let counter: TokenCounter | undefined;
+  const counterOf = () => {
+    counter ??= tokenCounterFor('');
+    return counter;
+  };
+  const fresh = () => ({
+    answer: new Converger(confirmations, holdTokens, counterOf),
+    reasoning: new Converger(confirmations, holdTokens, counterOf),
+  });
+  let convergers = fresh();
+  let done = false;
+  return {
+    name: `answerConvergence(${confirmations} agreeing, ${holdTokens} tokens)`,
+    start(call: CallContext) {
+      counter = tokenCounterFor(call.model);
+      convergers = fresh();
+      done = false;
+    },
+    step(view: StreamView): StopDecision | undefined {
+      if (done || !watches(phase, view.phase) || view.delta.length === 0) return undefined;
+      const decision = convergers[view.phase].push(view.delta, view.deltaOffset);
+      if (decision) done = true;
+      return decision;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { chunks, type Delta, feed } from './policy-harness.test-util.js';
+import { RepeatDetector } from './repeat-detector.js';
+import { type RepetitionOptions, repetition } from './repetition.js';
+
+function stopIn(text: string, options: RepetitionOptions = {}, phase: Delta['phase'] = 'answer') {
+  return feed(
+    repetition(options),
+    chunks(text, 5).map((delta) => ({ phase, delta })),
+  ).decision;
+}
+
+const paragraph = [
+  'Let me compute the sum of the first ten terms again, carefully this time.',
+  'The first term is 3 and the common difference is 4, so the tenth term is 39.',
+  'The sum is 10 * (3 + 39) / 2 = 210, which matches what I found before.',
+].join('\n');
+
+describe('repetition', () => {
+  it('stops a paragraph looping back to back and keeps one copy', () => {
+    const intro = 'We want the sum of an arithmetic series.\n';
+    const text = `${intro}${`${paragraph}\n`.repeat(6)}`;
+    const decision = stopIn(text);
+    expect(decision?.reason).toMatch(/block repeated/);
+    expect(decision?.cutAt).toBe(intro.length + paragraph.length + 1);
+    expect(text.slice(0, decision?.cutAt)).toBe(`${intro}${paragraph}\n`);
+  });
+
+  it('finds a loop inside a line and cuts at a word boundary', () => {
+    const text = `The pattern is ${'one two three four five six seven eight, '.repeat(20)}and so on.`;
+    const decision = stopIn(text);
+    expect(decision).toBeDefined();
+    const kept = text.slice(0, decision?.cutAt);
+    expect(kept.startsWith('The pattern is one two three four five six seven eight,')).toBe(true);
+    expect(kept.length).toBeLessThan('The pattern is '.length + 2 * 41);
+    expect(/\w$/.test(kept) && /^\w/.test(text.slice(kept.length))).toBe(false);
+  });
+
+  it('does not stop on a restated equation or a repeated "Let me check" with work in between', () => {
+    const eq = '\\[ T_3 = \\binom{5}{3} (10x^3)^2 \\left(-\\frac{1}{2x^2}\\right)^3 = -125 \\]';
+    const text = [
+      eq,
+      'Let me check this step by step.',
+      'The binomial coefficient is 10, and 100 times -1/8 is -12.5, so 10 times that is -125.',
+      eq,
+      'Let me check this step by step.',
+      'Both factors are right: the powers of x cancel, leaving a constant.',
+      eq,
+      'Let me check this step by step.',
+      'So the constant term is -125.',
+    ].join('\n\n');
+    expect(stopIn(text)).toBeUndefined();
+  });
+
+  it('does not stop on a table with repeated cells or a long rule line', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `| ${i} | yes | yes | yes | no | ${i * i} |`).join(
+      '\n',
+    );
+    const text = `| n | a | b | c | d | n^2 |\n|---|---|---|---|---|---|\n${rows}\n${'='.repeat(200)}\nDone.`;
+    expect(stopIn(text)).toBeUndefined();
+  });
+
+  it('treats a very short block as a loop only over a much longer run', () => {
+    expect(stopIn(`Total: ${'ha'.repeat(300)} end`)).toBeUndefined();
+    expect(stopIn(`Total: ${'ha'.repeat(1000)} end`)).toBeDefined();
+  });
+
+  it('waits for minRepeats copies', () => {
+    const text = `${paragraph}\n${paragraph}\n${'Something new and different happens now, for a while.\n'.repeat(1)}`;
+    expect(stopIn(text, { minRepeatChars: 100, minRepeats: 2 })).toBeDefined();
+    expect(stopIn(text, { minRepeatChars: 100, minRepeats: 3 })).toBeUndefined();
+  });
+
+  it('misses loops longer than its window, by design', () => {
+    const block = Array.from(
+      { length: 30 },
+      (_, i) => `Line ${i}: a fairly long sentence about step number ${i} of the work.`,
+    ).join('\n');
+    const text = `${block}\n${block}\n${block}\n`;
+    expect(stopIn(text, { windowChars: 1024 })).toBeUndefined();
+    expect(stopIn(text, { windowChars: 8192 })).toBeDefined();
+  });
+
+  it('watches both phases by default and one when told', () => {
+    const loop = `${paragraph}\n`.repeat(5);
+    expect(stopIn(loop, {}, 'reasoning')?.cutAt).toBe(paragraph.length + 1);
+    expect(stopIn(loop, { phase: 'answer' }, 'reasoning')).toBeUndefined();
+  });
+
+  it('validates its options with ConfigErrors naming the field', () => {
+    const field = (options: RepetitionOptions) => {
+      try {
+        repetition(options);
+      } catch (error) {
+        return ConfigError.isInstance(error) ? error.field : 'other';
+      }
+      return 'none';
+    };
+    expect(field({ minRepeatChars: 4 })).toBe('repetition.minRepeatChars');
+    expect(field({ minRepeats: 1 })).toBe('repetition.minRepeats');
+    expect(field({ windowChars: 10 })).toBe('repetition.windowChars');
+    expect(field({ minRepeatChars: 5000, windowChars: 4096 })).toBe('repetition.minRepeatChars');
+    expect(field({ phase: 'all' as never })).toBe('repetition.phase');
+  });
+});
+
+describe('RepeatDetector', () => {
+  it('reports where the repeat starts, extended back past a spurious shorter period', () => {
+    // "abcabc" inside the block gives a period-3 candidate first; the real period is longer.
+    const block = 'abcabc then a long distinct tail of text number one; ';
+    const detector = new RepeatDetector({ minRepeatChars: 40, minRepeats: 2, windowChars: 4096 });
+    const text = `start\n${block}${block}${block}`;
+    let loop: ReturnType<RepeatDetector['push']>;
+    for (let i = 0; i < text.length && !loop; i += 1) loop = detector.push(text.charCodeAt(i));
+    expect(loop?.period).toBe(block.length);
+    expect(loop?.start).toBe('start\n'.length + block.length);
+  });
+});

@@ -1,0 +1,99 @@
+import type { StopDecision, StopPolicy, StreamView } from '../policy.js';
+import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
+import { gramLength, RepeatDetector, type RepeatDetectorSettings } from './repeat-detector.js';
+
+/** Options of {@link repetition}. */
+export interface RepetitionOptions {
+  /**
+   * The repeated text must cover at least this many characters (default 400, about 100
+   * tokens); blocks shorter than 8 characters (`====`, runs of spaces, "the the") must repeat
+   * over four times this. A short line must therefore come back many times in a row, a long
+   * paragraph only once.
+   */
+  minRepeatChars?: number | undefined;
+  /**
+   * How many copies of the block must arrive back to back before it counts as a loop (default
+   * 2: the block, then all of it once more). Raise it to wait for stronger evidence.
+   */
+  minRepeats?: number | undefined;
+  /**
+   * Characters of history kept per phase (default 16384): the memory bound, and (less about 12)
+   * the longest loop block that can be found.
+   */
+  windowChars?: number | undefined;
+  /** Which phase to watch: `any` (default), `answer` or `reasoning`. */
+  phase?: PhaseOption | undefined;
+}
+
+/**
+ * Suggested settings per preset. `accurate` waits for three copies over a 600-character run;
+ * `balanced` and `realtime` stop at the first full repeat of a block over 400 characters.
+ * Lower thresholds buy little (real loops run on for thousands of characters) and start to
+ * catch a model that repeats a sentence two or three times and then moves on.
+ */
+export const repetitionSettings = {
+  accurate: { minRepeatChars: 600, minRepeats: 3 },
+  balanced: { minRepeatChars: 400, minRepeats: 2 },
+  realtime: { minRepeatChars: 400, minRepeats: 2 },
+} as const satisfies Record<string, RepetitionOptions>;
+
+/**
+ * Stops a model that is looping: the output repeats the same block (lines, a paragraph, or a
+ * phrase inside a line) back to back, `minRepeats` times, over at least `minRepeatChars`
+ * characters. The stop keeps one copy: `cutAt` is where the text first repeats, moved forward to
+ * the next line start (or word boundary) inside the repeat. Legitimate repeats do not trigger:
+ * a restated equation, a table row or a second "Let me check" has other text between the
+ * copies, so it never repeats back to back over a whole period.
+ *
+ * Per delta the work is O(delta); memory is fixed by `windowChars` (about 10 bytes a character: 160 KB per watched phase by default, allocated on first use).
+ *
+ * @example
+ * ```ts
+ * client.stream({ model, messages, policy: { policies: [repetition({ minRepeatChars: 400 })] } });
+ * ```
+ */
+export function repetition(options?: RepetitionOptions): StopPolicy {
+  const given = optionsObject('repetition', options);
+  const windowChars = integerOption('repetition.windowChars', given.windowChars, 16_384, 64, 1 << 24);
+  const settings: RepeatDetectorSettings = {
+    minRepeatChars: integerOption(
+      'repetition.minRepeatChars',
+      given.minRepeatChars,
+      400,
+      gramLength,
+      windowChars,
+    ),
+    minRepeats: integerOption('repetition.minRepeats', given.minRepeats, 2, 2, 1000),
+    windowChars,
+  };
+  const phase = phaseOption('repetition.phase', given.phase, 'any');
+  const detectors: Partial<Record<'answer' | 'reasoning', RepeatDetector>> = {};
+  let done = false;
+  return {
+    name: `repetition(${settings.minRepeatChars} chars x${settings.minRepeats})`,
+    start() {
+      detectors.answer?.reset();
+      detectors.reasoning?.reset();
+      done = false;
+    },
+    step(view: StreamView): StopDecision | undefined {
+      if (done || !watches(phase, view.phase)) return undefined;
+      // Allocated on first use: a call without reasoning never pays for a reasoning window.
+      detectors[view.phase] ??= new RepeatDetector(settings);
+      const detector = detectors[view.phase] as RepeatDetector;
+      const { delta } = view;
+      for (let i = 0; i < delta.length; i += 1) {
+        const loop = detector.push(delta.charCodeAt(i));
+        if (loop) {
+          done = true;
+          return {
+            reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
+            cutAt: loop.cut,
+            confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
+          };
+        }
+      }
+      return undefined;
+    },
+  };
+}
