@@ -1,6 +1,6 @@
 import type { CallOptions } from './call-options.js';
 import { ConfigError, describe, PolicyError, ProviderError, StopwiseError, StreamError } from './errors.js';
-import type { PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
+import type { CallContext, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
@@ -21,6 +21,12 @@ export interface RunSetup {
   chain: ChainConfig;
   telemetry: TelemetryDispatcher;
   savings?: SavingsEstimator | undefined;
+  /**
+   * Whether this is a holdout call (see the client's `holdout` option), decided once the chain
+   * is resolved: the chain then runs in shadow, its first decision is recorded as where the call
+   * would have stopped, and the stream runs to its end.
+   */
+  holdout?: ((call: CallContext) => boolean) | undefined;
   now?: () => number;
 }
 
@@ -61,6 +67,10 @@ export async function* executeRun(
   let budgetScale = 1;
   let claimed = false;
   let stopAnswer: string | undefined;
+  // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
+  let stopPosition: number | undefined;
+  let wouldStop: { policy: string; atToken: number } | undefined;
+  let heldOut = false;
 
   const report = (entry: PolicyReport) => {
     if (entry.type === 'policy-error') {
@@ -97,6 +107,7 @@ export async function* executeRun(
     for (const policy of ownedPolicies) policiesInUse.add(policy);
     claimed = true;
     chain = await resolveChain(options, setup.chain, report);
+    heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
     telemetry.bind({ profile: chain.profile });
     root = chain.policy && guardPolicy(chain.policy);
     for (const change of budgetChanges(root?.start?.(chain.context))) budgetScale *= change.scale;
@@ -191,7 +202,8 @@ export async function* executeRun(
     if (!controller.signal.aborted && ending.outcome !== 'finish') controller.abort();
     // A read abandoned by a stop or timed check rejects once the request is aborted.
     pendingNext?.then(undefined, () => {});
-    if (iterator && ending.outcome !== 'finish') closeQuietly(iterator);
+    // Also after finish: an adapter suspended at its finish part releases its connection.
+    if (iterator) closeQuietly(iterator);
     if (claimed) for (const policy of ownedPolicies) policiesInUse.delete(policy);
     // Settle here: after a consumer's early return() nothing below the finally block runs.
     buildResult(ending);
@@ -209,6 +221,17 @@ export async function* executeRun(
     view: StreamView,
     part: (StreamPart & { type: 'text-delta' | 'reasoning-delta' }) | undefined,
   ): Generator<StreamPart> {
+    if (heldOut) {
+      const policy = decision.policy ?? root?.name ?? 'unknown';
+      wouldStop = { policy, atToken: view.tokens };
+      report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
+      // The chain is done deciding for this call but still gets end(), so it can learn the length.
+      const held = root;
+      root = held && { name: held.name, step: () => undefined, end: (end) => held.end?.(end) };
+      if (part) yield part;
+      return;
+    }
+    stopPosition = view.tokens;
     const stop = recordStop(decision, view.phase, view.deltaOffset);
     ending = { outcome: 'policy-stop', stop };
     stopAnswer = decision.answer;
@@ -271,6 +294,12 @@ export async function* executeRun(
       timeToFirstTokenMs,
       metadata: options.metadata ?? {},
       context: chain?.context,
+      provider: provider.name,
+      responseModel,
+      natural,
+      receivedTokens: state.receivedTokens,
+      stopPosition: end.outcome === 'policy-stop' ? stopPosition : undefined,
+      holdout: heldOut ? { wouldStopAtToken: wouldStop?.atToken, policy: wouldStop?.policy } : undefined,
     });
     const base = {
       callId: setup.callId,
@@ -319,6 +348,8 @@ export async function* executeRun(
       durationMs: result.durationMs,
       timeToFirstTokenMs: result.timeToFirstTokenMs,
       stoppedBy: result.stop?.policy,
+      responseModel,
+      responseId: result.responseId,
       text: result.text,
       reasoning: result.reasoning,
     };

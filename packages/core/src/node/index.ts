@@ -1,1 +1,5 @@
-export {};
+export {
+  type JsonlFileExporter,
+  type JsonlFileExporterOptions,
+  jsonlFileExporter,
+} from './jsonl-exporter.js';

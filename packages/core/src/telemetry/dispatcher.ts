@@ -7,6 +7,12 @@ import { notify } from './notify.js';
 
 type EventFields<E extends TelemetryEvent> = Omit<E, keyof TelemetryEventBase | 'type'>;
 
+/** Request parameters reported on `call-start` (for GenAI semantic-convention exporters). */
+export interface RequestParameters {
+  maxOutputTokens?: number | undefined;
+  temperature?: number | undefined;
+}
+
 /**
  * Builds one call's telemetry events and hands each to every hook set (client first, then the
  * call's), guarded by {@link notify}. Content fields are dropped unless a hook set asked for them.
@@ -17,6 +23,7 @@ export class TelemetryDispatcher {
   constructor(
     private readonly hookSets: readonly TelemetryHooks[],
     base: Omit<TelemetryEventBase, 'timestamp'>,
+    private readonly request: RequestParameters = {},
   ) {
     this.base = { ...base, timestamp: 0 };
   }
@@ -26,14 +33,29 @@ export class TelemetryDispatcher {
     this.base = { ...this.base, ...fields };
   }
 
+  /** The chain is resolved and the request is about to be sent. */
   callStart(policies: readonly string[], messages: readonly Message[]): void {
-    this.emit('onCallStart', { type: 'call-start', policies }, (event) => ({ ...event, messages }));
+    const params = Object.fromEntries(
+      Object.entries(this.request).filter(([, value]) => value !== undefined),
+    );
+    this.emit('onCallStart', { type: 'call-start', policies, ...params }, (event) => ({
+      ...event,
+      messages,
+    }));
   }
 
-  decision(policy: string, decision: StopDecision, shadow: boolean, atToken: number, phase: 'reasoning' | 'answer'): void {
+  /** A policy decided (`shadow`: recorded only, the stream went on). */
+  decision(
+    policy: string,
+    decision: StopDecision,
+    shadow: boolean,
+    atToken: number,
+    phase: 'reasoning' | 'answer',
+  ): void {
     this.emit('onPolicyDecision', { type: 'policy-decision', policy, decision, shadow, atToken, phase });
   }
 
+  /** A policy stopped the stream. */
   stop(stop: StopInfo): void {
     this.emit('onPolicyStop', {
       type: 'policy-stop',
@@ -43,6 +65,7 @@ export class TelemetryDispatcher {
     });
   }
 
+  /** The call is over: exactly once per call. */
   callEnd(fields: EventFields<CallEndEvent>): void {
     const { text, reasoning, ...rest } = fields;
     this.emit('onCallEnd', { type: 'call-end', ...rest }, (event) => ({
@@ -52,6 +75,7 @@ export class TelemetryDispatcher {
     }));
   }
 
+  /** A provider error (fatal) or a policy switched off (not fatal). */
   error(error: StopwiseError, fatal: boolean): void {
     this.emit('onError', { type: 'error', error, fatal });
   }

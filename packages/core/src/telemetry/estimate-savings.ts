@@ -1,11 +1,22 @@
+import { ConfigError } from '../errors.js';
 import type { CallContext } from '../policy.js';
 import type { RunUsage } from '../run-result.js';
 import type { Outcome } from '../stream-part.js';
-import type { Savings } from './savings.js';
+import {
+  budgetBound,
+  type CounterfactualTuning,
+  holdoutEstimate,
+  lengthModelEstimate,
+  type StopPoint,
+} from './counterfactual.js';
+import { outputCostDelta, type PriceOverrides, validatePriceOverrides } from './prices.js';
+import type { CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
+import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
 
 /** What a savings estimator knows about a finished call. */
 export interface SavingsInput {
   outcome: Outcome;
+  /** The requested model. */
   model: string;
   usage: RunUsage;
   /** Output tokens kept after the cut (for a stop), else the output tokens. */
@@ -16,39 +27,208 @@ export interface SavingsInput {
   timeToFirstTokenMs: number | undefined;
   metadata: Readonly<Record<string, unknown>>;
   context: CallContext | undefined;
+  /** The adapter's name, a hint for the price lookup. */
+  provider?: string | undefined;
+  /** The model the provider said answered (a dated snapshot id, often). */
+  responseModel?: string | undefined;
+  /** Whether the output ended on its own (outcome `finish`, reason not `length`). */
+  natural?: boolean | undefined;
+  /** Output tokens received by the client, counted locally (including text a cut removed). */
+  receivedTokens?: number | undefined;
+  /** For a stop: output tokens received when the policy decided. */
+  stopPosition?: number | undefined;
+  /** Set on holdout calls: run unstopped, policies in shadow. */
+  holdout?: HoldoutRecord | undefined;
 }
 
-/** Turns a finished call into its {@link Savings}. Replaceable on the client. */
+/** Turns a finished call into its {@link Savings}. Called once per call, when it ends. */
 export type SavingsEstimator = (input: SavingsInput) => Savings;
+
+/** Options of {@link createSavingsEstimator}. */
+export interface SavingsEstimatorOptions {
+  /** Where lengths and holdout calibrations are kept. Default: a bounded in-memory store. */
+  history?: SavingsHistory | undefined;
+  /** Prices that replace the price library's, by model id. */
+  prices?: PriceOverrides | undefined;
+  /** Samples `holdout` and `length-model` need before they are used. Default 10. */
+  minSamples?: number | undefined;
+  /** Nominal coverage of `[low, high]`. Default 0.9. */
+  coverage?: number | undefined;
+}
+
+/**
+ * The bucket a call's lengths are pooled in: `metadata.bucket` when the call set one (a task
+ * type, a prompt template id), else the model and profile.
+ */
+export function savingsBucket(input: Pick<SavingsInput, 'model' | 'metadata' | 'context'>): string {
+  const bucket = input.metadata.bucket;
+  if (typeof bucket === 'string' && bucket !== '') return bucket;
+  return `${input.model}|${input.context?.profile ?? '-'}`;
+}
+
+/**
+ * Output tokens as counted by the client. Stop positions are counted the same way, so lengths,
+ * positions and savings are kept in this one unit: a provider's count can differ (an
+ * approximate tokenizer for non-OpenAI models, hidden reasoning tokens that no stop can save).
+ */
+function localTokens(input: SavingsInput): number {
+  return input.receivedTokens ?? input.usage.outputTokens ?? 0;
+}
+
+function stopPoint(input: SavingsInput): StopPoint {
+  const produced = localTokens(input);
+  return {
+    position: input.stopPosition ?? produced,
+    outputTokens: produced,
+    maxOutputTokens: input.maxOutputTokens,
+  };
+}
+
+/** Milliseconds per output token while streaming: tokens after the first over the time after it. */
+function msPerToken(input: SavingsInput): number | undefined {
+  const tokens = (input.receivedTokens ?? input.usage.outputTokens ?? 0) - 1;
+  const streamingMs = input.durationMs - (input.timeToFirstTokenMs ?? input.durationMs);
+  return tokens > 0 && streamingMs > 0 ? streamingMs / tokens : undefined;
+}
+
+/** Fills in tokens, cost and time saved around a counterfactual estimate. */
+function savingsFrom(
+  input: SavingsInput,
+  counterfactual: CounterfactualEstimate | undefined,
+  prices: PriceOverrides | undefined,
+): Savings {
+  const outputTokens = input.usage.outputTokens ?? 0;
+  const produced = counterfactual?.method === 'none' ? outputTokens : localTokens(input);
+  const tokensSaved = counterfactual === undefined ? undefined : Math.max(0, counterfactual.value - produced);
+  const rate = msPerToken(input);
+  let cost: { usd: number | null; reason?: string | undefined };
+  if (tokensSaved === undefined) {
+    cost = {
+      usd: null,
+      reason:
+        'no estimate of the tokens saved: the call had no maxOutputTokens and its bucket no history yet',
+    };
+  } else if (tokensSaved === 0) {
+    // Nothing saved costs nothing at any price: skip the price lookup (tens of µs each) on the
+    // common path, a call that ran to its end.
+    cost = { usd: 0 };
+  } else {
+    cost = outputCostDelta({
+      models: [
+        input.model,
+        ...(input.responseModel && input.responseModel !== input.model ? [input.responseModel] : []),
+      ],
+      provider: input.provider ?? '',
+      inputTokens: input.usage.inputTokens ?? 0,
+      outputTokens,
+      savedTokens: tokensSaved,
+      at: new Date(),
+      overrides: prices,
+    });
+  }
+  return {
+    outputTokens,
+    outputTokensSource: input.usage.source,
+    counterfactualTokens: counterfactual,
+    tokensSaved,
+    costSaved: cost.usd,
+    ...(cost.usd === null ? { costUnknownReason: cost.reason } : {}),
+    timeSavedMs:
+      tokensSaved === undefined
+        ? undefined
+        : tokensSaved === 0
+          ? 0
+          : rate === undefined
+            ? undefined
+            : tokensSaved * rate,
+    stoppedBy: input.stoppedBy,
+    ...(input.holdout ? { holdout: input.holdout } : {}),
+  };
+}
+
+function notStopped(input: SavingsInput): CounterfactualEstimate {
+  const outputTokens = input.usage.outputTokens ?? 0;
+  return { value: outputTokens, low: outputTokens, high: outputTokens, method: 'none' };
+}
 
 /**
  * The estimator with no history: an unstopped call saved nothing; a stopped call saved at most
- * up to its `maxOutputTokens` (`budget-bound`, an upper bound), and an unknown amount without one.
- * Time saved follows from the observed token rate.
+ * up to its `maxOutputTokens` (`budget-bound`, an upper bound), and an unknown amount without
+ * one. Clients use {@link createSavingsEstimator}, which learns from past calls.
  */
-export const estimateSavings: SavingsEstimator = (input) => {
-  const outputTokens = input.usage.outputTokens ?? 0;
-  const base = {
-    outputTokens,
-    outputTokensSource: input.usage.source,
-    stoppedBy: input.stoppedBy,
-    costSaved: null,
-    costUnknownReason: 'no price table configured',
-  } as const;
-  if (input.outcome !== 'policy-stop') {
-    return { ...base, counterfactualTokens: { value: outputTokens, low: outputTokens, high: outputTokens, method: 'none' }, tokensSaved: 0, timeSavedMs: 0 };
+export const estimateSavings: SavingsEstimator = (input) =>
+  savingsFrom(
+    input,
+    input.outcome === 'policy-stop' ? budgetBound(stopPoint(input)) : notStopped(input),
+    undefined,
+  );
+
+function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
+  const { minSamples = 10, coverage = 0.9 } = options;
+  if (!Number.isInteger(minSamples) || minSamples < 1) {
+    throw new ConfigError('savingsModel.minSamples', `must be a positive integer, got ${String(minSamples)}`);
   }
-  if (input.maxOutputTokens === undefined) {
-    return { ...base, counterfactualTokens: undefined, tokensSaved: undefined, timeSavedMs: undefined };
+  if (typeof coverage !== 'number' || !(coverage > 0 && coverage < 1)) {
+    throw new ConfigError(
+      'savingsModel.coverage',
+      `must be a number between 0 and 1 (exclusive), got ${String(coverage)}`,
+    );
   }
-  const high = Math.max(input.maxOutputTokens, outputTokens);
-  const tokensSaved = high - outputTokens;
-  const streamingMs = input.durationMs - (input.timeToFirstTokenMs ?? 0);
-  const msPerToken = outputTokens > 0 ? streamingMs / outputTokens : undefined;
-  return {
-    ...base,
-    counterfactualTokens: { value: high, low: outputTokens, high, method: 'budget-bound' },
-    tokensSaved,
-    timeSavedMs: msPerToken === undefined ? undefined : tokensSaved * msPerToken,
+  return { minSamples, coverage };
+}
+
+/**
+ * The default estimator of a client: learns from every call that ends and estimates each stop
+ * with the best method available, `holdout`, then `length-model`, then `budget-bound`. What it
+ * learns: the length of every call that finished (on its own or at the provider's cap), and for
+ * holdout calls where a policy would have stopped, the pair (would-stop position, final length).
+ */
+export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): SavingsEstimator {
+  const tuning = tuningFrom(options);
+  validatePriceOverrides('prices', options.prices);
+  const history = options.history ?? createSavingsHistory();
+  const { prices } = options;
+
+  return (input) => {
+    const bucket = savingsBucket(input);
+    if (input.outcome !== 'policy-stop') {
+      const final = localTokens(input);
+      if (input.outcome === 'finish') {
+        history.recordLength(bucket, final);
+        const { holdout } = input;
+        if (holdout?.wouldStopAtToken !== undefined && holdout.policy !== undefined) {
+          history.recordHoldout(bucket, { policy: holdout.policy, stopAt: holdout.wouldStopAtToken, final });
+        }
+      }
+      return savingsFrom(input, notStopped(input), prices);
+    }
+    const point = stopPoint(input);
+    const counterfactual =
+      holdoutEstimate(history.holdouts(bucket), input.stoppedBy, point, tuning) ??
+      lengthModelEstimate(history.lengths(bucket), point, tuning) ??
+      budgetBound(point);
+    return savingsFrom(input, counterfactual, prices);
   };
-};
+}
+
+/**
+ * Wraps an estimator so that one that throws cannot break a run: the call then gets the
+ * history-free {@link estimateSavings} and `onError` hears why.
+ */
+export function guardSavingsEstimator(
+  estimator: SavingsEstimator,
+  onError?: (error: unknown) => void,
+): SavingsEstimator {
+  return (input) => {
+    try {
+      return estimator(input);
+    } catch (error) {
+      try {
+        onError?.(error);
+      } catch {
+        // Nothing left to report to.
+      }
+      return estimateSavings(input);
+    }
+  };
+}

@@ -21,6 +21,10 @@ export interface CallStartEvent extends TelemetryEventBase {
   type: 'call-start';
   /** Names of the policies in the resolved chain. */
   policies: readonly string[];
+  /** The provider cap sent with the request, when set. */
+  maxOutputTokens?: number | undefined;
+  /** The sampling temperature sent with the request, when set. */
+  temperature?: number | undefined;
   messages?: readonly Message[];
 }
 
@@ -55,6 +59,10 @@ export interface CallEndEvent extends TelemetryEventBase {
   /** Milliseconds to the first text or reasoning delta. */
   timeToFirstTokenMs: number | undefined;
   stoppedBy: string | undefined;
+  /** The model the provider said answered, when it said. */
+  responseModel?: string | undefined;
+  /** The provider's id of the response, when it sent one. */
+  responseId?: string | undefined;
   /** The kept text, only with `recordContent: true`. */
   text?: string;
   reasoning?: string;
@@ -69,15 +77,25 @@ export interface ErrorEvent extends TelemetryEventBase {
 }
 
 /** Every telemetry event, a union on `type`. */
-export type TelemetryEvent = CallStartEvent | PolicyDecisionEvent | PolicyStopEvent | CallEndEvent | ErrorEvent;
+export type TelemetryEvent =
+  | CallStartEvent
+  | PolicyDecisionEvent
+  | PolicyStopEvent
+  | CallEndEvent
+  | ErrorEvent;
 
-/** A hook: may be async, but is never awaited by the stream. */
+/**
+ * A hook: may be async, but is never awaited by the stream. A returned promise that rejects is
+ * reported to `onHookError`; one that never settles costs nothing but its own memory.
+ */
 export type TelemetryHook<E> = (event: E) => void | PromiseLike<void>;
 
 /**
- * Telemetry hooks, set on the client and per call (both run). Hooks run synchronously in the
- * stream's flow but are guarded: a throwing hook is reported to `onHookError` and ignored, and a
- * returned promise is never awaited, so a slow hook cannot delay the stream.
+ * Telemetry hooks, set on the client and per call (both run, the client's first). Hooks are
+ * called synchronously where the event happens but are guarded: a throwing hook is reported to
+ * `onHookError` and ignored, and a returned promise is never awaited, so a slow hook cannot
+ * delay the stream. A hook that needs to do slow work (a network export) should queue it and
+ * return. Exporters are hook objects too, and may carry methods of their own (`flush`, `close`).
  */
 export interface TelemetryHooks {
   onCallStart?: TelemetryHook<CallStartEvent>;

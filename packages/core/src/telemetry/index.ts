@@ -1,3 +1,20 @@
+export {
+  type ConsoleExporter,
+  type ConsoleExporterOptions,
+  consoleExporter,
+  formatCallEnd,
+  formatSummary,
+} from './console-exporter.js';
+export { conformalInterval } from './counterfactual.js';
+export {
+  createSavingsEstimator,
+  estimateSavings,
+  guardSavingsEstimator,
+  type SavingsEstimator,
+  type SavingsEstimatorOptions,
+  type SavingsInput,
+  savingsBucket,
+} from './estimate-savings.js';
 export type {
   CallEndEvent,
   CallStartEvent,
@@ -5,8 +22,25 @@ export type {
   PolicyDecisionEvent,
   PolicyStopEvent,
   TelemetryEvent,
+  TelemetryEventBase,
   TelemetryHook,
   TelemetryHooks,
 } from './events.js';
-export { estimateSavings, type SavingsEstimator, type SavingsInput } from './estimate-savings.js';
-export type { CounterfactualEstimate, Savings } from './savings.js';
+export type { HoldoutOptions } from './holdout.js';
+export {
+  type CostDelta,
+  type CostDeltaInput,
+  outputCostDelta,
+  type PriceOverride,
+  type PriceOverrides,
+} from './prices.js';
+export type { CounterfactualEstimate, CounterfactualMethod, HoldoutRecord, Savings } from './savings.js';
+export { type SavingsAccuracy, type SavingsTruth, savingsAccuracy } from './savings-accuracy.js';
+export {
+  createSavingsHistory,
+  type HoldoutSample,
+  type SavingsHistory,
+  type SavingsHistoryOptions,
+} from './savings-history.js';
+export { type SerializedError, serializeError, serializeEvent } from './serialize-event.js';
+export { type SavingsStats, SavingsStatsCollector, type SavingsTotals } from './stats.js';

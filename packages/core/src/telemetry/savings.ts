@@ -1,26 +1,60 @@
-/** An estimate of how many output tokens the call would have produced without the stop. */
+/** How a counterfactual length was estimated, best first. */
+export type CounterfactualMethod = 'holdout' | 'length-model' | 'budget-bound' | 'none';
+
+/**
+ * An estimate of how many output tokens the call would have produced without the stop:
+ * `value` is the point estimate, `[low, high]` an interval meant to hold the true length.
+ * For a stopped call it is in tokens as the client counts them (the unit stop positions are
+ * measured in; exact for OpenAI models, an approximation for others, see `tokenCounterFor`).
+ */
 export interface CounterfactualEstimate {
   value: number;
   low: number;
   high: number;
   /**
-   * How it was estimated, best first: `holdout` (calibrated on unstopped calls of the same
-   * bucket), `length-model` (lengths seen for similar calls), `budget-bound` (the call's max
-   * tokens: an upper bound), `none` (the call was not stopped: nothing was saved).
+   * How it was estimated, best first:
+   * - `holdout`: calibrated on calls of the same bucket that ran unstopped with the policies in
+   *   shadow (ratio of the true final length to the length where the policy would have stopped);
+   *   the interval is a ~90% conformal interval from those ratios.
+   * - `length-model`: lengths seen for similar calls, conditioned on being longer than where this
+   *   one stopped; `value` is the conditional median, the interval ~90% conditional quantiles.
+   *   Biased when the stop itself says something about the length (an answer-complete stop).
+   * - `budget-bound`: the call's `maxOutputTokens`. An UPPER BOUND, not an estimate:
+   *   `value = high = maxOutputTokens`, so `tokensSaved` is the most the stop could have saved.
+   * - `none`: the call was not stopped: nothing was saved.
    */
-  method: 'holdout' | 'length-model' | 'budget-bound' | 'none';
+  method: CounterfactualMethod;
+}
+
+/** On a holdout call (run unstopped to calibrate estimates): where a policy would have stopped. */
+export interface HoldoutRecord {
+  /** Output tokens received when the policy decided; undefined when no policy would have stopped. */
+  wouldStopAtToken: number | undefined;
+  /** The policy that would have stopped the call. */
+  policy: string | undefined;
 }
 
 /** What a call saved. Every call-end event carries one; an unstopped call saves zero. */
 export interface Savings {
+  /** Output tokens the call produced (and was billed for). */
   outputTokens: number;
+  /** `provider` when the provider reported the count; `estimated` when counted locally. */
   outputTokensSource: 'provider' | 'estimated';
   /** Undefined when no estimate can be made (a stop with no budget and no history). */
   counterfactualTokens: CounterfactualEstimate | undefined;
+  /**
+   * Output tokens the stop saved: `counterfactualTokens.value` minus the tokens the call
+   * produced (both counted by the client). An upper bound when the method is `budget-bound`.
+   */
   tokensSaved: number | undefined;
-  /** USD saved; null when the model's price is unknown (see `costUnknownReason`). */
+  /** USD saved; null when the model's price is unknown or nothing could be estimated (see `costUnknownReason`). */
   costSaved: number | null;
+  /** Why `costSaved` is null. */
   costUnknownReason?: string | undefined;
+  /** `tokensSaved` at the call's own observed token rate (tokens after the first / streaming time). */
   timeSavedMs: number | undefined;
+  /** The policy that stopped the call, when one did. */
   stoppedBy: string | undefined;
+  /** Present on holdout calls only. */
+  holdout?: HoldoutRecord | undefined;
 }

@@ -1,0 +1,139 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import { ConfigError } from '../errors.js';
+
+/**
+ * A user price for one model, replacing the price library's. Every number carries its unit in
+ * its name (USD per million tokens), and `currency` says the currency, so a bare `0.6` cannot be
+ * misread as per-token or per-thousand.
+ */
+export interface PriceOverride {
+  /** USD per 1,000,000 output tokens (reasoning tokens included). */
+  outputPerMTok: number;
+  /** USD per 1,000,000 input tokens. Not needed for savings (a stop never changes the input). */
+  inputPerMTok?: number | undefined;
+  /** Only `USD` for now: savings are reported in USD. */
+  currency: 'USD';
+}
+
+/** Price overrides by model id, matched exactly against the requested or the response model. */
+export type PriceOverrides = Readonly<Record<string, PriceOverride>>;
+
+/** What {@link outputCostDelta} needs to price the output a stop saved. */
+export interface CostDeltaInput {
+  /** The requested model, then the model the provider said answered (dated snapshot ids). */
+  models: readonly string[];
+  /** The adapter's name (`openai`, `anthropic`, ...): a hint for the price library. */
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Output tokens the stop saved, priced at the margin (tiered prices stay right). */
+  savedTokens: number;
+  /** When the call ran: some prices depend on the date or the time of day (DeepSeek off-peak). */
+  at: Date;
+  overrides: PriceOverrides | undefined;
+}
+
+/** USD, or `null` with the reason when the model has no known price. */
+export type CostDelta = { usd: number; reason?: undefined } | { usd: null; reason: string };
+
+const priceLibrary = '@pydantic/genai-prices';
+
+/** Throws a {@link ConfigError} naming the field for a malformed `prices` option. */
+export function validatePriceOverrides(
+  field: string,
+  prices: unknown,
+): asserts prices is PriceOverrides | undefined {
+  if (prices === undefined) return;
+  if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) {
+    throw new ConfigError(
+      field,
+      'must be a map { [model]: { outputPerMTok, inputPerMTok?, currency: "USD" } }',
+    );
+  }
+  for (const [model, price] of Object.entries(prices)) {
+    const at = `${field}[${JSON.stringify(model)}]`;
+    if (typeof price !== 'object' || price === null) {
+      throw new ConfigError(
+        at,
+        `must say its unit: { outputPerMTok: <USD per million output tokens>, currency: "USD" }, got ${JSON.stringify(price)}`,
+      );
+    }
+    const entry = price as Record<string, unknown>;
+    const known = ['outputPerMTok', 'inputPerMTok', 'currency'];
+    const unknown = Object.keys(entry).find((key) => !known.includes(key));
+    if (unknown !== undefined) {
+      throw new ConfigError(
+        `${at}.${unknown}`,
+        `is not a price field with a unit; use outputPerMTok and inputPerMTok (USD per million tokens)`,
+      );
+    }
+    if (entry.currency !== 'USD') {
+      throw new ConfigError(
+        `${at}.currency`,
+        `must be "USD" (the unit of every price), got ${JSON.stringify(entry.currency)}`,
+      );
+    }
+    for (const key of ['outputPerMTok', 'inputPerMTok'] as const) {
+      const value = entry[key];
+      if (value === undefined && key === 'inputPerMTok') continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ConfigError(
+          `${at}.${key}`,
+          `must be a finite number ≥ 0 (USD per million tokens), got ${JSON.stringify(value)}`,
+        );
+      }
+    }
+  }
+}
+
+function libraryPrice(
+  model: string,
+  provider: string,
+  input: number,
+  output: number,
+  at: Date,
+): number | undefined {
+  const usage = { input_tokens: input, output_tokens: output };
+  try {
+    // The adapter name is usually the library's provider id (openai, anthropic, google via
+    // gemini...); when it is not (an OpenAI-compatible server), match on the model id alone.
+    const found =
+      calcPrice(usage, model, { providerId: provider, timestamp: at }) ??
+      calcPrice(usage, model, { timestamp: at });
+    return found?.total_price;
+  } catch {
+    // The library throws on price data it cannot apply; that is an unknown price, not a crash.
+    return undefined;
+  }
+}
+
+/**
+ * USD the `savedTokens` would have cost: the price of the call with them minus without them,
+ * so tiered prices (longer contexts cost more per token) are applied at the margin. User
+ * overrides win; otherwise the bundled data of `@pydantic/genai-prices`. An unknown model gives
+ * `null` with a reason, never 0.
+ */
+export function outputCostDelta(input: CostDeltaInput): CostDelta {
+  for (const model of input.models) {
+    const override = input.overrides?.[model];
+    if (override) return { usd: (input.savedTokens * override.outputPerMTok) / 1_000_000 };
+  }
+  for (const model of input.models) {
+    const without = libraryPrice(model, input.provider, input.inputTokens, input.outputTokens, input.at);
+    if (without === undefined) continue;
+    const withSaved = libraryPrice(
+      model,
+      input.provider,
+      input.inputTokens,
+      input.outputTokens + input.savedTokens,
+      input.at,
+    );
+    if (withSaved === undefined) continue;
+    return { usd: Math.max(0, withSaved - without) };
+  }
+  const names = [...new Set(input.models)].map((model) => JSON.stringify(model)).join(' / ');
+  return {
+    usd: null,
+    reason: `no price for model ${names} in ${priceLibrary}; set the client's prices option, e.g. prices: { ${JSON.stringify(input.models[0] ?? 'model')}: { outputPerMTok: 0.6, currency: 'USD' } }`,
+  };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Savings } from './savings.js';
+import { savingsAccuracy } from './savings-accuracy.js';
+
+const savings = (outputTokens: number, estimate?: { value: number; low: number; high: number }): Savings => ({
+  outputTokens,
+  outputTokensSource: 'estimated',
+  counterfactualTokens: estimate && { ...estimate, method: 'holdout' },
+  tokensSaved: estimate && estimate.value - outputTokens,
+  costSaved: null,
+  timeSavedMs: undefined,
+  stoppedBy: 'p',
+});
+
+describe('savingsAccuracy', () => {
+  it('sums estimated and true savings over stopped calls and counts interval hits', () => {
+    const accuracy = savingsAccuracy([
+      {
+        outcome: 'policy-stop',
+        savings: savings(10, { value: 50, low: 30, high: 80 }),
+        trueOutputTokens: 60,
+      }, // covered
+      {
+        outcome: 'policy-stop',
+        savings: savings(20, { value: 40, low: 25, high: 45 }),
+        trueOutputTokens: 100,
+      }, // missed
+      { outcome: 'policy-stop', savings: savings(5), trueOutputTokens: 25 }, // no estimate
+      { outcome: 'finish', savings: savings(70), trueOutputTokens: 70 }, // not stopped: ignored
+    ]);
+    expect(accuracy).toEqual({
+      stoppedCalls: 3,
+      estimatedTokensSaved: 40 + 20 + 0,
+      trueTokensSaved: 50 + 80 + 20,
+      aggregateError: (60 - 150) / 150,
+      intervalCoverage: 1 / 3,
+      methods: { holdout: 2, unestimated: 1 },
+    });
+  });
+
+  it('has no coverage and no error when nothing was stopped', () => {
+    const accuracy = savingsAccuracy([{ outcome: 'finish', savings: savings(5), trueOutputTokens: 5 }]);
+    expect(accuracy.intervalCoverage).toBeNull();
+    expect(accuracy.aggregateError).toBeNull();
+  });
+});

@@ -1,0 +1,114 @@
+import { ConfigError } from '../errors.js';
+
+/** One holdout call: where a policy would have stopped it, and how long it really ran. */
+export interface HoldoutSample {
+  /** The policy that would have stopped the call. */
+  policy: string;
+  /** Output tokens received when that policy decided. */
+  stopAt: number;
+  /** Output tokens the call produced in the end. */
+  final: number;
+}
+
+/**
+ * Where the savings estimator keeps what it learns, per bucket. Replace it to share history
+ * between processes (a Redis-backed store, say); every method must be synchronous and cheap,
+ * since it runs when a call ends. Reads may return the store's own arrays: callers do not
+ * mutate them.
+ */
+export interface SavingsHistory {
+  /** A call of `bucket` ran to its own end (or to the provider's cap) with `tokens` output tokens. */
+  recordLength(bucket: string, tokens: number): void;
+  /** A holdout call of `bucket` that a policy would have stopped. */
+  recordHoldout(bucket: string, sample: HoldoutSample): void;
+  /** Output lengths recorded for `bucket`, most recent last. */
+  lengths(bucket: string): readonly number[];
+  /** Holdout samples recorded for `bucket`, most recent last. */
+  holdouts(bucket: string): readonly HoldoutSample[];
+}
+
+/** Options of {@link createSavingsHistory}. */
+export interface SavingsHistoryOptions {
+  /** Buckets kept; the least recently used is dropped past this. Default 1000. */
+  maxBuckets?: number | undefined;
+  /** Samples kept per bucket and kind (a ring: the oldest go first). Default 500. */
+  samplesPerBucket?: number | undefined;
+}
+
+/** A fixed-capacity list that drops its oldest entry when full. */
+class Ring<T> {
+  readonly items: T[] = [];
+  private next = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(item: T): void {
+    if (this.items.length < this.capacity) {
+      this.items.push(item);
+      return;
+    }
+    this.items[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Oldest first. */
+  ordered(): readonly T[] {
+    return this.next === 0 ? this.items : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+  }
+}
+
+interface Bucket {
+  lengths: Ring<number>;
+  holdouts: Ring<HoldoutSample>;
+}
+
+function positiveInteger(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(field, `must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The default {@link SavingsHistory}: in memory, bounded to `maxBuckets × samplesPerBucket`
+ * samples of each kind, so a long-running server's memory stays flat. Written here rather than
+ * taken from a library because it is two ring buffers and an LRU map.
+ */
+export function createSavingsHistory(options: SavingsHistoryOptions = {}): SavingsHistory {
+  const maxBuckets = positiveInteger('maxBuckets', options.maxBuckets, 1000);
+  const samplesPerBucket = positiveInteger('samplesPerBucket', options.samplesPerBucket, 500);
+  // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
+  const buckets = new Map<string, Bucket>();
+
+  const touch = (key: string, create: boolean): Bucket | undefined => {
+    const found = buckets.get(key);
+    if (found) {
+      buckets.delete(key);
+      buckets.set(key, found);
+      return found;
+    }
+    if (!create) return undefined;
+    const bucket: Bucket = { lengths: new Ring(samplesPerBucket), holdouts: new Ring(samplesPerBucket) };
+    buckets.set(key, bucket);
+    if (buckets.size > maxBuckets) {
+      const oldest = buckets.keys().next().value;
+      if (oldest !== undefined) buckets.delete(oldest);
+    }
+    return bucket;
+  };
+  const valid = (n: number) => Number.isFinite(n) && n >= 0;
+
+  return {
+    recordLength(bucket, tokens) {
+      if (valid(tokens)) touch(bucket, true)?.lengths.push(tokens);
+    },
+    recordHoldout(bucket, sample) {
+      if (valid(sample.stopAt) && valid(sample.final) && sample.stopAt > 0) {
+        touch(bucket, true)?.holdouts.push({ ...sample });
+      }
+    },
+    lengths: (bucket) => touch(bucket, false)?.lengths.ordered() ?? [],
+    holdouts: (bucket) => touch(bucket, false)?.holdouts.ordered() ?? [],
+  };
+}

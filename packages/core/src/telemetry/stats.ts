@@ -1,0 +1,124 @@
+import type { CallEndEvent } from './events.js';
+
+/** Running totals of a group of calls. */
+export interface SavingsTotals {
+  /** Calls that ended, whatever the outcome. */
+  calls: number;
+  /** Calls a policy stopped. */
+  stops: number;
+  /** Calls run unstopped to calibrate estimates (see `holdout`). */
+  holdouts: number;
+  /** Calls that ended in a provider or stream error. */
+  errors: number;
+  /** Output tokens produced (billed). */
+  outputTokens: number;
+  /** Tokens saved by stops; includes upper bounds from `budget-bound` estimates. */
+  tokensSaved: number;
+  /** Of `tokensSaved`, the part that is only an upper bound (`budget-bound`). */
+  tokensSavedUpperBound: number;
+  /** Stopped calls whose savings could not be estimated at all. */
+  unestimatedStops: number;
+  /** USD saved, over the calls whose model has a known price. */
+  costSaved: number;
+  /** Calls whose cost saved is unknown (`costSaved: null`), left out of `costSaved`. */
+  unpricedCalls: number;
+  /** Milliseconds of streaming the stops saved, where the token rate was known. */
+  timeSavedMs: number;
+}
+
+/** `client.stats()`: totals over every call of the client, and broken down four ways. */
+export interface SavingsStats {
+  total: SavingsTotals;
+  /** By resolved profile; calls without one under `(none)`. */
+  byProfile: Record<string, SavingsTotals>;
+  /** By the policy that stopped the call (stopped calls only). */
+  byPolicy: Record<string, SavingsTotals>;
+  /** By requested model. */
+  byModel: Record<string, SavingsTotals>;
+  /** By end-user id; calls without one under `(none)`. */
+  byUser: Record<string, SavingsTotals>;
+}
+
+/** Group keys kept per breakdown; later new keys are pooled under `(other)` so memory stays bounded. */
+const maxKeys = 10_000;
+
+function emptyTotals(): SavingsTotals {
+  return {
+    calls: 0,
+    stops: 0,
+    holdouts: 0,
+    errors: 0,
+    outputTokens: 0,
+    tokensSaved: 0,
+    tokensSavedUpperBound: 0,
+    unestimatedStops: 0,
+    costSaved: 0,
+    unpricedCalls: 0,
+    timeSavedMs: 0,
+  };
+}
+
+function add(totals: SavingsTotals, event: CallEndEvent): void {
+  const { savings } = event;
+  totals.calls += 1;
+  if (event.outcome === 'policy-stop') totals.stops += 1;
+  if (event.outcome === 'error') totals.errors += 1;
+  if (savings.holdout) totals.holdouts += 1;
+  totals.outputTokens += savings.outputTokens;
+  if (savings.tokensSaved === undefined) {
+    if (event.outcome === 'policy-stop') totals.unestimatedStops += 1;
+  } else {
+    totals.tokensSaved += savings.tokensSaved;
+    if (savings.counterfactualTokens?.method === 'budget-bound')
+      totals.tokensSavedUpperBound += savings.tokensSaved;
+  }
+  if (savings.costSaved === null) totals.unpricedCalls += 1;
+  else totals.costSaved += savings.costSaved;
+  totals.timeSavedMs += savings.timeSavedMs ?? 0;
+}
+
+/**
+ * Accumulates call-end events into {@link SavingsStats}. A client keeps one (`client.stats()`);
+ * exporters can keep their own.
+ */
+export class SavingsStatsCollector {
+  private readonly total = emptyTotals();
+  private readonly groups = {
+    byProfile: new Map<string, SavingsTotals>(),
+    byPolicy: new Map<string, SavingsTotals>(),
+    byModel: new Map<string, SavingsTotals>(),
+    byUser: new Map<string, SavingsTotals>(),
+  };
+
+  /** Adds one finished call. */
+  add(event: CallEndEvent): void {
+    add(this.total, event);
+    this.addTo(this.groups.byProfile, event.profile ?? '(none)', event);
+    this.addTo(this.groups.byModel, event.model, event);
+    this.addTo(this.groups.byUser, event.user ?? '(none)', event);
+    if (event.stoppedBy !== undefined) this.addTo(this.groups.byPolicy, event.stoppedBy, event);
+  }
+
+  /** A copy of the totals so far. */
+  snapshot(): SavingsStats {
+    const copy = (map: Map<string, SavingsTotals>) =>
+      Object.fromEntries([...map].map(([key, totals]) => [key, { ...totals }]));
+    return {
+      total: { ...this.total },
+      byProfile: copy(this.groups.byProfile),
+      byPolicy: copy(this.groups.byPolicy),
+      byModel: copy(this.groups.byModel),
+      byUser: copy(this.groups.byUser),
+    };
+  }
+
+  private addTo(map: Map<string, SavingsTotals>, key: string, event: CallEndEvent): void {
+    let totals = map.get(key);
+    if (totals === undefined) {
+      const pooled = map.size >= maxKeys ? '(other)' : key;
+      totals = map.get(pooled) ?? emptyTotals();
+      map.set(pooled, totals);
+    }
+    add(totals, event);
+  }
+}
