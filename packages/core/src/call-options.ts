@@ -1,18 +1,33 @@
 import type { Message } from './messages.js';
 import type { StopPattern } from './policies/stop-on.js';
 import type { StopPolicy } from './policy.js';
+import type { ProfileOverrides } from './profiles/settings.js';
 import type { TelemetryHooks } from './telemetry/events.js';
 
-/** Per-call policy options: added to (and overriding) what the profile gives. */
+/**
+ * Per-call policy options: the most specific layer of a call's resolution (client default, then
+ * the user's preset, then these). See docs/profiles.md for the precedence and merge rules.
+ */
 export interface CallPolicyOptions {
-  /** Stop strings and regexes, any number, matched across chunks (see `stopOn`). */
+  /** Stop strings and regexes, any number, matched across chunks (see `stopOn`); added to the profile's. */
   stopOn?: readonly StopPattern[] | undefined;
-  /** Client-side token cap as a policy (see `maxTokens`); distinct from the provider's cap. */
+  /**
+   * Client-side token cap as a policy (see `maxTokens`); replaces the profile's cap. Distinct
+   * from the provider's cap (the call's own `maxOutputTokens`).
+   */
   maxOutputTokens?: number | undefined;
   /** Extra policies for this call, appended to the chain. */
   policies?: readonly StopPolicy[] | undefined;
-  /** Use this profile for the call instead of the user's or the client's. */
+  /**
+   * Use this profile for the call instead of the user's or the client's. Naming one drops the
+   * user's preset (its overrides were written for another profile).
+   */
   profile?: string | undefined;
+  /**
+   * Changes to the profile's settings for this call, deep-merged over it (after the user's):
+   * e.g. `{ adaptiveLength: { slack: 2 }, repetition: false }`.
+   */
+  overrides?: ProfileOverrides | undefined;
 }
 
 /** Options of one call: `client.stream(options)` or `client.generate(options)`. */

@@ -1,26 +1,42 @@
 import type { CallOptions } from './call-options.js';
 import { ConfigError } from './errors.js';
+import { type ChainExplanation, explainCall } from './explain.js';
 import type { LanguageModelProvider, ProviderOptionsOf } from './provider.js';
 import { type UserProfiles, validateChainConfig } from './resolve-chain.js';
 import type { RunResult } from './run-result.js';
 import { StreamRun } from './stream-run.js';
 import { TelemetryDispatcher } from './telemetry/dispatcher.js';
-import type { SavingsEstimator } from './telemetry/estimate-savings.js';
+import {
+  createSavingsEstimator,
+  guardSavingsEstimator,
+  type SavingsEstimator,
+  type SavingsEstimatorOptions,
+} from './telemetry/estimate-savings.js';
 import type { TelemetryHooks } from './telemetry/events.js';
-import { validateTelemetryHooks } from './telemetry/validate-hooks.js';
+import { type HoldoutOptions, holdoutPicker, validateHoldout } from './telemetry/holdout.js';
+import type { PriceOverrides } from './telemetry/prices.js';
+import { createSavingsHistory } from './telemetry/savings-history.js';
+import { type SavingsStats, SavingsStatsCollector } from './telemetry/stats.js';
+import { validateTelemetryOption } from './telemetry/validate-hooks.js';
 import { validateCallOptions } from './validate-call.js';
 
 /** Options of {@link createClient}. */
-export interface ClientOptions<P extends LanguageModelProvider<any>> {
+export interface ClientOptions<P extends LanguageModelProvider<unknown>> {
   /** The provider adapter, e.g. `openai({ apiKey })` from `@stopwise/openai`. */
   provider: P;
-  /** The profile every call gets unless its user or the call names another. */
+  /** The profile every call gets unless its user or the call names another. Without one, only per-call policies run; `balanced` is the recommended default. */
   profile?: string | undefined;
   /** Profiles by end-user id: a map, or a (possibly async) resolver. */
   profiles?: UserProfiles | undefined;
-  /** Hooks for every call of this client. */
-  telemetry?: TelemetryHooks | undefined;
-  /** Replaces the savings estimator (see `estimateSavings`). */
+  /** Hooks for every call of this client: one set, or several (exporters). */
+  telemetry?: TelemetryHooks | readonly TelemetryHooks[] | undefined;
+  /** Run this share of calls unstopped, policies in shadow, to calibrate savings estimates. */
+  holdout?: HoldoutOptions | undefined;
+  /** Prices replacing the price library's, by model: `{ outputPerMTok, currency: 'USD' }`. */
+  prices?: PriceOverrides | undefined;
+  /** History store and tuning of the default savings estimator (see `createSavingsEstimator`). */
+  savingsModel?: Omit<SavingsEstimatorOptions, 'prices'> | undefined;
+  /** Replaces the savings estimator entirely (then `prices` and `savingsModel` are unused). */
   savings?: SavingsEstimator | undefined;
 }
 
@@ -33,47 +49,91 @@ export interface StopwiseClient<TProviderOptions = unknown> {
    * the outcome (check `result.outcome`); rejects only for invalid options.
    */
   generate(options: CallOptions<TProviderOptions>): Promise<RunResult>;
+  /** Running totals of what this client's calls saved: overall and by profile, policy, model and user. */
+  stats(): SavingsStats;
+  /**
+   * The chain a call would run, resolved like `stream` resolves it (profile and where it came
+   * from, each policy with its parameters, keyword budget changes, predicted length budget),
+   * without sending anything. Rejects with a `ConfigError` for invalid options.
+   */
+  explain(options: CallOptions<TProviderOptions>): Promise<ChainExplanation>;
 }
 
 /**
  * Creates a client. Configuration errors (unknown profile, a hook that is not a function) throw
  * a `ConfigError` here, not at the first call.
  */
-export function createClient<P extends LanguageModelProvider<any>>(options: ClientOptions<P>): StopwiseClient<ProviderOptionsOf<P>> {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object with a `provider`');
+export function createClient<P extends LanguageModelProvider<unknown>>(
+  options: ClientOptions<P>,
+): StopwiseClient<ProviderOptionsOf<P>> {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object with a `provider`');
   const { provider } = options;
   if (typeof provider !== 'object' || provider === null || typeof provider.stream !== 'function') {
-    throw new ConfigError('provider', 'must be a provider adapter such as openai({ apiKey }) from @stopwise/openai');
+    throw new ConfigError(
+      'provider',
+      'must be a provider adapter such as openai({ apiKey }) from @stopwise/openai',
+    );
   }
-  validateChainConfig({ defaultProfile: options.profile, profiles: options.profiles });
-  if (options.telemetry !== undefined) validateTelemetryHooks('telemetry', options.telemetry);
+  // No implicit preset: a client runs the profile it names (the docs recommend `balanced`).
+  const chainConfig = { defaultProfile: options.profile, profiles: options.profiles };
+  validateChainConfig(chainConfig);
+  if (options.telemetry !== undefined) validateTelemetryOption('telemetry', options.telemetry);
   if (options.savings !== undefined && typeof options.savings !== 'function') {
     throw new ConfigError('savings', 'must be a function (input) => Savings');
   }
+  validateHoldout('holdout', options.holdout);
+  if (
+    options.savingsModel !== undefined &&
+    (typeof options.savingsModel !== 'object' || options.savingsModel === null)
+  ) {
+    throw new ConfigError('savingsModel', 'must be an object { history?, minSamples?, coverage? }');
+  }
+  if (options.savings !== undefined && options.holdout?.warmup) {
+    throw new ConfigError(
+      'holdout.warmup',
+      'needs the default savings estimator; drop `savings` or set warmup to 0',
+    );
+  }
+  const history = options.savingsModel?.history ?? createSavingsHistory();
+  const savings = guardSavingsEstimator(
+    options.savings ?? createSavingsEstimator({ ...options.savingsModel, history, prices: options.prices }),
+  );
+  const isHoldout = holdoutPicker(options.holdout, history);
+  const collector = new SavingsStatsCollector();
+  const clientHooks: TelemetryHooks[] = [
+    { onCallEnd: (event) => collector.add(event) },
+    ...(options.telemetry === undefined
+      ? []
+      : Array.isArray(options.telemetry)
+        ? options.telemetry
+        : [options.telemetry as TelemetryHooks]),
+  ];
 
   const stream = (call: CallOptions<ProviderOptionsOf<P>>): StreamRun => {
     validateCallOptions(call);
     const callId = crypto.randomUUID();
-    const hookSets = [options.telemetry, call.telemetry].filter((hooks): hooks is TelemetryHooks => hooks !== undefined);
-    const telemetry = new TelemetryDispatcher(hookSets, {
-      callId,
-      provider: provider.name,
-      model: call.model,
-      profile: undefined,
-      user: call.user,
-    });
+    const hookSets = call.telemetry === undefined ? clientHooks : [...clientHooks, call.telemetry];
+    const telemetry = new TelemetryDispatcher(
+      hookSets,
+      { callId, provider: provider.name, model: call.model, profile: undefined, user: call.user },
+      { maxOutputTokens: call.maxOutputTokens, temperature: call.temperature },
+    );
     return new StreamRun({
       callId,
       provider,
       options: call,
-      chain: { defaultProfile: options.profile, profiles: options.profiles },
+      chain: chainConfig,
       telemetry,
-      savings: options.savings,
+      savings,
+      holdout: isHoldout,
     });
   };
 
   return {
     stream,
     generate: (call) => stream(call).result,
+    stats: () => collector.snapshot(),
+    explain: (call) => explainCall(call, chainConfig),
   };
 }

@@ -13,6 +13,7 @@ export {
   type StopwiseErrorKind,
   StreamError,
 } from './errors.js';
+export type { ChainExplanation, ExplainedBudget, ExplainedPolicy } from './explain.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from './messages.js';
 export * from './policies/index.js';
 export type {
@@ -26,7 +27,13 @@ export type {
 } from './policy.js';
 export * from './profiles/index.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
-export type { UserProfiles } from './resolve-chain.js';
+export {
+  type ChainEntry,
+  type ProfileSource,
+  type ResolutionLayer,
+  type UserProfiles,
+  validateCallPolicy,
+} from './resolve-chain.js';
 export { retryAfterFromHeaders } from './retry-after.js';
 export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
 export type {

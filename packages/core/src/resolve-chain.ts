@@ -1,25 +1,58 @@
-import type { CallOptions } from './call-options.js';
+import type { CallOptions, CallPolicyOptions } from './call-options.js';
 import { anyOf } from './combinators.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, describe } from './errors.js';
 import { userPrompt } from './messages.js';
-import { maxTokens } from './policies/max-tokens.js';
-import { stopOn } from './policies/stop-on.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
+import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
+import { type BuiltPolicy, buildPolicies } from './profiles/sections.js';
+import {
+  emptySettings,
+  isPlainObject,
+  type ProfileOverrides,
+  type ProfileSettings,
+  type UserPreset,
+} from './profiles/settings.js';
 
 /**
- * Which profile each end user gets: a map from user id to profile name, or a resolver (which may
- * be async, e.g. a database lookup). Unknown users fall back to the client's default profile.
+ * Which preset each end user gets: a map from user id to a profile name or to overrides (which
+ * may name their base with `profile`), or a resolver returning the same (it may be async, e.g. a
+ * database lookup). Users it does not know (undefined) get the client's default.
  */
 export type UserProfiles =
-  | Readonly<Record<string, string>>
-  | ((userId: string) => string | undefined | PromiseLike<string | undefined>);
+  | Readonly<Record<string, UserPreset>>
+  | ((userId: string) => UserPreset | undefined | PromiseLike<UserPreset | undefined>);
 
 /** The client-level settings that shape a call's chain. */
 export interface ChainConfig {
-  /** Profile for calls whose user has none. Default: no profile (only per-call policies). */
+  /** Profile for calls whose user and options name none. Default: no profile. */
   defaultProfile?: string | undefined;
   profiles?: UserProfiles | undefined;
+}
+
+/** Which layer named the call's profile. */
+export type ProfileSource = 'call' | 'user' | 'client' | 'none';
+
+/** One layer of a call's resolution, as `explain` shows it. */
+export interface ResolutionLayer {
+  readonly layer: 'client' | 'user' | 'call';
+  /** The profile this layer named, if any. */
+  readonly profile: string | undefined;
+  /** The overrides this layer gave, if any. */
+  readonly overrides: ProfileOverrides | undefined;
+  /** False when a more specific layer named another profile, so these overrides were dropped. */
+  readonly applied: boolean;
+}
+
+/** One policy of a resolved chain. */
+export interface ChainEntry {
+  readonly policy: StopPolicy;
+  /** `profile`: built from the resolved settings; `call`: one of the call's `policy.policies`. */
+  readonly source: 'profile' | 'call';
+  /** The setting that made it (profile policies only). */
+  readonly setting: keyof ProfileSettings | undefined;
+  /** The parameters it was built with (profile policies only). */
+  readonly parameters: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** A call's chain, ready to run. */
@@ -27,58 +60,225 @@ export interface ResolvedChain {
   /** The root policy (an `anyOf` of all), or undefined when the call has none. */
   policy: StopPolicy | undefined;
   profile: string | undefined;
+  /** Which layer named the profile. */
+  profileSource: ProfileSource;
+  /** The settings the profile policies were built from (after every override). */
+  settings: ProfileSettings;
+  layers: ResolutionLayer[];
   /** Names of the policies, in chain order. */
   names: string[];
+  entries: ChainEntry[];
   context: CallContext;
 }
 
-/** Checks the profile names a client is configured with, so typos fail at `createClient`. */
+interface Layer {
+  layer: 'client' | 'user' | 'call';
+  field: string;
+  profile: string | undefined;
+  overrides: ProfileOverrides | undefined;
+}
+
+/** Splits a user preset into its profile name and overrides; a ConfigError naming `field` if malformed. */
+function userLayer(field: string, preset: UserPreset | undefined): Layer | undefined {
+  if (preset === undefined) return undefined;
+  if (typeof preset === 'string') {
+    requireProfile(field, preset);
+    return { layer: 'user', field, profile: preset, overrides: undefined };
+  }
+  if (!isPlainObject(preset)) {
+    throw new ConfigError(field, `must be a profile name or an object of overrides, got ${describe(preset)}`);
+  }
+  const { profile, ...overrides } = preset;
+  if (profile !== undefined) requireProfile(`${field}.profile`, profile);
+  return {
+    layer: 'user',
+    field,
+    profile,
+    overrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+  };
+}
+
+/** The call's own layer: `policy.profile` and `policy.overrides`. */
+function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
+  if (policy === undefined) return undefined;
+  if (policy.overrides !== undefined && !isPlainObject(policy.overrides)) {
+    throw new ConfigError('policy.overrides', 'must be an object of profile settings');
+  }
+  if (policy.profile !== undefined) requireProfile('policy.profile', policy.profile);
+  const overrides =
+    policy.overrides && Object.keys(policy.overrides).length > 0 ? policy.overrides : undefined;
+  if (policy.profile === undefined && overrides === undefined) return undefined;
+  return { layer: 'call', field: 'policy.overrides', profile: policy.profile, overrides };
+}
+
+/**
+ * Merges the layers: the profile is the one named by the most specific layer (call, then user,
+ * then client); overrides of that layer and of more specific ones apply over it, least specific
+ * first. Overrides of a less specific layer are dropped: they were written for another profile.
+ */
+function mergeLayers(layers: readonly Layer[]): {
+  profile: string | undefined;
+  source: ProfileSource;
+  settings: ProfileSettings | undefined;
+  applied: boolean[];
+} {
+  let baseIndex = -1;
+  layers.forEach((layer, index) => {
+    if (layer.profile !== undefined) baseIndex = index;
+  });
+  const base = baseIndex < 0 ? undefined : (layers[baseIndex] as Layer);
+  const applied = layers.map((layer, index) => index >= baseIndex && layer.overrides !== undefined);
+  const overriding = layers.filter((_, index) => applied[index]);
+  const source: ProfileSource = base?.layer ?? 'none';
+  if (base?.profile !== undefined && overriding.length === 0) {
+    return {
+      profile: base.profile,
+      source,
+      settings: requireProfile(base.field, base.profile).settings,
+      applied,
+    };
+  }
+  let settings = base?.profile === undefined ? emptySettings : profileSettings(base.field, base.profile);
+  for (const layer of overriding)
+    settings = applyOverrides(layer.field, settings, layer.overrides as ProfileOverrides);
+  return { profile: base?.profile, source, settings, applied };
+}
+
+async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {
+  const { profiles } = config;
+  if (profiles === undefined || user === undefined) return undefined;
+  if (typeof profiles === 'function') return userLayer('profiles(user)', await profiles(user));
+  const field = `profiles[${JSON.stringify(user)}]`;
+  return userLayer(field, Object.hasOwn(profiles, user) ? profiles[user] : undefined);
+}
+
+/**
+ * Checks the profile names and overrides a client is configured with, so typos fail at
+ * `createClient`. (A resolver's answers are checked per call: an unknown one ends that call
+ * with outcome `error` and a `ConfigError`.)
+ */
 export function validateChainConfig(config: ChainConfig): void {
   if (config.defaultProfile !== undefined) requireProfile('profile', config.defaultProfile);
   const { profiles } = config;
   if (profiles === undefined || typeof profiles === 'function') return;
-  if (typeof profiles !== 'object' || profiles === null) {
-    throw new ConfigError('profiles', 'must be a map { userId: profileName } or a function (userId) => profileName');
+  if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) {
+    throw new ConfigError(
+      'profiles',
+      'must be a map { userId: profileName | overrides } or a function (userId) => preset',
+    );
   }
-  for (const [user, name] of Object.entries(profiles)) requireProfile(`profiles[${JSON.stringify(user)}]`, name);
-}
-
-async function userProfile(profiles: UserProfiles | undefined, user: string | undefined): Promise<string | undefined> {
-  if (profiles === undefined || user === undefined) return undefined;
-  if (typeof profiles === 'function') return await profiles(user);
-  return Object.hasOwn(profiles, user) ? profiles[user] : undefined;
+  const client: Layer = {
+    layer: 'client',
+    field: 'profile',
+    profile: config.defaultProfile,
+    overrides: undefined,
+  };
+  for (const [user, preset] of Object.entries(profiles)) {
+    const layer = userLayer(`profiles[${JSON.stringify(user)}]`, preset);
+    if (layer) mergeLayers([client, layer]);
+  }
 }
 
 /**
- * Resolves a call's chain. Precedence, most specific first: the call's `policy.profile`, then the
- * user's profile (map or resolver), then the client's default. The profile's policies come
- * first in the chain, then the call's `stopOn`, `maxOutputTokens` and `policies`, in that order.
+ * Checks a call's `policy.profile` and `policy.overrides` without its user's preset (which may
+ * need an async lookup): overrides are merged over the named profile, or over nothing.
+ */
+export function validateCallPolicy(policy: CallPolicyOptions | undefined): void {
+  const layer = callLayer(policy);
+  if (layer) mergeLayers([layer]);
+}
+
+async function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promise<void> {
+  await Promise.all(
+    entries.map(async ({ policy }) => {
+      const prepare = (policy as { prepare?: (call: CallContext) => Promise<void> }).prepare;
+      if (typeof prepare !== 'function') return;
+      try {
+        await prepare.call(policy, context);
+      } catch (error) {
+        // A history store that is down costs this call its prediction, not the call itself.
+        context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
+      }
+    }),
+  );
+}
+
+/**
+ * Resolves a call's chain. Precedence: client default, then the user's preset, then the call's
+ * `policy` option (see {@link mergeLayers} and docs/profiles.md). The profile's policies come
+ * first; the call's `policy.stopOn` patterns join the profile's stop strings; the call's
+ * `policy.policies` come last. Policies with an async `prepare` (adaptive length with a remote
+ * store) are prepared before this returns.
  */
 export async function resolveChain(
   options: CallOptions<unknown>,
   config: ChainConfig,
   report: (report: PolicyReport) => void,
 ): Promise<ResolvedChain> {
-  const fromUser = options.policy?.profile === undefined ? await userProfile(config.profiles, options.user) : undefined;
-  const profileName = options.policy?.profile ?? fromUser ?? config.defaultProfile;
-  const profileField = options.policy?.profile !== undefined ? 'policy.profile' : fromUser !== undefined ? 'profiles(user)' : 'profile';
-  const profile = profileName === undefined ? undefined : requireProfile(profileField, profileName);
+  const layers: Layer[] = [
+    { layer: 'client', field: 'profile', profile: config.defaultProfile, overrides: undefined },
+  ];
+  const perCall = options.policy;
+  const call = callLayer(perCall);
+  const user = call?.profile === undefined ? await presetOf(config, options.user) : undefined;
+  if (user) layers.push(user);
+  if (call) layers.push(call);
+  const merged = mergeLayers(layers);
   const context: CallContext = {
     model: options.model,
     messages: options.messages,
     prompt: userPrompt(options.messages),
     user: options.user,
-    profile: profileName,
+    profile: merged.profile,
     maxOutputTokens: options.maxOutputTokens,
     metadata: options.metadata ?? {},
     report,
   };
-  const policies: StopPolicy[] = profile ? profile.build(context) : [];
-  const perCall = options.policy;
-  if (perCall?.stopOn !== undefined) policies.push(stopOn(perCall.stopOn));
-  if (perCall?.maxOutputTokens !== undefined) policies.push(maxTokens(perCall.maxOutputTokens));
-  if (perCall?.policies) policies.push(...perCall.policies);
-  const names = policies.map((policy) => policy.name);
+  // The call's stop strings join the profile's; its token cap replaces the profile's.
+  const callSettings: ProfileOverrides = {};
+  if (perCall?.stopOn !== undefined) callSettings.stopOn = perCall.stopOn;
+  if (perCall?.maxOutputTokens !== undefined) callSettings.maxOutputTokens = perCall.maxOutputTokens;
+  let settings = merged.settings ?? emptySettings;
+  let built: Array<Pick<ChainEntry, 'policy' | 'setting' | 'parameters'>>;
+  if (merged.settings === undefined) {
+    // A profile registered with only a build function: its policies as they are, then the call's.
+    built = requireProfile('profile', merged.profile as string)
+      .build(context)
+      .map((policy) => ({ policy, setting: undefined, parameters: undefined }));
+    built.push(...buildPolicies({ ...emptySettings, ...callSettings } as ProfileSettings, context));
+  } else {
+    settings = {
+      ...settings,
+      ...callSettings,
+      stopOn: [...settings.stopOn, ...(perCall?.stopOn ?? [])],
+    } as ProfileSettings;
+    built = buildPolicies(settings, context) as BuiltPolicy[];
+  }
+  const entries: ChainEntry[] = [
+    ...built.map((entry) => ({ ...entry, source: 'profile' as const })),
+    ...(perCall?.policies ?? []).map((policy) => ({
+      policy,
+      source: 'call' as const,
+      setting: undefined,
+      parameters: undefined,
+    })),
+  ];
+  await prepareAll(entries, context);
+  const policies = entries.map((entry) => entry.policy);
   const root = policies.length === 0 ? undefined : policies.length === 1 ? policies[0] : anyOf(...policies);
-  return { policy: root, profile: profileName, names, context };
+  return {
+    policy: root,
+    profile: merged.profile,
+    profileSource: merged.source,
+    settings,
+    layers: layers.map((layer, index) => ({
+      layer: layer.layer,
+      profile: layer.profile,
+      overrides: layer.overrides,
+      applied: merged.applied[index] === true,
+    })),
+    names: policies.map((policy) => policy.name),
+    entries,
+    context,
+  };
 }

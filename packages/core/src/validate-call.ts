@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import { messageRoles } from './messages.js';
 import { stopOn } from './policies/stop-on.js';
 import { requireProfile } from './profiles/registry.js';
+import { validateCallPolicy } from './resolve-chain.js';
 import { validateTelemetryHooks } from './telemetry/validate-hooks.js';
 import { assertPolicy } from './validate-policy.js';
 
@@ -89,6 +90,7 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
         throw new ConfigError('policy.profile', 'must be a profile name');
       requireProfile('policy.profile', policy.profile);
     }
+    validateCallPolicy(policy);
   }
   if (options.telemetry !== undefined) validateTelemetryHooks('telemetry', options.telemetry);
 }

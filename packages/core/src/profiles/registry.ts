@@ -1,25 +1,39 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext, StopPolicy } from '../policy.js';
+import { presetProfiles } from './presets.js';
+import type { ProfileSettings } from './settings.js';
 
 /**
- * A profile: a named, documented bundle of stop policies. `build` makes fresh policy objects for
- * every call, so one profile safely serves concurrent calls.
+ * A profile: a named, documented bundle of stop policies and their parameters. `build` makes
+ * fresh policy objects for every call, so one profile safely serves concurrent calls.
  */
 export interface Profile {
   readonly name: string;
   readonly description: string;
+  /**
+   * The settings the policies are built from (profiles made by `defineProfile` and the shipped
+   * presets). User and call overrides merge over these; a profile without settings (registered
+   * with only a `build` function) cannot take overrides.
+   */
+  readonly settings?: ProfileSettings | undefined;
+  /** The profile this one extends, when made by `defineProfile`. */
+  readonly extends?: string | undefined;
   /** The profile's policies for one call. */
   build(call: CallContext): StopPolicy[];
 }
 
-const registry = new Map<string, Profile>();
+// The shipped presets are registered here, not by a side-effect import, so no bundler can drop them.
+const registry = new Map<string, Profile>(presetProfiles.map((profile) => [profile.name, profile]));
 
 /** Adds a profile to the registry (replacing one of the same name). */
 export function registerProfile(profile: Profile): Profile {
+  if (typeof profile !== 'object' || profile === null)
+    throw new ConfigError('profile', 'must be a profile object');
   if (typeof profile.name !== 'string' || !/^[\w.:-]+$/.test(profile.name)) {
     throw new ConfigError('profile.name', 'must be a non-empty name of letters, digits, _ . : or -');
   }
-  if (typeof profile.build !== 'function') throw new ConfigError(`profiles.${profile.name}.build`, 'must be a function');
+  if (typeof profile.build !== 'function')
+    throw new ConfigError(`profiles.${profile.name}.build`, 'must be a function');
   registry.set(profile.name, profile);
   return profile;
 }
@@ -36,15 +50,12 @@ export function profileNames(): string[] {
 
 /** The registered profile called `name`; a {@link ConfigError} naming `field` if there is none. */
 export function requireProfile(field: string, name: string): Profile {
-  const profile = registry.get(name);
+  const profile = typeof name === 'string' ? registry.get(name) : undefined;
   if (!profile) {
-    throw new ConfigError(field, `unknown profile ${JSON.stringify(name)}; known profiles: ${profileNames().join(', ')}`);
+    throw new ConfigError(
+      field,
+      `unknown profile ${JSON.stringify(name)}; known profiles: ${profileNames().join(', ')}`,
+    );
   }
   return profile;
 }
-
-registerProfile({
-  name: 'off',
-  description: 'No stop policies: the stream runs to its natural end (per-call policies still apply).',
-  build: () => [],
-});

@@ -1,0 +1,291 @@
+import { ConfigError } from '../errors.js';
+import type { CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from '../policy.js';
+import { lastWordEnd, sentenceOrLineEnd } from './clean-cut.js';
+import { lengthKeys } from './length-bucket.js';
+import {
+  defaultLengthHistory,
+  isLengthHistoryStore,
+  type LengthHistoryStore,
+  type LengthSample,
+} from './length-history.js';
+import { type LengthPrediction, type PhaseHistory, predictLength } from './length-prediction.js';
+import { validateAdaptiveLengthOptions } from './validate-adaptive.js';
+
+/** Options of {@link adaptiveLength}. Every field is optional; the defaults are `balanced`'s. */
+export interface AdaptiveLengthOptions {
+  /** Where lengths are kept. Default: {@link defaultLengthHistory} (in memory, bounded). */
+  store?: LengthHistoryStore | undefined;
+  /** Which quantile of the predicted length to budget for, in (0, 1). Default 0.95. */
+  quantile?: number | undefined;
+  /**
+   * Confidence of the upper bound used for that quantile, in [0, 1). Default 0.9: the budget
+   * uses a sample rank that is at or above the true quantile 9 times in 10, so a bucket needs
+   * about 45 natural ends before its q0.95 is used. 0 uses the point estimate.
+   */
+  confidence?: number | undefined;
+  /** Factor over that quantile, at least 1. Default 1.5. */
+  slack?: number | undefined;
+  /** Natural ends a history level needs before it is used. Default 12. */
+  minSamples?: number | undefined;
+  /** Tokens past the budget to wait for the end of a sentence or line. Default 64. */
+  graceTokens?: number | undefined;
+  /** No budget is ever below this many tokens, whatever the scale. Default 64. */
+  minBudget?: number | undefined;
+  /** How much a user's own lengths count against their bucket's. Default 2. */
+  userWeight?: number | undefined;
+  /**
+   * Budget in tokens when there is no usable history, before the keyword scale. Default none:
+   * with no history there is no cut (a wrong guess would cut good answers).
+   */
+  priorTokens?: number | undefined;
+  /**
+   * Different quantile, confidence or slack for the reasoning phase. A cut there keeps the
+   * reasoning and the answers it has reached, while a cut in the answer usually loses the answer
+   * (it comes last), so the presets budget reasoning tighter. Default: the same as the answer's.
+   */
+  reasoning?:
+    | { quantile?: number | undefined; confidence?: number | undefined; slack?: number | undefined }
+    | undefined;
+  /** Which phases get a budget: each phase has its own history. Default `any` (both). */
+  phase?: 'answer' | 'reasoning' | 'any' | undefined;
+  /** Record lengths when calls end (default true). */
+  learn?: boolean | undefined;
+}
+
+/** The validated settings of an adaptive-length policy. */
+export type AdaptiveLengthSettings = Required<
+  Omit<AdaptiveLengthOptions, 'store' | 'priorTokens' | 'reasoning'>
+> & {
+  store: LengthHistoryStore;
+  priorTokens: number | undefined;
+  /** The reasoning phase's quantile, confidence and slack (the answer's where not overridden). */
+  reasoning: { quantile: number; confidence: number; slack: number };
+};
+
+/** An adaptive-length policy: it can load an async history before the call, and tells its budget. */
+export interface AdaptiveLengthPolicy extends StopPolicy {
+  /** Loads the call's history from the store (awaited by the chain resolver before `start`). */
+  prepare(call: CallContext): Promise<void>;
+  /** The predictions made at the last `start`, by phase. */
+  readonly predictions: { readonly reasoning?: LengthPrediction; readonly answer?: LengthPrediction };
+  /** The settings in force. */
+  readonly settings: AdaptiveLengthSettings;
+  /** The budget of `phase` under a budget scale, in tokens; undefined when there is none. */
+  budget(phase: 'reasoning' | 'answer', budgetScale: number): number | undefined;
+}
+
+type Phase = 'reasoning' | 'answer';
+type History = Record<Phase, PhaseHistory>;
+
+const empty: PhaseHistory = { user: [], fine: [], coarse: [] };
+// Keeps a cut from going wild on a runaway product of keyword scales.
+const clampScale = (scale: number) => Math.min(10, Math.max(0.1, Number.isFinite(scale) ? scale : 1));
+
+function keysOf(call: CallContext) {
+  const keys = lengthKeys(call);
+  const of = (phase: Phase) => ({
+    fine: `${keys.fine}|${phase}`,
+    coarse: `${keys.coarse}|${phase}`,
+    user: keys.user && `${keys.user}|${phase}`,
+  });
+  return { reasoning: of('reasoning'), answer: of('answer') };
+}
+
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/**
+ * Adaptive length: before the call, predicts how long a good answer is from lengths seen for
+ * similar calls (same model and bucket, and this user) and budgets `quantile × slack ×
+ * view.budgetScale` tokens per phase. Reaching the budget stops at the next end of a sentence or
+ * line within `graceTokens`, else at the last word end. Learns only what calls tell truly: a
+ * natural end is a length, a stopped call is "at least this long" (see docs/adaptive-length.md).
+ */
+export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLengthPolicy {
+  const settings = validateAdaptiveLengthOptions('adaptiveLength', options);
+  if (!isLengthHistoryStore(settings.store)) {
+    throw new ConfigError(
+      'adaptiveLength.store',
+      'must be a LengthHistoryStore { get(key), add(key, sample) }',
+    );
+  }
+  const { store } = settings;
+  let preparedFor: CallContext | undefined;
+  let prepared: History | undefined;
+  let keys: ReturnType<typeof keysOf> | undefined;
+  let predictions: { reasoning?: LengthPrediction; answer?: LengthPrediction } = {};
+  const seen = { reasoning: 0, answer: 0, scale: 1 };
+  const tails = { reasoning: '', answer: '' };
+  const scaled = {
+    scale: Number.NaN,
+    reasoning: undefined as number | undefined,
+    answer: undefined as number | undefined,
+  };
+
+  const watches = (phase: Phase) => settings.phase === 'any' || settings.phase === phase;
+  const budget = (phase: Phase, budgetScale: number): number | undefined => {
+    const base = predictions[phase]?.baseBudget;
+    if (base === undefined || !watches(phase)) return undefined;
+    return Math.max(settings.minBudget, Math.round(base * clampScale(budgetScale)));
+  };
+  const load = (key: string | undefined) => (key === undefined ? [] : store.get(key));
+
+  async function prepare(call: CallContext): Promise<void> {
+    const callKeys = keysOf(call);
+    const read = async (phase: Phase): Promise<PhaseHistory> => {
+      const [user, fine, coarse] = await Promise.all([
+        load(callKeys[phase].user),
+        load(callKeys[phase].fine),
+        load(callKeys[phase].coarse),
+      ]);
+      return { user: user ?? [], fine: fine ?? [], coarse: coarse ?? [] };
+    };
+    const [reasoning, answer] = await Promise.all([read('reasoning'), read('answer')]);
+    prepared = { reasoning, answer };
+    preparedFor = call;
+  }
+
+  /** The history for `start`: what `prepare` loaded, else a synchronous read (async stores: none). */
+  function historyFor(call: CallContext): History {
+    if (preparedFor === call && prepared) return prepared;
+    const read = (phase: Phase): PhaseHistory => {
+      const lists = [keys?.[phase].user, keys?.[phase].fine, keys?.[phase].coarse].map(load);
+      if (lists.some(isThenable)) {
+        // An async store read outside a profile (no prepare): no history this call.
+        for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
+        return empty;
+      }
+      const [user, fine, coarse] = lists as Array<readonly LengthSample[] | undefined>;
+      return { user: user ?? [], fine: fine ?? [], coarse: coarse ?? [] };
+    };
+    return { reasoning: read('reasoning'), answer: read('answer') };
+  }
+
+  return {
+    name: `adaptiveLength(q${settings.quantile} × ${settings.slack})`,
+    settings,
+    get predictions() {
+      return predictions;
+    },
+    prepare,
+    budget,
+    start(call) {
+      keys = keysOf(call);
+      const history = historyFor(call);
+      preparedFor = undefined;
+      prepared = undefined;
+      predictions = {
+        reasoning: predictLength('reasoning', history.reasoning, keys.reasoning, {
+          ...settings,
+          ...settings.reasoning,
+        }),
+        answer: predictLength('answer', history.answer, keys.answer, settings),
+      };
+      seen.reasoning = 0;
+      seen.answer = 0;
+      seen.scale = 1;
+      tails.reasoning = '';
+      tails.answer = '';
+      scaled.scale = Number.NaN;
+    },
+    step(view) {
+      seen[view.phase] = view.phaseTokens;
+      seen.scale = clampScale(view.budgetScale);
+      if (scaled.scale !== view.budgetScale) {
+        scaled.scale = view.budgetScale;
+        scaled.reasoning = budget('reasoning', view.budgetScale);
+        scaled.answer = budget('answer', view.budgetScale);
+      }
+      const limit = scaled[view.phase];
+      const tail = tails[view.phase];
+      const window = tail + view.delta;
+      tails[view.phase] = window.slice(-64);
+      if (limit === undefined || view.phaseTokens < limit) return undefined;
+      return cutDecision(view, window, tail.length, limit, predictions[view.phase], settings.graceTokens);
+    },
+    end(end) {
+      if (settings.learn && keys) learn(store, keys, seen, end);
+    },
+  };
+}
+
+function cutDecision(
+  view: StreamView,
+  window: string,
+  tailLength: number,
+  limit: number,
+  prediction: LengthPrediction | undefined,
+  graceTokens: number,
+): StopDecision | undefined {
+  const windowStart = view.deltaOffset - tailLength;
+  const why = `reached the predicted ${view.phase} length of ${limit} tokens (${describePrediction(prediction)})`;
+  const clean = sentenceOrLineEnd(window, Math.max(0, tailLength - 1));
+  if (clean >= 0) return { reason: why, cutAt: windowStart + clean, confidence: 0.9 };
+  if (view.phaseTokens < limit + graceTokens) return undefined;
+  const wordEnd = lastWordEnd(window);
+  return {
+    reason: `${why}; no sentence end within ${graceTokens} tokens`,
+    cutAt: wordEnd > 0 ? windowStart + wordEnd : undefined,
+    confidence: 0.8,
+  };
+}
+
+/** A short description of where a budget came from, for stop reasons and `explain`. */
+export function describePrediction(prediction: LengthPrediction | undefined): string {
+  if (!prediction || prediction.level === 'none') return 'no history';
+  if (prediction.level === 'prior') return `prior of ${prediction.baseBudget} tokens`;
+  const bound = prediction.lowerBound ? '≥ ' : '';
+  return `quantile ${bound}${prediction.quantileTokens} tokens over ${prediction.naturals} natural and ${prediction.censored} cut-short calls (${prediction.level})`;
+}
+
+// Stops for running long, not for a complete answer (policy names as results report them).
+const lengthStops = /^(adaptiveLength|maxTokens|timeout|repetition)\b/;
+
+/** True when the call was cut for running long: a length, token, time or loop stop, or the provider's cap. */
+function isRunaway(end: PolicyCallEnd): boolean {
+  if (end.outcome === 'finish') return !end.natural;
+  return end.outcome === 'policy-stop' && lengthStops.test(end.stoppedBy ?? '');
+}
+
+/**
+ * Records what the call showed. A phase that ended on its own (the answer after the model
+ * finished; the reasoning once the answer began) is a length; a phase cut short is a censored
+ * sample ("at least this long"); a phase that never started tells nothing and is not recorded.
+ */
+function learn(
+  store: LengthHistoryStore,
+  keys: ReturnType<typeof keysOf>,
+  seen: Record<Phase | 'scale', number>,
+  end: PolicyCallEnd,
+): void {
+  const samples: Array<[Phase, LengthSample]> = [];
+  // Kept at budget scale 1, so calls with and without "briefly" share a bucket on one footing.
+  const unscaled = (tokens: number) => Math.round(tokens / seen.scale);
+  const runaway = isRunaway(end);
+  if (seen.reasoning > 0) {
+    const ended = seen.answer > 0 || end.natural;
+    samples.push([
+      'reasoning',
+      { tokens: unscaled(seen.reasoning), censored: !ended, runaway: !ended && runaway },
+    ]);
+  }
+  if (seen.answer > 0 || end.natural) {
+    samples.push([
+      'answer',
+      { tokens: unscaled(seen.answer), censored: !end.natural, runaway: !end.natural && runaway },
+    ]);
+  }
+  for (const [phase, sample] of samples) {
+    if (sample.censored && sample.tokens === 0) continue;
+    for (const key of new Set([keys[phase].fine, keys[phase].coarse, keys[phase].user])) {
+      if (key === undefined) continue;
+      try {
+        const added = store.add(key, sample);
+        if (isThenable(added)) added.then(undefined, () => {});
+      } catch {
+        // A failing store must not break the call that is ending; the sample is lost.
+      }
+    }
+  }
+}

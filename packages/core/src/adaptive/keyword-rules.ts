@@ -1,0 +1,233 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * A rule of the input side of keyword context: when the prompt contains one of `match`, change
+ * the length budget (`scale`) and/or switch policies: answer-complete markers on
+ * (`enableMarkers`) or off (`disableMarkers`), and endings the prompt prescribes (`endAfter`).
+ */
+export interface KeywordRule {
+  /** Unique id. A later rule with the same id replaces this one; `{ id, off: true }` removes it. */
+  readonly id: string;
+  /**
+   * Words or phrases, matched case-insensitively as whole words (`explain` does not match
+   * `explained`; white space inside a phrase matches any run of white space), or RegExps used
+   * as given.
+   */
+  readonly match?: string | RegExp | readonly (string | RegExp)[] | undefined;
+  /** Factor applied to the length budget when the rule matches: above 1 raises it, below lowers. */
+  readonly scale?: number | undefined;
+  /** Answer-complete markers to switch on when the rule matches (e.g. `code-fence`, `json`). */
+  readonly enableMarkers?: readonly string[] | undefined;
+  /**
+   * Answer-complete markers to switch off when the rule matches: e.g. when the prompt prescribes
+   * how the answer must end, a `\boxed{}` before that ending does not end it.
+   */
+  readonly disableMarkers?: readonly string[] | undefined;
+  /**
+   * Patterns that end the answer when the rule matches: the output stops right after the first
+   * match, keeping it (a stop string with `includeMatch`). For endings the prompt prescribes.
+   */
+  readonly endAfter?: readonly (string | RegExp)[] | undefined;
+  /** Why, for `explain` and telemetry. Default: `prompt says "<matched text>"`. */
+  readonly reason?: string | undefined;
+  /** Set to remove a rule of the same id (a shipped default, say). */
+  readonly off?: boolean | undefined;
+}
+
+/** A rule that matched a prompt. */
+export interface KeywordMatch {
+  /** The rule's id. */
+  readonly rule: string;
+  /** The text of the prompt that matched. */
+  readonly matched: string;
+  readonly scale: number | undefined;
+  readonly enableMarkers: readonly string[];
+  readonly disableMarkers: readonly string[];
+  readonly endAfter: readonly (string | RegExp)[];
+  readonly reason: string;
+}
+
+/** A validated rule with its patterns compiled. */
+export interface CompiledKeywordRule {
+  readonly rule: KeywordRule;
+  readonly patterns: readonly RegExp[];
+}
+
+const raise = (id: string, match: string[], scale: number): KeywordRule => ({ id, match, scale });
+
+/**
+ * The shipped rules. Raising: the prompt asks for reasoning, detail or code. Lowering: it asks
+ * for a short answer. Switches: it asks for code only (a closed code fence ends the answer) or for
+ * JSON (a complete JSON value ends it). Scales multiply when several rules match.
+ */
+export const defaultKeywordRules: readonly KeywordRule[] = [
+  raise('step-by-step', ['step by step', 'step-by-step'], 1.5),
+  raise('explain', ['explain'], 1.5),
+  raise('in-detail', ['in detail', 'in depth', 'detailed'], 1.75),
+  raise('list-all', ['list all', 'list every', 'enumerate all'], 1.5),
+  raise('write-code', ['write the code', 'write code', 'write a program', 'write a function'], 1.5),
+  raise('yes-or-no', ['yes or no'], 0.25),
+  raise('one-word', ['one word', 'single word', 'in a word'], 0.25),
+  raise('briefly', ['briefly', 'be brief', 'concisely', 'be concise'], 0.5),
+  raise('tldr', ['TL;DR', 'TLDR'], 0.5),
+  raise(
+    'only-the-answer',
+    ['only the answer', 'just the answer', 'answer only', 'only the final answer'],
+    0.35,
+  ),
+  {
+    id: 'code-only',
+    match: ['only the code', 'just the code', 'code only', 'only code'],
+    enableMarkers: ['code-fence'],
+  },
+  {
+    id: 'json',
+    match: [
+      'json only',
+      'only json',
+      'valid json',
+      'in json',
+      'as json',
+      'json format',
+      'json object',
+      'return json',
+    ],
+    enableMarkers: ['json'],
+  },
+  {
+    // "Finish your answer with 'the answer is (X)'": that sentence, and nothing before it, ends
+    // the answer (a reader, like a grader, takes the first such statement).
+    id: 'prescribed-choice',
+    match: [/answer is \(X\)/i],
+    disableMarkers: ['boxed', 'answer-is', 'final-answer'],
+    endAfter: [/answer is (?:\([A-Z]\)|[A-Z](?=[.\n]))\.?/],
+  },
+  {
+    // "Put your final answer within \boxed{}": the closed box is the answer.
+    id: 'prescribed-boxed',
+    match: [/(?:answer|result)[^.\n]{0,40}\\boxed/i],
+    enableMarkers: ['boxed'],
+  },
+];
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A phrase as a case-insensitive, whole-word RegExp. */
+export function phrasePattern(phrase: string): RegExp {
+  const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
+function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
+  if (typeof rule !== 'object' || rule === null)
+    throw new ConfigError(field, 'must be a rule object { id, match, ... }');
+  const known = new Set([
+    'id',
+    'match',
+    'scale',
+    'enableMarkers',
+    'disableMarkers',
+    'endAfter',
+    'reason',
+    'off',
+  ]);
+  for (const key of Object.keys(rule)) {
+    if (!known.has(key))
+      throw new ConfigError(`${field}.${key}`, `is not a rule field; use ${[...known].join(', ')}`);
+  }
+  if (typeof rule.id !== 'string' || rule.id === '')
+    throw new ConfigError(`${field}.id`, 'must be a non-empty string');
+  if (rule.off === true) return { rule, patterns: [] };
+  const list = typeof rule.match === 'string' || rule.match instanceof RegExp ? [rule.match] : rule.match;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ConfigError(`${field}.match`, 'must be a phrase, a RegExp, or a non-empty array of them');
+  }
+  const patterns = list.map((entry, index) => {
+    if (entry instanceof RegExp) return new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+    if (typeof entry !== 'string' || entry.trim() === '') {
+      throw new ConfigError(`${field}.match[${index}]`, 'must be a non-empty phrase or a RegExp');
+    }
+    return phrasePattern(entry);
+  });
+  if (
+    rule.scale !== undefined &&
+    !(typeof rule.scale === 'number' && Number.isFinite(rule.scale) && rule.scale > 0)
+  ) {
+    throw new ConfigError(`${field}.scale`, `must be a positive number, got ${JSON.stringify(rule.scale)}`);
+  }
+  for (const key of ['enableMarkers', 'disableMarkers'] as const) {
+    const markers = rule[key];
+    if (
+      markers !== undefined &&
+      (!Array.isArray(markers) || markers.some((marker) => typeof marker !== 'string'))
+    ) {
+      throw new ConfigError(`${field}.${key}`, 'must be an array of marker names such as "code-fence"');
+    }
+  }
+  const endAfter = rule.endAfter;
+  if (endAfter !== undefined) {
+    const ok = Array.isArray(endAfter) && endAfter.length > 0;
+    if (!ok || endAfter.some((p) => !(p instanceof RegExp) && (typeof p !== 'string' || p === ''))) {
+      throw new ConfigError(`${field}.endAfter`, 'must be a non-empty array of stop strings and RegExps');
+    }
+  }
+  const effects = [rule.scale, rule.enableMarkers, rule.disableMarkers, rule.endAfter];
+  if (effects.every((effect) => effect === undefined)) {
+    throw new ConfigError(
+      field,
+      `rule "${rule.id}" does nothing: give it a scale, enableMarkers, disableMarkers or endAfter`,
+    );
+  }
+  if (rule.reason !== undefined && typeof rule.reason !== 'string') {
+    throw new ConfigError(`${field}.reason`, 'must be a string');
+  }
+  return { rule, patterns };
+}
+
+/**
+ * Merges rule lists by id, in order: a rule replaces an earlier one of the same id, a rule with
+ * `off: true` removes it, a new id is appended. Used for defaults + custom rules and across
+ * profile layers.
+ */
+export function mergeKeywordRules(
+  ...lists: ReadonlyArray<readonly KeywordRule[] | undefined>
+): KeywordRule[] {
+  const byId = new Map<string, KeywordRule>();
+  for (const list of lists) for (const rule of list ?? []) byId.set(rule.id, rule);
+  return [...byId.values()];
+}
+
+/**
+ * Validates and compiles rules; a {@link ConfigError} names the bad field (`field[2].scale`).
+ * Rules switched `off` are dropped.
+ */
+export function compileKeywordRules(field: string, rules: readonly KeywordRule[]): CompiledKeywordRule[] {
+  if (!Array.isArray(rules)) throw new ConfigError(field, 'must be an array of keyword rules');
+  return rules
+    .map((rule, index) => compileRule(`${field}[${index}]`, rule))
+    .filter(({ rule }) => rule.off !== true);
+}
+
+/** The rules of `compiled` that match `text`, each once (its first match), in rule order. */
+export function matchKeywords(text: string, compiled: readonly CompiledKeywordRule[]): KeywordMatch[] {
+  const matches: KeywordMatch[] = [];
+  for (const { rule, patterns } of compiled) {
+    for (const pattern of patterns) {
+      const found = pattern.exec(text);
+      if (!found) continue;
+      matches.push({
+        rule: rule.id,
+        matched: found[0],
+        scale: rule.scale,
+        enableMarkers: rule.enableMarkers ?? [],
+        disableMarkers: rule.disableMarkers ?? [],
+        endAfter: rule.endAfter ?? [],
+        reason: rule.reason ?? `prompt says ${JSON.stringify(found[0])}`,
+      });
+      break;
+    }
+  }
+  return matches;
+}

@@ -1,0 +1,85 @@
+import type { CallContext } from '../policy.js';
+import { keywordText } from './keyword-context.js';
+import { phrasePattern } from './keyword-rules.js';
+
+/** The answer format a prompt asks for, as far as its words tell. */
+export type AskedFormat = 'json' | 'code' | 'choice' | 'list' | 'short' | 'free';
+
+/** What adaptive length reads from the input to pool a call with similar ones. */
+export interface PromptFeatures {
+  /** Task words found, sorted: `step-by-step`, `explain`, `detail`, `list`, `code`, ... */
+  readonly task: readonly string[];
+  readonly format: AskedFormat;
+  /** Prompt length class: `xs` (< 200 characters), `s` (< 800), `m` (< 3,200), `l`. */
+  readonly size: 'xs' | 's' | 'm' | 'l';
+}
+
+const taskWords: ReadonlyArray<[string, RegExp[]]> = [
+  ['step-by-step', [phrasePattern('step by step'), phrasePattern('step-by-step')]],
+  ['explain', [phrasePattern('explain'), phrasePattern('why')]],
+  ['detail', [phrasePattern('in detail'), phrasePattern('in depth'), phrasePattern('detailed')]],
+  ['list', [phrasePattern('list'), phrasePattern('enumerate')]],
+  [
+    'code',
+    [phrasePattern('code'), phrasePattern('function'), phrasePattern('program'), phrasePattern('script')],
+  ],
+  ['summarize', [phrasePattern('summarize'), phrasePattern('summarise'), phrasePattern('summary')]],
+  ['translate', [phrasePattern('translate')]],
+  ['prove', [phrasePattern('prove'), phrasePattern('proof')]],
+];
+
+const formats: ReadonlyArray<[AskedFormat, RegExp[]]> = [
+  ['json', [phrasePattern('json')]],
+  ['code', [/```/, phrasePattern('only the code'), phrasePattern('code only')]],
+  // Multiple choice: at least two lettered options.
+  ['choice', [/(?:^|\s)\(?[A-D][).]\s[\s\S]*(?:^|\s)\(?[B-J][).]\s/m]],
+  [
+    'short',
+    ['yes or no', 'one word', 'briefly', 'tl;dr', 'only the answer', 'just the answer'].map(phrasePattern),
+  ],
+  ['list', [phrasePattern('list all'), phrasePattern('bullet points')]],
+];
+
+/** Reads the task words, asked-for format and size of a prompt. */
+export function promptFeatures(text: string): PromptFeatures {
+  const task = taskWords.filter(([, patterns]) => patterns.some((p) => p.test(text))).map(([id]) => id);
+  const format = formats.find(([, patterns]) => patterns.some((p) => p.test(text)))?.[0] ?? 'free';
+  const size = text.length < 200 ? 'xs' : text.length < 800 ? 's' : text.length < 3200 ? 'm' : 'l';
+  return { task: task.sort(), format, size };
+}
+
+/** The history keys a call's lengths are kept and looked up under, finest first. */
+export interface LengthKeys {
+  /** The bucket with the prompt's size class (or `metadata.bucket`). */
+  readonly fine: string;
+  /** The bucket without the size class; the same as `fine` for `metadata.bucket`. */
+  readonly coarse: string;
+  /** The user's own lengths in the fine bucket, when the call has a user. */
+  readonly user: string | undefined;
+  /** The features read, for `explain`. */
+  readonly features: PromptFeatures | undefined;
+}
+
+/**
+ * The keys of a call: `metadata.bucket` (a string the caller sets, e.g. a prompt template id)
+ * when present, else derived from the prompt's task words, asked-for format and size. Always
+ * prefixed by the model: lengths differ more between models than between anything else.
+ */
+export function lengthKeys(
+  call: Pick<CallContext, 'model' | 'messages' | 'prompt' | 'metadata' | 'user'>,
+): LengthKeys {
+  const bucket = call.metadata.bucket;
+  let fine: string;
+  let coarse: string;
+  let features: PromptFeatures | undefined;
+  if (typeof bucket === 'string' && bucket !== '') {
+    fine = `${call.model}|bucket=${bucket}`;
+    coarse = fine;
+  } else {
+    features = promptFeatures(keywordText(call, 'latest'));
+    coarse = `${call.model}|task=${features.task.join('+') || '-'}|format=${features.format}`;
+    fine = `${coarse}|size=${features.size}`;
+  }
+  const user = call.user === undefined ? undefined : `${fine}|user=${call.user}`;
+  return { fine, coarse, user, features };
+}
