@@ -1,4 +1,12 @@
-import { anyOf, type CallContext, findProfile, type Profile, type StopPolicy, shadow, stopOn } from 'stopwise';
+import {
+  anyOf,
+  type CallContext,
+  findProfile,
+  type Profile,
+  type StopPolicy,
+  shadow,
+  stopOn,
+} from 'stopwise';
 
 /**
  * The `balanced` profile's chain for one call, built lazily at `start` (profiles build per call),
@@ -6,7 +14,10 @@ import { anyOf, type CallContext, findProfile, type Profile, type StopPolicy, sh
  * then compare identical streams. Falls back to a stop-string chain when no `balanced` profile is
  * registered, and says so.
  */
-export function shadowedProfileChain(profileName = 'balanced'): { create: () => StopPolicy; description: string } {
+export function shadowedProfileChain(profileName = 'balanced'): {
+  create: () => StopPolicy;
+  description: string;
+} {
   const profile = findProfile(profileName);
   if (!profile) {
     return {
@@ -15,7 +26,10 @@ export function shadowedProfileChain(profileName = 'balanced'): { create: () => 
     };
   }
   // One policy object per call: concurrent calls must not share per-call state.
-  return { create: () => shadow(lazyProfile(profileName, profile)), description: `the ${profileName} profile's chain, in shadow` };
+  return {
+    create: () => shadow(lazyProfile(profileName, profile)),
+    description: `the ${profileName} profile's chain, in shadow`,
+  };
 }
 
 function lazyProfile(profileName: string, profile: Profile): StopPolicy {

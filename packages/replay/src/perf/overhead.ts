@@ -57,7 +57,8 @@ export async function measureOverhead(options: {
       let text = '';
       for await (const part of run) if (part.type === 'text-delta') text += part.delta;
       const result = await run.result;
-      if (result.outcome !== 'finish') throw new Error(`stopwise stream ended in ${result.outcome}`);
+      if (result.outcome !== 'finish' || text.length === 0)
+        throw new Error(`stopwise stream ended in ${result.outcome}`);
     }
   };
 

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../traces/trace-paths.js';
 
 /** The folder of recorded provider streams shipped with this package. */
-export const wireFixturesDir = fileURLToPath(new URL('../../fixtures/wire/', import.meta.url));
+export const wireFixturesDir = join(packageRoot, 'fixtures', 'wire');
 
 /** Names of the recorded streams (file names without `.chunks.txt`). */
 export function wireFixtureNames(): string[] {
@@ -13,7 +14,7 @@ export function wireFixtureNames(): string[] {
 
 /** The chunks of a recorded stream, one parsed JSON value per non-empty line. */
 export function loadWireFixture(name: string): unknown[] {
-  const text = readFileSync(new URL(`${name}.chunks.txt`, `file://${wireFixturesDir}`), 'utf8');
+  const text = readFileSync(join(wireFixturesDir, `${name}.chunks.txt`), 'utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')

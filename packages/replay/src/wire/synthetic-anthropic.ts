@@ -28,13 +28,22 @@ export function syntheticAnthropicChunks(options: SyntheticAnthropicOptions): un
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+        usage: {
+          input_tokens: inputTokens,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: 1,
+        },
       },
     },
   ];
   let index = 0;
   if (options.thinking && options.thinking.length > 0) {
-    chunks.push({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    chunks.push({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'thinking', thinking: '', signature: '' },
+    });
     for (const thinking of options.thinking) {
       chunks.push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } });
     }
@@ -42,7 +51,8 @@ export function syntheticAnthropicChunks(options: SyntheticAnthropicOptions): un
     index += 1;
   }
   chunks.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-  for (const text of options.deltas) chunks.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+  for (const text of options.deltas)
+    chunks.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
   chunks.push({ type: 'content_block_stop', index });
   chunks.push({
     type: 'message_delta',

@@ -1,0 +1,289 @@
+import { anthropic } from '@stopwise/anthropic';
+import { openai } from '@stopwise/openai';
+import {
+  type CallContext,
+  createClient,
+  defaultLengthHistory,
+  findProfile,
+  type StopwiseClient,
+  userPrompt,
+} from 'stopwise';
+import { recordChunks } from '../tokens/record-chunks.js';
+import type { TraceFile } from '../traces/load-traces.js';
+import { capQuantiles, equalCutSet, quantileCaps } from './caps.js';
+import type { PolicySet } from './policy-sets.js';
+import { type RecordOutcome, runRecord } from './run-record.js';
+import { type EvaluationSummary, summarize } from './summarize.js';
+
+/** One policy set's totals on one trace file. */
+export interface BenchRow {
+  /** File name of the traces. */
+  traces: string;
+  /** The policy set: `none`, a preset, `cap-p50` (a quantile cap), `cap-eq-<preset>` (equal-cut cap). */
+  policy: string;
+  kind: PolicySet['kind'];
+  /** For caps: the output tokens kept at most. */
+  capTokens: number | undefined;
+  /** For equal-cut caps: the preset whose token reduction the cap matches. */
+  matches: string | undefined;
+  summary: EvaluationSummary;
+  /** The first few calls that ended in an error: `record id: message`. */
+  errors: string[];
+  /**
+   * Set when the row was not run but copied from the row named here: a profile that builds no
+   * policy for any record of the file (`off`) runs exactly as `none`; a cap of the same size as
+   * another runs exactly as it.
+   */
+  sameAs?: string | undefined;
+}
+
+/** The rows of one trace file. */
+export interface BenchFileResult {
+  name: string;
+  outputs: number;
+  rows: BenchRow[];
+}
+
+/** One policy set on one trace file: the unit the benchmark schedules. */
+export interface BenchJob {
+  file: TraceFile;
+  set: PolicySet;
+}
+
+/** Runs one job and reports each finished call (for progress). */
+export type BenchExecutor = (job: BenchJob, onCall: () => void) => Promise<BenchRow>;
+
+/** Options of {@link runBench}. */
+export interface RunBenchOptions {
+  files: readonly TraceFile[];
+  /** Base URL of a replay server serving these records (`createReplayServer` or `stopwise-replay`). */
+  serverUrl: string;
+  /** Policy sets run on every file (default: none and every registered profile). */
+  sets: readonly PolicySet[];
+  /** Add fixed caps at quantiles of each file's lengths, and a cap at each preset's token reduction. */
+  caps: boolean;
+  /** Calls in flight at once within a job (default 8). */
+  concurrency?: number | undefined;
+  /**
+   * Runs jobs elsewhere (worker processes, see `benchWorkers`); default: in this process, one
+   * job at a time (a job clears the process-wide adaptive-length history).
+   */
+  executor?: { run: BenchExecutor; parallel: number } | undefined;
+  /** Called after every call: for a progress bar. `total` may shrink once equal-cut caps are known. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Called as each file is done, in file order. */
+  onFile?: ((result: BenchFileResult) => void) | undefined;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, keeping the results in order. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** The two adapters the benchmark alternates between, pointed at the replay server. */
+function benchClients(serverUrl: string): [StopwiseClient<unknown>, StopwiseClient<unknown>] {
+  // No retries: a replay failure is a bug to see, not to hide. Anthropic requires a cap on every
+  // request; set it above any recorded output so the server never cuts one.
+  return [
+    createClient({ provider: openai({ apiKey: 'replay', baseURL: `${serverUrl}/v1`, maxRetries: 0 }) }),
+    createClient({
+      provider: anthropic({
+        apiKey: 'replay',
+        baseURL: serverUrl,
+        maxRetries: 0,
+        defaultMaxTokens: 1_000_000,
+      }),
+    }),
+  ];
+}
+
+/** Options of {@link runJob}. */
+export interface RunJobOptions extends BenchJob {
+  serverUrl: string;
+  concurrency: number;
+  onCall?: (() => void) | undefined;
+}
+
+/**
+ * Runs every record of a file through stopwise over HTTP under one policy set, alternating the
+ * OpenAI (Chat Completions) and the Anthropic adapter between records. The set starts cold:
+ * fresh clients, and the process-wide adaptive-length history cleared, so the order in which
+ * sets run does not change their results.
+ */
+export async function runJob(options: RunJobOptions): Promise<BenchRow> {
+  const { file, set } = options;
+  defaultLengthHistory.clear();
+  const clients = benchClients(options.serverUrl);
+  const outcomes = await mapConcurrent(
+    file.records,
+    options.concurrency,
+    async (record, index): Promise<RecordOutcome> => {
+      const outcome = await runRecord({ client: clients[index % 2] as StopwiseClient<unknown>, record, set });
+      options.onCall?.();
+      // Only the totals are kept: the texts of thousands of outputs per set add up.
+      return { ...outcome, text: '', reasoning: undefined };
+    },
+  );
+  return {
+    traces: file.name,
+    policy: set.name,
+    kind: set.kind,
+    capTokens: set.kind === 'cap' ? set.maxTokens : undefined,
+    matches: set.kind === 'cap' ? set.matches : undefined,
+    summary: summarize(outcomes),
+    errors: outcomes
+      .filter((outcome) => outcome.outcome === 'error')
+      .slice(0, 5)
+      .map((outcome) => `${outcome.id}: ${outcome.error}`),
+  };
+}
+
+/** Presets cutting less than this share of tokens get no equal-cut cap: it would match `none`. */
+export const minEqualCutReduction = 0.01;
+
+/** The caps of a file: at quantiles of its lengths, and one per preset row at its reduction. */
+export function capSetsFor(file: TraceFile, rows: readonly BenchRow[]): PolicySet[] {
+  const lengths = file.records.map((record) => recordChunks({ record, model: record.model }).outputTokens);
+  const equal = rows
+    .filter(
+      (row) =>
+        row.kind === 'profile' &&
+        row.sameAs === undefined &&
+        row.summary.tokenReduction >= minEqualCutReduction,
+    )
+    .map((row) => equalCutSet(row.policy, lengths, row.summary.keptTokens))
+    .filter((set): set is PolicySet => set !== undefined);
+  return [...quantileCaps(lengths), ...equal];
+}
+
+/** True when `profile` builds no policy for any record of `file`: it would run as no policy. */
+export function buildsNothing(file: TraceFile, profile: string): boolean {
+  const found = findProfile(profile);
+  if (!found) return false;
+  return file.records.every((record) => {
+    const context: CallContext = {
+      model: record.model,
+      messages: record.messages,
+      prompt: userPrompt(record.messages),
+      user: undefined,
+      profile,
+      maxOutputTokens: undefined,
+      metadata: {},
+      report: () => {},
+    };
+    try {
+      return found.build(context).length === 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * A queue that runs at most `parallel` jobs at once; a waiting job of an earlier file goes
+ * first, so files finish (and print) in order while later files fill idle workers.
+ */
+function jobPool(run: BenchExecutor, parallel: number, onCall: () => void) {
+  const waiting: Array<{ priority: number; start: () => void }> = [];
+  let running = 0;
+  return async (job: BenchJob, priority: number): Promise<BenchRow> => {
+    if (running >= parallel) {
+      await new Promise<void>((start) => {
+        waiting.push({ priority, start });
+      });
+    }
+    running += 1;
+    try {
+      return await run(job, onCall);
+    } finally {
+      running -= 1;
+      let next = -1;
+      for (const [index, entry] of waiting.entries()) {
+        if (next < 0 || entry.priority < (waiting[next]?.priority ?? 0)) next = index;
+      }
+      if (next >= 0) waiting.splice(next, 1)[0]?.start();
+    }
+  };
+}
+
+/**
+ * Runs every file under every policy set (then, with `caps`, the fixed caps, which depend on
+ * the presets' results), jobs spread over the executor's workers, and returns the rows per file.
+ */
+export async function runBench(options: RunBenchOptions): Promise<BenchFileResult[]> {
+  const concurrency = options.concurrency ?? 8;
+  const presets = options.sets.filter((set) => set.kind === 'profile').length;
+  const perFile = options.sets.length + (options.caps ? capQuantiles.length + presets : 0);
+  let total = options.files.reduce((sum, file) => sum + file.records.length * perFile, 0);
+  let done = 0;
+  const onCall = () => {
+    done += 1;
+    options.onProgress?.(done, total);
+  };
+  const executor = options.executor ?? {
+    parallel: 1,
+    run: (job: BenchJob, call: () => void) =>
+      runJob({ ...job, serverUrl: options.serverUrl, concurrency, onCall: call }),
+  };
+  const submit = jobPool(executor.run, executor.parallel, onCall);
+  const hasNone = options.sets.some((set) => set.kind === 'none');
+  const runFile = async (file: TraceFile, priority: number): Promise<BenchFileResult> => {
+    const empty = (set: PolicySet) => hasNone && set.kind === 'profile' && buildsNothing(file, set.profile);
+    const ran = await Promise.all(
+      options.sets.map((set) => (empty(set) ? undefined : submit({ file, set }, priority))),
+    );
+    const none = ran.find((row) => row?.kind === 'none');
+    const rows = ran.map((row, index): BenchRow => {
+      if (row) return row;
+      const set = options.sets[index] as PolicySet;
+      total -= file.records.length;
+      return { ...(none as BenchRow), policy: set.name, kind: set.kind, sameAs: 'none' };
+    });
+    if (options.caps) {
+      const caps = capSetsFor(file, rows);
+      // Caps of the same size run once (presets that cut alike get the same equal-cut cap).
+      const first = new Map<number, PolicySet>();
+      for (const set of caps)
+        if (set.kind === 'cap' && !first.has(set.maxTokens)) first.set(set.maxTokens, set);
+      total -= file.records.length * (capQuantiles.length + presets - first.size);
+      options.onProgress?.(done, total);
+      const ran = new Map(
+        await Promise.all(
+          [...first.values()].map(async (set) => [set.name, await submit({ file, set }, priority)] as const),
+        ),
+      );
+      for (const set of caps) {
+        if (set.kind !== 'cap') continue;
+        const source = first.get(set.maxTokens) as PolicySet;
+        const row = ran.get(source.name) as BenchRow;
+        rows.push(
+          source === set ? row : { ...row, policy: set.name, matches: set.matches, sameAs: source.name },
+        );
+      }
+    }
+    return { name: file.name, outputs: file.records.length, rows };
+  };
+  // Every file's jobs are queued at once (the pool favours earlier files); results come out in order.
+  const pending = options.files.map(runFile);
+  for (const result of pending) result.catch(() => {}); // awaited below, in order
+  const results: BenchFileResult[] = [];
+  for (const result of pending) {
+    const finished = await result;
+    results.push(finished);
+    options.onFile?.(finished);
+  }
+  return results;
+}

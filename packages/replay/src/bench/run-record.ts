@@ -1,0 +1,108 @@
+import type { RunResult, StopwiseClient, StreamPart } from 'stopwise';
+import { scoreText } from '../scoring/score-text.js';
+import { recordChunks } from '../tokens/record-chunks.js';
+import { isScorable, type TraceRecord } from '../traces/trace-record.js';
+import { callPolicyFor, type PolicySet } from './policy-sets.js';
+
+/** What one recorded output became when streamed through a stopwise client under a policy set. */
+export interface RecordOutcome {
+  id: string;
+  /** Output tokens of the full record (reasoning plus answer): what an unstopped call bills. */
+  fullTokens: number;
+  /** Output tokens of what the caller kept (the stop's `atToken`; the usage when not stopped). */
+  keptTokens: number;
+  /** The answer text the caller got. */
+  text: string;
+  /** The reasoning text the caller got, when the record has reasoning. */
+  reasoning: string | undefined;
+  /** A short answer the stopping policy extracted, when it gave one. */
+  answer: string | undefined;
+  /** Whether the full output is correct (undefined for records without gold). */
+  fullCorrect: boolean | undefined;
+  /** Whether what the caller kept is correct (undefined for records without gold). */
+  keptCorrect: boolean | undefined;
+  outcome: RunResult['outcome'];
+  stoppedBy: string | undefined;
+  stopReason: string | undefined;
+  stopPhase: 'reasoning' | 'answer' | undefined;
+  /** `result.savings.tokensSaved`: the SDK's own estimate of the tokens the stop saved. */
+  estimatedTokensSaved: number | undefined;
+  /** `result.savings.counterfactualTokens` interval: where the SDK thinks the full length lies. */
+  counterfactualLow: number | undefined;
+  counterfactualHigh: number | undefined;
+  /** The provider's response id (the replay server's request id). */
+  responseId: string | undefined;
+  /** The error message, for outcome `error`. */
+  error: string | undefined;
+  durationMs: number;
+}
+
+/** Options of {@link runRecord}. */
+export interface RunRecordOptions {
+  client: StopwiseClient<unknown>;
+  record: TraceRecord;
+  set: PolicySet;
+  /** The model to ask for; default the record's (it picks the tokenizer on both sides). */
+  model?: string | undefined;
+  /** Provider options for the call (e.g. to name the record explicitly). */
+  providerOptions?: unknown;
+  /** Sees every part of the stream as it arrives (the demo prints them). */
+  onPart?: ((part: StreamPart) => void) | undefined;
+}
+
+/**
+ * The text a trace's scorer reads of a run: the answer text, or when it is empty the short
+ * answer a policy extracted; the reasoning goes along for scorers that read it (`math`).
+ */
+export function keptTexts(result: Pick<RunResult, 'text' | 'answer' | 'reasoning'>): {
+  text: string;
+  reasoning: string;
+} {
+  return { text: result.text || (result.answer ?? ''), reasoning: result.reasoning ?? '' };
+}
+
+/** Streams one record through `client` under `set` and scores what the caller kept. */
+export async function runRecord(options: RunRecordOptions): Promise<RecordOutcome> {
+  const { client, record, set } = options;
+  const model = options.model ?? record.model;
+  const run = client.stream({
+    model,
+    messages: record.messages,
+    policy: callPolicyFor(set),
+    providerOptions: options.providerOptions,
+  });
+  if (options.onPart) for await (const part of run) options.onPart(part);
+  const result = await run.result;
+  const fullTokens = recordChunks({ record, model }).outputTokens;
+  // The runner recounts a stop's kept text, which can come out a token or two above the count
+  // of the chunks it was cut from: the kept part never holds more than the whole.
+  const keptTokens = Math.min(
+    fullTokens,
+    result.outcome === 'policy-stop' ? result.stop.atToken : (result.usage.outputTokens ?? 0),
+  );
+  const scorable = isScorable(record);
+  const kept = keptTexts(result);
+  const counterfactual = result.outcome === 'policy-stop' ? result.savings.counterfactualTokens : undefined;
+  return {
+    id: record.id,
+    fullTokens,
+    keptTokens,
+    text: result.text,
+    reasoning: result.reasoning,
+    answer: result.answer,
+    fullCorrect: scorable
+      ? scoreText({ record, text: record.output, reasoning: record.reasoning })
+      : undefined,
+    keptCorrect: scorable ? scoreText({ record, ...kept }) : undefined,
+    outcome: result.outcome,
+    stoppedBy: result.stop?.policy,
+    stopReason: result.stop?.reason,
+    stopPhase: result.stop?.phase,
+    estimatedTokensSaved: result.outcome === 'policy-stop' ? result.savings.tokensSaved : undefined,
+    counterfactualLow: counterfactual?.low,
+    counterfactualHigh: counterfactual?.high,
+    responseId: result.responseId,
+    error: result.outcome === 'error' ? result.error.message : undefined,
+    durationMs: result.durationMs,
+  };
+}

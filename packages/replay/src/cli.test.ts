@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadTraces } from './traces/load-traces.js';
+import { sampleTracesDir } from './traces/trace-paths.js';
+
+describe('stopwise-replay CLI', () => {
+  it('serves the traces on a free port and logs what it wrote', async () => {
+    const [file] = await loadTraces({ path: sampleTracesDir, limit: 1 });
+    const record = file?.records[0];
+    if (!record) throw new Error('no sample record');
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cli,
+        '--traces',
+        sampleTracesDir,
+        '--port',
+        '0',
+        '--quiet',
+        '--tokens-per-second',
+        '0',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      const [url] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: record.model, messages: record.messages }),
+      });
+      const body = (await response.json()) as {
+        id: string;
+        choices: Array<{ message: { content: string } }>;
+      };
+      expect(body.choices[0]?.message.content).toBe(record.output);
+      const log = (await (await fetch(`${url}/_replay/requests`)).json()) as {
+        requests: Array<{ id: string; recordId: string; tokensWritten: number }>;
+      };
+      expect(log.requests).toEqual([expect.objectContaining({ id: body.id, recordId: record.id })]);
+      expect(log.requests[0]?.tokensWritten).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('exits with a message for a bad port', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--port must be an integer/);
+  });
+});
