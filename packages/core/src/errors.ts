@@ -145,7 +145,8 @@ export function describe(error: unknown): string {
 
 // Provider messages sometimes echo the key back ("Incorrect API key provided: sk-abc..."):
 // OpenAI and Anthropic keys (sk-, sk-ant-), Google keys (AIza...), and bearer tokens.
-const secretPattern = /\b(sk-(?:ant-)?[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+const secretPattern =
+  /\b(sk-(?:ant-)?[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
 /** Replaces anything shaped like an API key or bearer token with `[redacted]`. */
 export function redactSecrets(text: string): string {
