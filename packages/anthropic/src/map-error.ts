@@ -1,11 +1,13 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import {
+  describeError,
   isRetryableStatus,
   ProviderError,
   redactSecrets,
   retryAfterFromHeaders,
   StopwiseError,
   StreamError,
+  scrubbedError,
 } from 'stopwise';
 import { isRetryableErrorType } from './map-events.js';
 
@@ -35,7 +37,7 @@ export interface MapErrorOptions {
  */
 export function mapAnthropicError(error: unknown, options: MapErrorOptions): StopwiseError {
   if (StopwiseError.isInstance(error)) return error;
-  const redact = (text: string) => redactText(text, options.secrets);
+  const redact = (text: string) => redactSecrets(text, options.secrets);
   const provider = options.provider;
   if (isSdkError(error, APIConnectionTimeoutError, 'APIConnectionTimeoutError')) {
     return new ProviderError({
@@ -54,24 +56,27 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Sto
       cause: error,
     });
   }
-  if (isSdkError(error, APIError, 'APIError')) return fromApiError(error, provider, redact);
+  if (isSdkError(error, APIError, 'APIError')) return fromApiError(error, provider, redact, options.secrets);
   if (hasCause(error, SyntaxError)) {
-    return new StreamError(`${provider} sent an event that is not valid JSON: ${redact(describe(error))}`, {
-      cause: scrubbedCopy(error, redact),
-    });
+    return new StreamError(
+      `${provider} sent an event that is not valid JSON: ${redact(describeError(error))}`,
+      {
+        cause: scrubbedError(error, options.secrets),
+      },
+    );
   }
   if (isNetworkFailure(error)) {
     return new ProviderError({
       provider,
       message: `connection lost mid-stream: ${redact(describeChain(error))}`,
       retryable: true,
-      cause: scrubbedCopy(error, redact),
+      cause: scrubbedError(error, options.secrets),
     });
   }
   // Anything else broke while the SDK read the events (an event out of order, a block of an
   // unexpected shape): the stream itself was wrong.
   return new StreamError(`${provider} stream could not be read: ${redact(describeChain(error))}`, {
-    cause: scrubbedCopy(error, redact),
+    cause: scrubbedError(error, options.secrets),
   });
 }
 
@@ -91,7 +96,12 @@ function isNetworkFailure(error: unknown): boolean {
   return false;
 }
 
-function fromApiError(error: APIError, provider: string, redact: (text: string) => string): ProviderError {
+function fromApiError(
+  error: APIError,
+  provider: string,
+  redact: (text: string) => string,
+  secrets: readonly string[],
+): ProviderError {
   const status = typeof error.status === 'number' ? error.status : undefined;
   const body = error.error as { error?: { type?: unknown; message?: unknown } } | undefined;
   const code = error.type ?? (typeof body?.error?.type === 'string' ? body.error.type : undefined);
@@ -109,7 +119,7 @@ function fromApiError(error: APIError, provider: string, redact: (text: string) 
       serverSaysRetry(headers) ??
       (status !== undefined ? isRetryableStatus(status) : isRetryableErrorType(code ?? undefined)),
     // The SDK's error holds the response body, which may quote the key back: keep a scrubbed copy.
-    cause: scrubbedCopy(error, redact),
+    cause: scrubbedError(error, secrets),
   });
 }
 
@@ -151,34 +161,9 @@ function describeChain(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 4; depth += 1) {
-    const text = describe(current);
+    const text = describeError(current);
     if (text !== '' && !parts.includes(text)) parts.push(text);
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(': ');
-}
-
-/** A plain Error with the same name and a scrubbed message; the original's fields stay behind. */
-function scrubbedCopy(error: unknown, redact: (text: string) => string): Error {
-  const copy = new Error(redact(describe(error)));
-  if (error instanceof Error) copy.name = error.name;
-  return copy;
-}
-
-/** Removes the given secrets and anything shaped like an API key or bearer token. */
-function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 6) out = out.split(secret).join('[redacted]');
-  return redactSecrets(out);
-}
-
-/** A short description of anything thrown. */
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
 }

@@ -107,7 +107,7 @@ export class PolicyError extends StopwiseError {
   readonly during: 'start' | 'step' | 'end';
 
   constructor(policy: string, during: 'start' | 'step' | 'end', cause: unknown) {
-    super('policy', `Policy "${policy}" threw in ${during}(): ${describe(cause)}`, { cause });
+    super('policy', `Policy "${policy}" threw in ${during}(): ${describeError(cause)}`, { cause });
     this.name = 'PolicyError';
     this.policy = policy;
     this.during = during;
@@ -133,7 +133,7 @@ export class StreamError extends StopwiseError {
 }
 
 /** A short description of anything thrown, for messages. */
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   try {
@@ -148,7 +148,28 @@ export function describe(error: unknown): string {
 const secretPattern =
   /\b(sk-(?:ant-)?[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_-]{20,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
-/** Replaces anything shaped like an API key or bearer token with `[redacted]`. */
-export function redactSecrets(text: string): string {
-  return text.replace(secretPattern, '[redacted]');
+/**
+ * Replaces anything shaped like an API key or bearer token with `[redacted]`, and every exact
+ * occurrence of `knownSecrets` (the keys a client was configured with, whatever their shape).
+ * Known secrets shorter than 8 characters are left alone: placeholders such as `ollama` would
+ * redact ordinary words, and real keys are long.
+ */
+export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of knownSecrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  return out.replace(secretPattern, '[redacted]');
+}
+
+/**
+ * A plain Error with the original's name and a redacted message, to attach as `cause` instead
+ * of an SDK error: those hold the response body and request options, which may echo the key.
+ */
+export function scrubbedError(error: unknown, knownSecrets: readonly string[] = []): Error {
+  const copy = new Error(redactSecrets(describeError(error), knownSecrets));
+  const name = error instanceof Error ? error.name : undefined;
+  copy.name =
+    name && name !== 'Error'
+      ? name
+      : ((error as { constructor?: { name?: string } })?.constructor?.name ?? 'Error');
+  return copy;
 }

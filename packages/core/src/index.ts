@@ -4,6 +4,7 @@ export { type ClientOptions, createClient, type StopwiseClient } from './client.
 export { allOf, anyOf, type PolicyCondition, shadow, when } from './combinators.js';
 export {
   ConfigError,
+  describeError,
   isRetryableStatus,
   PolicyError,
   ProviderError,
@@ -12,6 +13,7 @@ export {
   StopwiseError,
   type StopwiseErrorKind,
   StreamError,
+  scrubbedError,
 } from './errors.js';
 export type { ChainExplanation, ExplainedBudget, ExplainedPolicy } from './explain.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from './messages.js';

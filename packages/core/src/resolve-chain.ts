@@ -1,6 +1,6 @@
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
 import { anyOf } from './combinators.js';
-import { ConfigError, describe } from './errors.js';
+import { ConfigError, describeError } from './errors.js';
 import { userPrompt } from './messages.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
@@ -86,7 +86,10 @@ function userLayer(field: string, preset: UserPreset | undefined): Layer | undef
     return { layer: 'user', field, profile: preset, overrides: undefined };
   }
   if (!isPlainObject(preset)) {
-    throw new ConfigError(field, `must be a profile name or an object of overrides, got ${describe(preset)}`);
+    throw new ConfigError(
+      field,
+      `must be a profile name or an object of overrides, got ${describeError(preset)}`,
+    );
   }
   const { profile, ...overrides } = preset;
   if (profile !== undefined) requireProfile(`${field}.profile`, profile);

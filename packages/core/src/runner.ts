@@ -1,5 +1,12 @@
 import type { CallOptions } from './call-options.js';
-import { ConfigError, describe, PolicyError, ProviderError, StopwiseError, StreamError } from './errors.js';
+import {
+  ConfigError,
+  describeError,
+  PolicyError,
+  ProviderError,
+  StopwiseError,
+  StreamError,
+} from './errors.js';
 import type { CallContext, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
@@ -388,7 +395,7 @@ function definedOnly(usage: Partial<Usage>): Partial<Usage> {
 
 function toStopwiseError(error: unknown, provider: string): StopwiseError {
   if (StopwiseError.isInstance(error)) return error;
-  return new ProviderError({ provider, message: describe(error), cause: error, retryable: true });
+  return new ProviderError({ provider, message: describeError(error), cause: error, retryable: true });
 }
 
 const timedOut = Symbol('timed-out');

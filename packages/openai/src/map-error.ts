@@ -1,11 +1,13 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import {
+  describeError,
   isRetryableStatus,
   ProviderError,
   redactSecrets,
   retryAfterFromHeaders,
   StopwiseError,
   StreamError,
+  scrubbedError,
 } from 'stopwise';
 
 /** What {@link mapOpenAIError} needs besides the error. */
@@ -40,8 +42,8 @@ const fatalCodes = new Set([
  */
 export function mapOpenAIError(error: unknown, context: MapErrorContext): StopwiseError {
   if (StopwiseError.isInstance(error)) return error;
-  const redact = (text: string) => redactText(text, context.secrets);
-  const cause = scrubbedCause(error, redact);
+  const redact = (text: string) => redactSecrets(text, context.secrets);
+  const cause = scrubbedError(error, context.secrets);
   if (error instanceof SyntaxError) {
     return new StreamError(
       `${context.provider} sent a stream chunk that is not JSON: ${redact(error.message)}`,
@@ -53,7 +55,8 @@ export function mapOpenAIError(error: unknown, context: MapErrorContext): Stopwi
   if (isConnectionError(error)) {
     const timedOut =
       error instanceof APIConnectionTimeoutError || nameOf(error) === 'APIConnectionTimeoutError';
-    const reason = error instanceof Error && error.cause !== undefined ? `: ${describe(error.cause)}` : '';
+    const reason =
+      error instanceof Error && error.cause !== undefined ? `: ${describeError(error.cause)}` : '';
     return new ProviderError({
       provider: context.provider,
       message: redact(
@@ -68,7 +71,7 @@ export function mapOpenAIError(error: unknown, context: MapErrorContext): Stopwi
   // Anything else broke the body mid-stream (undici's "terminated" when the socket drops).
   return new ProviderError({
     provider: context.provider,
-    message: redact(`stream failed: ${describe(error)}`),
+    message: redact(`stream failed: ${describeError(error)}`),
     code: 'connection_error',
     retryable: true,
     cause,
@@ -122,23 +125,6 @@ function isRetryable(
   return isRetryableStatus(status);
 }
 
-function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  // Short "keys" (placeholders like `ollama`) would redact ordinary words; real keys are long.
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  return redactSecrets(out);
-}
-
-/**
- * A copy of the SDK error that keeps its class name and (redacted) message only. The SDK error
- * itself holds the response body, which may echo the API key, so it is never attached.
- */
-function scrubbedCause(error: unknown, redact: (text: string) => string): Error {
-  const copy = new Error(redact(describe(error)));
-  copy.name = nameOf(error) ?? 'Error';
-  return copy;
-}
-
 function isApiError(error: unknown): error is APIError {
   if (error instanceof APIError) return true;
   // An `OpenAI` client from another copy of the SDK throws its own classes: recognise the shape.
@@ -166,16 +152,6 @@ function nameOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === 'string' && name !== '' ? name : undefined;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  try {
-    return JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
 }
 
 function nonEmpty(value: unknown): string | undefined {

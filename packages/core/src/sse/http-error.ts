@@ -34,9 +34,6 @@ const requestIdHeaders = [
   'x-amzn-requestid',
 ];
 
-// Google API keys: `AIza` + 35 characters. redactSecrets covers sk-... keys and bearer tokens.
-const googleKeyPattern = /AIza[0-9A-Za-z_-]{20,}/g;
-
 const maxErrorBodyChars = 64 * 1024;
 
 /**
@@ -52,13 +49,6 @@ export function secretHeaderValues(headers: Readonly<Record<string, string>>): s
     if (bare !== value && bare.length >= 6) secrets.push(bare);
   }
   return secrets;
-}
-
-/** Removes API keys from `text`: the given header values plus anything shaped like a key. */
-export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return redactSecrets(out).replace(googleKeyPattern, '[redacted]');
 }
 
 /** The request id from whichever common header the API uses. */
@@ -140,7 +130,7 @@ export async function providerErrorFromResponse(options: ResponseErrorOptions): 
   return new ProviderError({
     provider,
     status: response.status,
-    message: redactText(message, options.secrets),
+    message: redactSecrets(message, options.secrets),
     code: details.code,
     requestId: requestIdFromHeaders(response.headers),
     retryAfterMs: retryAfterFromHeaders(response.headers) ?? details.retryAfterMs,

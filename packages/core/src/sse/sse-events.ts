@@ -1,6 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { describe, ProviderError, StreamError } from '../errors.js';
-import { redactText } from './http-error.js';
+import { describeError, ProviderError, redactSecrets, StreamError } from '../errors.js';
 
 /** Options of {@link sseEvents}. */
 export interface SseEventsOptions {
@@ -61,7 +60,7 @@ export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<Even
     }
     drained = true;
     if (!sawEvent && strayLine !== undefined) {
-      const line = redactText(strayLine, options.secrets);
+      const line = redactSecrets(strayLine, options.secrets);
       throw new StreamError(
         `${provider}: the response is not an SSE stream; it began with: ${truncate(line, 200)}`,
       );
@@ -82,7 +81,7 @@ async function readChunk(
     if (options.signal.aborted) throw error;
     throw new ProviderError({
       provider: options.provider,
-      message: redactText(`the connection broke mid-stream: ${describeWithCause(error)}`, options.secrets),
+      message: redactSecrets(`the connection broke mid-stream: ${describeWithCause(error)}`, options.secrets),
       retryable: true,
       cause: error,
     });
@@ -92,7 +91,7 @@ async function readChunk(
 /** `error.message`, plus its cause's message (fetch puts the useful part there). */
 export function describeWithCause(error: unknown): string {
   const cause = error instanceof Error ? error.cause : undefined;
-  return cause === undefined ? describe(error) : `${describe(error)} (${describe(cause)})`;
+  return cause === undefined ? describeError(error) : `${describeError(error)} (${describeError(cause)})`;
 }
 
 /** `text` cut to `max` characters, marked with an ellipsis when cut. */

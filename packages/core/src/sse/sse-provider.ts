@@ -1,9 +1,15 @@
-import { ConfigError, describe, ProviderError, StopwiseError, StreamError } from '../errors.js';
+import {
+  ConfigError,
+  describeError,
+  ProviderError,
+  redactSecrets,
+  StopwiseError,
+  StreamError,
+} from '../errors.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
 import {
   providerErrorFromResponse,
-  redactText,
   type SseErrorDetails,
   type SseHttpError,
   secretHeaderValues,
@@ -173,7 +179,7 @@ function buildRequest<T>(settings: SseProviderSettings<T>, request: ProviderRequ
     return { url, init, secrets: secretHeaderValues(headers) };
   } catch (error) {
     if (StopwiseError.isInstance(error)) throw error;
-    throw new StreamError(`${settings.name}: building the request failed: ${describe(error)}`, {
+    throw new StreamError(`${settings.name}: building the request failed: ${describeError(error)}`, {
       cause: error,
     });
   }
@@ -193,7 +199,7 @@ async function send<T>(
     if (signal.aborted) throw error;
     throw new ProviderError({
       provider: settings.name,
-      message: redactText(`the request failed: ${describeWithCause(error)}`, secrets),
+      message: redactSecrets(`the request failed: ${describeWithCause(error)}`, secrets),
       retryable: true,
       cause: error,
     });
@@ -204,7 +210,7 @@ function parseJson(provider: string, data: string, secrets: readonly string[]): 
   try {
     return JSON.parse(data);
   } catch (error) {
-    const line = truncate(redactText(data, secrets), 200);
+    const line = truncate(redactSecrets(data, secrets), 200);
     throw new StreamError(`${provider}: invalid JSON in an SSE data line: ${line}`, { cause: error });
   }
 }
@@ -216,7 +222,7 @@ function runMapping(provider: string, which: string, map: () => SseMapResult): r
     result = map();
   } catch (error) {
     if (StopwiseError.isInstance(error)) throw error;
-    throw new StreamError(`${provider}: ${which} threw: ${describe(error)}`, { cause: error });
+    throw new StreamError(`${provider}: ${which} threw: ${describeError(error)}`, { cause: error });
   }
   if (result === undefined) return [];
   const parts: readonly ProviderStreamPart[] = Array.isArray(result)
@@ -229,7 +235,7 @@ function runMapping(provider: string, which: string, map: () => SseMapResult): r
       !partTypes.has((part as { type?: unknown }).type as string)
     ) {
       throw new StreamError(
-        `${provider}: ${which} returned ${describe(part)}, which is not a provider stream part`,
+        `${provider}: ${which} returned ${describeError(part)}, which is not a provider stream part`,
       );
     }
   }
