@@ -4,11 +4,12 @@
  */
 
 import { createClient, findProfile, type StopPolicy } from 'stopwise';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticAnthropicChunks } from '../wire/synthetic-anthropic.js';
 import { syntheticChatChunks } from '../wire/synthetic-chat.js';
 import { createWireServer } from '../wire/wire-server.js';
-import { type AdapterName, openHandles, providerFor, runAgainst, settledHandles } from './harness.js';
+import { type AdapterName, providerFor, runAgainst } from './harness.js';
+import { guardAgainstLeaks } from './leak-guard.js';
 
 const words = Array.from({ length: 60 }, (_, index) => `word${index} `);
 const scriptFor = (adapter: AdapterName) =>
@@ -20,23 +21,7 @@ const scriptFor = (adapter: AdapterName) =>
       }
     : { format: 'anthropic' as const, chunks: syntheticAnthropicChunks({ deltas: words }), paceMs: 1 };
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-let baseline: Record<string, number> = {};
-
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-  baseline = openHandles();
-});
-
-afterEach(async () => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
-  const after = await settledHandles(baseline);
-  for (const [kind, count] of Object.entries(after))
-    expect(count, `open ${kind} handles`).toBeLessThanOrEqual(baseline[kind] ?? 0);
-});
+guardAgainstLeaks();
 
 /** Stops at the delta containing `word`; runs `onDecide` at the moment it decides. */
 function stopAt(word: string, onDecide: () => void = () => {}): StopPolicy {

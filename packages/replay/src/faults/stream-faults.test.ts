@@ -5,19 +5,18 @@
  */
 
 import { ProviderError, StreamError, type StreamPart, timeout } from 'stopwise';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { frameChunk } from '../wire/framing.js';
 import { syntheticAnthropicChunks } from '../wire/synthetic-anthropic.js';
 import { syntheticChatChunks } from '../wire/synthetic-chat.js';
 import {
   type AdapterName,
   type FaultRun,
-  openHandles,
   runAgainst,
-  settledHandles,
   writtenAnthropicText,
   writtenChatText,
 } from './harness.js';
+import { guardAgainstLeaks } from './leak-guard.js';
 
 const words = Array.from({ length: 40 }, (_, index) => `word${index} `);
 const chatChunks = syntheticChatChunks({ deltas: words, usage: { promptTokens: 9, completionTokens: 40 } });
@@ -36,23 +35,7 @@ const malformedFrame: Record<AdapterName, string> = {
 };
 const terminalTypes = new Set(['finish', 'policy-stop', 'abort', 'error']);
 
-let unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-let baseline: Record<string, number> = {};
-
-beforeEach(() => {
-  unhandled = [];
-  process.on('unhandledRejection', onUnhandled);
-  baseline = openHandles();
-});
-
-afterEach(async () => {
-  process.off('unhandledRejection', onUnhandled);
-  expect(unhandled).toEqual([]);
-  const after = await settledHandles(baseline);
-  for (const [kind, count] of Object.entries(after))
-    expect(count, `open ${kind} handles`).toBeLessThanOrEqual(baseline[kind] ?? 0);
-});
+guardAgainstLeaks();
 
 /** The invariants every faulted run must keep. */
 function expectAccounted(run: FaultRun): void {
