@@ -1,8 +1,7 @@
 import type OpenAI from 'openai';
-import { type ProviderStreamPart, StreamError } from 'stopwise';
-import { mapOpenAIFinishReason } from './finish-reason.js';
+import type { ProviderStreamPart } from 'stopwise';
 import { mapTokenLogprobs } from './logprobs.js';
-import { compact, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
+import { compact, finishOf, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
 
 type ChatChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
@@ -82,14 +81,7 @@ export async function* streamChat(context: StreamContext): AsyncGenerator<Provid
     if (text !== undefined) yield { type: 'text-delta', delta: text };
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
-  // The SDK ends the iteration quietly when the request is aborted: that is no finish.
-  request.signal.throwIfAborted();
-  if (finishReason === undefined && usage === unknownUsage) {
-    throw new StreamError(
-      `${context.provider} stream ended without a finish_reason (connection closed early?)`,
-    );
-  }
-  yield { type: 'finish', finishReason: mapOpenAIFinishReason(finishReason), usage };
+  yield finishOf(context, finishReason, usage);
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

@@ -1,9 +1,8 @@
 import type OpenAI from 'openai';
-import { type ProviderStreamPart, StreamError } from 'stopwise';
+import type { ProviderStreamPart } from 'stopwise';
 import { completionPrompt } from './completion-prompt.js';
-import { mapOpenAIFinishReason } from './finish-reason.js';
 import { mapCompletionLogprobs } from './logprobs.js';
-import { compact, type StreamContext, withExtraBody } from './stream-context.js';
+import { compact, finishOf, type StreamContext, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
 
 type CompletionChunk = OpenAI.Completions.Completion;
@@ -63,11 +62,5 @@ export async function* streamCompletions(context: StreamContext): AsyncGenerator
       yield { type: 'text-delta', delta: choice.text };
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
-  request.signal.throwIfAborted();
-  if (finishReason === undefined && usage === unknownUsage) {
-    throw new StreamError(
-      `${context.provider} stream ended without a finish_reason (connection closed early?)`,
-    );
-  }
-  yield { type: 'finish', finishReason: mapOpenAIFinishReason(finishReason), usage };
+  yield finishOf(context, finishReason, usage);
 }

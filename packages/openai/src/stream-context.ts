@@ -1,6 +1,14 @@
 import type OpenAI from 'openai';
-import type { Message, ProviderRequest } from 'stopwise';
+import {
+  type Message,
+  type ProviderRequest,
+  type ProviderStreamPart,
+  StreamError,
+  type Usage,
+} from 'stopwise';
+import { mapOpenAIFinishReason } from './finish-reason.js';
 import type { OpenAIProviderOptions } from './provider-options.js';
+import { unknownUsage } from './usage.js';
 
 /** Per-request options handed to the SDK: the abort signal, and settings of a caller's client. */
 export interface SdkRequestOptions {
@@ -42,4 +50,23 @@ export function wireMessages(
   messages: readonly Message[],
 ): Array<{ role: Message['role']; content: string }> {
   return messages.map(({ role, content }) => ({ role, content }));
+}
+
+/**
+ * The `finish` part that ends a Chat Completions or Completions stream. The SDK ends its
+ * iteration quietly when the request is aborted (that is no finish), and a stream that closed
+ * with neither a `finish_reason` nor usage was cut off: both throw instead.
+ */
+export function finishOf(
+  context: StreamContext,
+  finishReason: string | null | undefined,
+  usage: Usage,
+): ProviderStreamPart & { type: 'finish' } {
+  context.request.signal.throwIfAborted();
+  if (finishReason === undefined && usage === unknownUsage) {
+    throw new StreamError(
+      `${context.provider} stream ended without a finish_reason (connection closed early?)`,
+    );
+  }
+  return { type: 'finish', finishReason: mapOpenAIFinishReason(finishReason), usage };
 }
