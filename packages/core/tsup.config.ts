@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.package.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'sse/index': 'src/sse/index.ts', 'node/index': 'src/node/index.ts' },
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  tsconfig: '../../tsconfig.build.json',
+export default packageConfig({
+  index: 'src/index.ts',
+  'sse/index': 'src/sse/index.ts',
+  'node/index': 'src/node/index.ts',
 });
