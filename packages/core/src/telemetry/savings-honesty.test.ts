@@ -50,10 +50,9 @@ const policies: Policy[] = [
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
 const wholeFile = process.env.STOPWISE_TRACE_FILE ?? 'gsm8k-gpt-4o-mini-2024-07-18-base.jsonl';
-const wholeDir = [
-  process.env.STOPWISE_TRACES,
-  join(repoRoot, '../shared/traces'),
-].find((dir): dir is string => dir !== undefined && existsSync(join(dir, wholeFile)));
+const wholeDir = [process.env.STOPWISE_TRACES, join(repoRoot, '../shared/traces')].find(
+  (dir): dir is string => dir !== undefined && existsSync(join(dir, wholeFile)),
+);
 const sampleDir = join(repoRoot, 'packages/replay/fixtures/traces');
 // The chat-model files of the sample (the reasoning-model files are long and few).
 const sampleFiles = existsSync(sampleDir)
