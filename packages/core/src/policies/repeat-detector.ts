@@ -29,42 +29,64 @@ export const gramLength = 12;
 const shortPeriod = 8;
 const maxCandidates = 4;
 const base = 0x01000193;
+const initialChars = 1024;
+
+/** Bits of a hash table with about two slots per character of a `chars` window. */
+function tableBits(chars: number): number {
+  return Math.ceil(Math.log2(chars * 2));
+}
+
+/** `base` to the power of {@link gramLength}: removes the character leaving the rolling hash. */
+function gramPower(): number {
+  let power = 1;
+  for (let i = 0; i < gramLength; i += 1) power = Math.imul(power, base);
+  return power;
+}
 
 interface Candidate {
   period: number;
   run: number;
+  /** The run at which this period counts as a loop. */
+  needed: number;
 }
 
 /**
  * Finds a text looping over the same block: a run where every character equals the one `period`
  * characters earlier. Per character: O(1) work (a rolling hash of the last {@link gramLength}
  * characters finds the nearest earlier occurrence; at most four candidate periods are followed).
- * Memory is fixed: a ring buffer of `windowChars` code units and a hash table of positions.
+ * Memory is bounded: a ring buffer of the last `windowChars` code units and a hash table of
+ * positions, both grown with the text (from 1,024 characters, four-fold) up to the window.
  * A repeated block must recur back to back: a restated equation or a second "Let me check"
  * separated by other text never forms a run as long as its period.
  */
 export class RepeatDetector {
-  private readonly buffer: Uint16Array;
-  private readonly table: Int32Array;
-  private readonly shift: number;
-  private readonly baseToGram: number;
+  // Both start small and grow with the text: most outputs are a few thousand characters, and
+  // allocating the full window for every call cost more than scanning the whole output.
+  // Capacities are powers of two (a mask instead of a division per access); positions older
+  // than `windowChars` are never read, so results do not depend on the capacity.
+  private buffer: Uint16Array;
+  private mask: number;
+  /** Position + 1 of the latest gram per hash slot; 0 for none (a fresh array is all zeros). */
+  private table: Int32Array;
+  private shift: number;
+  private readonly fullCapacity: number;
+  private readonly baseToGram = gramPower();
   private count = 0;
   private hash = 0;
-  private candidates: Candidate[] = [];
+  private readonly candidates: Candidate[] = [];
 
   constructor(private readonly settings: RepeatDetectorSettings) {
-    this.buffer = new Uint16Array(settings.windowChars);
-    const bits = Math.ceil(Math.log2(settings.windowChars * 2));
-    this.table = new Int32Array(2 ** bits).fill(-1);
-    this.shift = 32 - bits;
-    let power = 1;
-    for (let i = 0; i < gramLength; i += 1) power = Math.imul(power, base);
-    this.baseToGram = power;
+    this.fullCapacity = 2 ** Math.ceil(Math.log2(settings.windowChars));
+    const capacity = Math.min(this.fullCapacity, initialChars);
+    this.buffer = new Uint16Array(capacity);
+    this.mask = capacity - 1;
+    this.shift = 32 - tableBits(capacity);
+    this.table = new Int32Array(2 ** (32 - this.shift));
   }
 
   /** Characters of text held (never more than `windowChars`). */
   get heldChars(): number {
-    return Math.min(this.count, this.buffer.length);
+    return Math.min(this.count, this.settings.windowChars);
   }
 
   /** Candidate periods followed right now (never more than four). */
@@ -73,60 +95,111 @@ export class RepeatDetector {
   }
 
   reset(): void {
+    if (this.count > 0) this.table.fill(0);
     this.count = 0;
     this.hash = 0;
-    this.candidates = [];
-    this.table.fill(-1);
+    this.candidates.length = 0;
   }
 
   /** Feeds the next character; returns the loop once one is long enough. */
   push(code: number): Loop | undefined {
-    const size = this.buffer.length;
     const pos = this.count;
+    if (pos === this.buffer.length && pos < this.fullCapacity) this.grow();
     this.count += 1;
-    this.buffer[pos % size] = code;
-    this.candidates = this.candidates.filter((candidate) => {
-      if (this.at(pos - candidate.period) !== code) return false;
+    this.buffer[pos & this.mask] = code;
+    // Drops the candidates this character breaks, in place (no array per character).
+    const { candidates } = this;
+    let kept = 0;
+    let loop: Candidate | undefined;
+    for (let i = 0; i < candidates.length; i += 1) {
+      const candidate = candidates[i] as Candidate;
+      if (this.at(pos - candidate.period) !== code) continue;
       candidate.run += 1;
-      return true;
-    });
+      if (candidate.run >= candidate.needed) loop ??= candidate;
+      candidates[kept] = candidate;
+      kept += 1;
+    }
+    if (kept !== candidates.length) candidates.length = kept;
+    if (loop) return this.loopAt(pos, loop);
     this.hash = (Math.imul(this.hash, base) + code) | 0;
     if (pos >= gramLength)
       this.hash = (this.hash - Math.imul(this.at(pos - gramLength), this.baseToGram)) | 0;
-    if (pos >= gramLength - 1) this.lookBack(pos);
-    for (const candidate of this.candidates) {
-      const floor = this.settings.minRepeatChars * (candidate.period < shortPeriod ? 4 : 1);
-      if (candidate.run >= Math.max(floor, (this.settings.minRepeats - 1) * candidate.period)) {
-        return this.loopAt(pos, candidate);
-      }
+    if (pos >= gramLength - 1) {
+      const found = this.lookBack(pos);
+      if (found && found.run >= found.needed) return this.loopAt(pos, found);
     }
     return undefined;
   }
 
   private at(pos: number): number {
-    return this.buffer[pos % this.buffer.length] as number;
+    return this.buffer[pos & this.mask] as number;
+  }
+
+  /** The oldest position still in the window when `pos` is the newest. */
+  private oldest(pos: number): number {
+    return Math.max(0, pos - this.settings.windowChars + 1);
   }
 
   /** Looks up the nearest earlier occurrence of the last gram; follows its period if new. */
-  private lookBack(pos: number): void {
+  private lookBack(pos: number): Candidate | undefined {
     const slot = Math.imul(this.hash, 0x9e3779b1) >>> this.shift;
-    const earlier = this.table[slot] as number;
-    this.table[slot] = pos;
+    const earlier = (this.table[slot] as number) - 1;
+    this.table[slot] = pos + 1;
     const period = pos - earlier;
-    if (earlier < 0 || period > this.buffer.length - gramLength) return;
-    if (this.candidates.some((candidate) => candidate.period === period)) return;
+    if (earlier < 0 || period > this.settings.windowChars - gramLength) return undefined;
+    const { candidates } = this;
+    for (const candidate of candidates) if (candidate.period === period) return undefined;
     for (let j = 0; j < gramLength; j += 1) {
-      if (this.at(pos - j) !== this.at(pos - period - j)) return; // a hash collision
+      if (this.at(pos - j) !== this.at(pos - period - j)) return undefined; // a hash collision
     }
-    this.candidates.push({ period, run: gramLength });
-    if (this.candidates.length > maxCandidates) {
-      const weakest = this.candidates.reduce((min, c) => (c.run < min.run ? c : min));
-      this.candidates = this.candidates.filter((candidate) => candidate !== weakest);
+    // The nearest earlier occurrence is missed now and then (another gram took its slot): count
+    // the characters that already matched before this gram, so a late find is not a short run.
+    const oldest = this.oldest(pos);
+    let run = gramLength;
+    while (
+      run < gramLength * 3 &&
+      pos - run - period >= oldest &&
+      this.at(pos - run) === this.at(pos - run - period)
+    ) {
+      run += 1;
+    }
+    const floor = this.settings.minRepeatChars * (period < shortPeriod ? 4 : 1);
+    const candidate = { period, run, needed: Math.max(floor, (this.settings.minRepeats - 1) * period) };
+    candidates.push(candidate);
+    if (candidates.length > maxCandidates) {
+      let weakest = 0;
+      for (let i = 1; i < candidates.length; i += 1) {
+        if ((candidates[i] as Candidate).run < (candidates[weakest] as Candidate).run) weakest = i;
+      }
+      candidates.splice(weakest, 1);
+    }
+    return candidate;
+  }
+
+  /**
+   * Grows the buffer and the hash table four-fold (up to the window). Called when the buffer is
+   * exactly full and has not wrapped yet, so positions keep their slots; the table is rebuilt by
+   * re-inserting every gram in order, which leaves it as if it had had this size all along.
+   */
+  private grow(): void {
+    const capacity = Math.min(this.fullCapacity, this.buffer.length * 4);
+    const buffer = new Uint16Array(capacity);
+    buffer.set(this.buffer);
+    this.buffer = buffer;
+    this.mask = capacity - 1;
+    this.shift = 32 - tableBits(capacity);
+    this.table = new Int32Array(2 ** (32 - this.shift));
+    let hash = 0;
+    for (let pos = 0; pos < this.count; pos += 1) {
+      hash = (Math.imul(hash, base) + (buffer[pos] as number)) | 0;
+      if (pos >= gramLength)
+        hash = (hash - Math.imul(buffer[pos - gramLength] as number, this.baseToGram)) | 0;
+      if (pos >= gramLength - 1) this.table[Math.imul(hash, 0x9e3779b1) >>> this.shift] = pos + 1;
     }
   }
 
   private loopAt(pos: number, { period, run }: Candidate): Loop {
-    const oldest = Math.max(0, pos - this.buffer.length + 1);
+    const oldest = this.oldest(pos);
     let start = pos - run + 1;
     // The run was found a gram late (or after a spurious shorter period): extend it back.
     while (start - 1 - period >= oldest && this.at(start - 1) === this.at(start - 1 - period)) start -= 1;

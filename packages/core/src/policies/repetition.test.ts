@@ -116,4 +116,21 @@ describe('RepeatDetector', () => {
     expect(loop?.period).toBe(block.length);
     expect(loop?.start).toBe('start\n'.length + block.length);
   });
+
+  it('finds a loop whose copies straddle the points where its buffers grow', () => {
+    // Buffers start at 1024 characters and grow four-fold: a 1500-character block repeated from
+    // offset 700 crosses 1024 and 4096, and must be found as if the window had been full size.
+    const words = Array.from({ length: 400 }, (_, i) => `w${(i * 7919) % 1000}`).join(' ');
+    const block = `${words.slice(0, 1499)}\n`;
+    const intro = `${words.slice(1000, 1699)}:`;
+    const text = `${intro}${block}${block}${block}`;
+    for (const windowChars of [16_384, 4096, 5000]) {
+      const detector = new RepeatDetector({ minRepeatChars: 400, minRepeats: 2, windowChars });
+      let loop: ReturnType<RepeatDetector['push']>;
+      for (let i = 0; i < text.length && !loop; i += 1) loop = detector.push(text.charCodeAt(i));
+      expect(loop?.period).toBe(block.length);
+      expect(loop?.start).toBe(intro.length + block.length);
+      expect(detector.heldChars).toBeLessThanOrEqual(windowChars);
+    }
+  });
 });

@@ -45,7 +45,8 @@ export const repetitionSettings = {
  * a restated equation, a table row or a second "Let me check" has other text between the
  * copies, so it never repeats back to back over a whole period.
  *
- * Per delta the work is O(delta); memory is fixed by `windowChars` (about 10 bytes a character: 160 KB per watched phase by default, allocated on first use).
+ * Per delta the work is O(delta), amortised; memory is bounded by `windowChars` (about 10 bytes a
+ * character: at most 160 KB per watched phase by default, grown with the text from 10 KB).
  *
  * @example
  * ```ts
