@@ -263,21 +263,20 @@ export function answerComplete(options?: AnswerCompleteOptions): StopPolicy {
   const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
   const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);
   const phase = phaseOption('answerComplete.phase', given.phase, 'answer');
-  const scanners = {
-    answer: new CompletionScanner(markers, grace, quiet),
-    reasoning: new CompletionScanner(markers, grace, quiet),
-  };
+  // Made on first use: most calls never stream the phase this policy does not watch.
+  const scanners: Partial<Record<'answer' | 'reasoning', CompletionScanner>> = {};
   let done = false;
   return {
     name: `answerComplete(${[...markers].join(', ') || 'no markers'})`,
     start() {
-      scanners.answer.reset();
-      scanners.reasoning.reset();
+      scanners.answer?.reset();
+      scanners.reasoning?.reset();
       done = false;
     },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase)) return undefined;
-      const scanner = scanners[view.phase];
+      scanners[view.phase] ??= new CompletionScanner(markers, grace, quiet);
+      const scanner = scanners[view.phase] as CompletionScanner;
       const { delta, deltaOffset } = view;
       for (let i = 0; i < delta.length; i += 1) {
         const found = scanner.push(delta.charCodeAt(i), deltaOffset + i);

@@ -68,6 +68,65 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 13;
 }
 
+/** Lower-cases ASCII letters; the markers and hedge words are ASCII. */
+function lowerAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/**
+ * The last `size` character codes seen, in a ring: kept as numbers, so feeding a character costs
+ * no string work; the text is only built when a marker needs it.
+ */
+class RecentCodes {
+  private readonly codes: Uint16Array;
+  private next = 0;
+  /** Characters held (at most `size`). */
+  length = 0;
+
+  constructor(size: number) {
+    this.codes = new Uint16Array(size);
+  }
+
+  push(code: number): void {
+    this.codes[this.next] = code;
+    this.next = (this.next + 1) % this.codes.length;
+    if (this.length < this.codes.length) this.length += 1;
+  }
+
+  /** The code `back` characters before the last (0: the last); -1 beyond what is held. */
+  at(back: number): number {
+    if (back >= this.length) return -1;
+    const size = this.codes.length;
+    return this.codes[(this.next - 1 - back + size * 2) % size] as number;
+  }
+
+  /** True when the last characters are `word`, with no letter right before it. */
+  endsWithWord(word: string): boolean {
+    for (let i = 0; i < word.length; i += 1) {
+      if (this.at(i) !== word.charCodeAt(word.length - 1 - i)) return false;
+    }
+    const before = this.at(word.length);
+    return !(before >= 97 && before <= 122);
+  }
+
+  /** The last `count` characters (at most what is held) as a string. */
+  tail(count: number): string {
+    let text = '';
+    for (let back = Math.min(count, this.length) - 1; back >= 0; back -= 1) {
+      text += String.fromCharCode(this.at(back));
+    }
+    return text;
+  }
+
+  clear(): void {
+    this.next = 0;
+    this.length = 0;
+  }
+}
+
+const sentenceChars = 160;
+const lineChars = 48;
+
 /**
  * Finds "the answer is X" (not hedged: no "if", "maybe", "not" ... earlier in the sentence, and
  * X not starting with "not", "that", "to" ...) and "Final answer: X" / "Answer: X" (X on the
@@ -75,9 +134,11 @@ function isBlank(code: number): boolean {
  * starts. Markers inside math are ignored.
  */
 export class AnswerPhraseScanner {
-  private recent = '';
-  private sentence = '';
-  private line = '';
+  // The last 160 characters (lower-cased), and how many of them belong to the current sentence
+  // and to the start of the current line: enough to read back what a marker needs.
+  private readonly recent = new RecentCodes(sentenceChars);
+  private sentenceLength = 0;
+  private readonly line = new RecentCodes(lineChars);
   private state: 'idle' | 'is-gap' | 'is-word' | 'final-gap' | 'span-gap' | 'next-line' = 'idle';
   private word = '';
   private wordStart = 0;
@@ -86,47 +147,51 @@ export class AnswerPhraseScanner {
   constructor(private readonly enabled: { answerIs: boolean; finalAnswer: boolean }) {}
 
   reset(): void {
-    this.recent = '';
-    this.sentence = '';
-    this.line = '';
+    this.recent.clear();
+    this.sentenceLength = 0;
+    this.line.clear();
     this.state = 'idle';
     this.previous = 0;
   }
 
   /** Feeds the character at `index`; returns the answer span when one starts. */
   push(code: number, index: number, inMath: boolean): PhraseHit | undefined {
-    const lower = String.fromCharCode(code).toLowerCase();
+    const lower = lowerAscii(code);
     this.remember(code, lower);
-    const hit = this.advance(code, lower, index);
-    if (hit) return hit;
+    if (this.state !== 'idle') {
+      const hit = this.advance(code, lower, index);
+      if (hit) return hit;
+    }
     if (!inMath) this.detect(code);
     return undefined;
   }
 
-  private remember(code: number, lower: string): void {
-    this.recent = (this.recent + lower).slice(-16);
+  private remember(code: number, lower: number): void {
+    this.recent.push(lower);
     const sentenceEnd =
       code === 10 ||
       (isBlank(code) && (this.previous === 46 || this.previous === 33 || this.previous === 63));
-    this.sentence = sentenceEnd ? '' : (this.sentence + lower).slice(-160);
-    this.line = code === 10 ? '' : this.line.length < 48 ? this.line + lower : this.line;
+    this.sentenceLength = sentenceEnd ? 0 : Math.min(sentenceChars, this.sentenceLength + 1);
+    // The line's first 48 characters: enough to recognise an "Answer:" heading.
+    if (code === 10) this.line.clear();
+    else if (this.line.length < lineChars) this.line.push(lower);
     this.previous = code;
   }
 
-  private advance(code: number, lower: string, index: number): PhraseHit | undefined {
+  private advance(code: number, lower: number, index: number): PhraseHit | undefined {
     switch (this.state) {
       case 'is-gap':
         if (isBlank(code) || code === 58) return undefined;
         if (code === 10) this.state = 'idle';
         else if (isLetter(code)) {
           this.state = 'is-word';
-          this.word = lower;
+          this.word = String.fromCharCode(lower);
           this.wordStart = index;
         } else return this.fire('answer-is', index);
         return undefined;
       case 'is-word':
         if (isLetter(code) && this.word.length < 16) {
-          this.word += lower;
+          this.word += String.fromCharCode(lower);
           return undefined;
         }
         if (notAnAnswer.has(this.word)) {
@@ -159,17 +224,16 @@ export class AnswerPhraseScanner {
   }
 
   private detect(code: number): void {
-    const { recent } = this;
     if (
       this.enabled.answerIs &&
       code === 115 &&
-      /(?:^|[^a-z])answer is$/.test(recent) &&
-      !hedged.test(this.sentence)
+      this.recent.endsWithWord('answer is') &&
+      !hedged.test(this.recent.tail(this.sentenceLength))
     ) {
       this.state = 'is-gap';
-    } else if (this.enabled.finalAnswer && code === 114 && /(?:^|[^a-z])final answer$/.test(recent)) {
+    } else if (this.enabled.finalAnswer && code === 114 && this.recent.endsWithWord('final answer')) {
       this.state = 'final-gap';
-    } else if (this.enabled.finalAnswer && code === 58 && answerLine.test(this.line)) {
+    } else if (this.enabled.finalAnswer && code === 58 && answerLine.test(this.line.tail(lineChars))) {
       this.state = 'span-gap';
     }
   }
