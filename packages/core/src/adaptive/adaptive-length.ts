@@ -77,7 +77,9 @@ export interface AdaptiveLengthPolicy extends StopPolicy {
 type Phase = 'reasoning' | 'answer';
 type History = Record<Phase, PhaseHistory>;
 
-const empty: PhaseHistory = { user: [], fine: [], coarse: [] };
+// Frozen, so predictions over empty levels can be cached like the memory store's snapshots.
+const noSamples: readonly LengthSample[] = Object.freeze([]);
+const empty: PhaseHistory = { user: noSamples, fine: noSamples, coarse: noSamples };
 // Keeps a cut from going wild on a runaway product of keyword scales.
 const clampScale = (scale: number) => Math.min(10, Math.max(0.1, Number.isFinite(scale) ? scale : 1));
 
@@ -129,7 +131,7 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
     if (base === undefined || !watches(phase)) return undefined;
     return Math.max(settings.minBudget, Math.round(base * clampScale(budgetScale)));
   };
-  const load = (key: string | undefined) => (key === undefined ? [] : store.get(key));
+  const load = (key: string | undefined) => (key === undefined ? noSamples : store.get(key));
 
   async function prepare(call: CallContext): Promise<void> {
     const callKeys = keysOf(call);
@@ -139,7 +141,7 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
         load(callKeys[phase].fine),
         load(callKeys[phase].coarse),
       ]);
-      return { user: user ?? [], fine: fine ?? [], coarse: coarse ?? [] };
+      return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
     };
     const [reasoning, answer] = await Promise.all([read('reasoning'), read('answer')]);
     prepared = { reasoning, answer };
@@ -157,7 +159,7 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
         return empty;
       }
       const [user, fine, coarse] = lists as Array<readonly LengthSample[] | undefined>;
-      return { user: user ?? [], fine: fine ?? [], coarse: coarse ?? [] };
+      return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
     };
     return { reasoning: read('reasoning'), answer: read('answer') };
   }
@@ -198,10 +200,14 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
         scaled.answer = budget('answer', view.budgetScale);
       }
       const limit = scaled[view.phase];
-      const tail = tails[view.phase];
+      // The budget is fixed at start: a phase without one has nothing to cut or to remember.
+      if (limit === undefined) return undefined;
+      // At least the last 64 characters before this delta; trimmed now and then, not per delta.
+      const kept = tails[view.phase];
+      tails[view.phase] = kept.length > 512 ? (kept + view.delta).slice(-64) : kept + view.delta;
+      if (view.phaseTokens < limit) return undefined;
+      const tail = kept.slice(-64);
       const window = tail + view.delta;
-      tails[view.phase] = window.slice(-64);
-      if (limit === undefined || view.phaseTokens < limit) return undefined;
       return cutDecision(view, window, tail.length, limit, predictions[view.phase], settings.graceTokens);
     },
     end(end) {

@@ -58,8 +58,27 @@ export function metadataMarkers(metadata: Readonly<Record<string, unknown>>): st
   return [];
 }
 
-/** Validates options and returns the merged, compiled rules. */
+/** Merged and compiled rules of a frozen options object (a profile's), resolved once. */
+const resolvedRules = new WeakMap<object, { rules: KeywordRule[]; compiled: CompiledKeywordRule[] }>();
+
+/**
+ * Validates options and returns the merged, compiled rules. Frozen options (every profile's
+ * settings are frozen) are resolved once: profiles build their policies for every call.
+ */
 export function resolveKeywordRules(
+  field: string,
+  options: KeywordContextOptions,
+): { rules: KeywordRule[]; compiled: CompiledKeywordRule[] } {
+  const cached = typeof options === 'object' && options !== null ? resolvedRules.get(options) : undefined;
+  if (cached) return cached;
+  const resolved = resolveUncached(field, options);
+  if (Object.isFrozen(options) && (options.rules === undefined || Object.isFrozen(options.rules))) {
+    resolvedRules.set(options, resolved);
+  }
+  return resolved;
+}
+
+function resolveUncached(
   field: string,
   options: KeywordContextOptions,
 ): { rules: KeywordRule[]; compiled: CompiledKeywordRule[] } {

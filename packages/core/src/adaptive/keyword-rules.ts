@@ -226,8 +226,20 @@ export function compileKeywordRules(field: string, rules: readonly KeywordRule[]
   return compiled;
 }
 
+// The last prompt each rule set was matched against: a profile matches the same prompt twice
+// per call (marker switches while building, budget changes at start).
+const lastMatches = new WeakMap<readonly CompiledKeywordRule[], { text: string; matches: KeywordMatch[] }>();
+
 /** The rules of `compiled` that match `text`, each once (its first match), in rule order. */
 export function matchKeywords(text: string, compiled: readonly CompiledKeywordRule[]): KeywordMatch[] {
+  const last = lastMatches.get(compiled);
+  if (last?.text === text) return [...last.matches];
+  const matches = matchUncached(text, compiled);
+  lastMatches.set(compiled, { text, matches: [...matches] });
+  return matches;
+}
+
+function matchUncached(text: string, compiled: readonly CompiledKeywordRule[]): KeywordMatch[] {
   const matches: KeywordMatch[] = [];
   for (const { rule, patterns } of compiled) {
     for (const pattern of patterns) {

@@ -40,12 +40,26 @@ const formats: ReadonlyArray<[AskedFormat, RegExp[]]> = [
   ['list', [phrasePattern('list all'), phrasePattern('bullet points')]],
 ];
 
+// Prompts recently read: a call reads its prompt's features more than once (the budget at start,
+// the savings estimate at the end), and a dozen Unicode-aware patterns per read add up.
+const recentFeatures = new Map<string, PromptFeatures>();
+
 /** Reads the task words, asked-for format and size of a prompt. */
 export function promptFeatures(text: string): PromptFeatures {
+  let features = recentFeatures.get(text);
+  if (features === undefined) {
+    if (recentFeatures.size >= 64) recentFeatures.delete(recentFeatures.keys().next().value as string);
+    features = readFeatures(text);
+    recentFeatures.set(text, features);
+  }
+  return features;
+}
+
+function readFeatures(text: string): PromptFeatures {
   const task = taskWords.filter(([, patterns]) => patterns.some((p) => p.test(text))).map(([id]) => id);
   const format = formats.find(([, patterns]) => patterns.some((p) => p.test(text)))?.[0] ?? 'free';
   const size = text.length < 200 ? 'xs' : text.length < 800 ? 's' : text.length < 3200 ? 'm' : 'l';
-  return { task: task.sort(), format, size };
+  return Object.freeze({ task: Object.freeze(task.sort()), format, size });
 }
 
 /** The history keys a call's lengths are kept and looked up under, finest first. */

@@ -32,6 +32,18 @@ export interface LengthHistoryStore {
   add(key: string, sample: LengthSample): void | PromiseLike<void>;
 }
 
+// How many samples each memory-store list has received: lets predictions over a list be reused
+// until it has changed enough to matter (see `predictLength`). Lists of other stores are unknown.
+const samplesAddedTo = new WeakMap<readonly LengthSample[], number>();
+
+/**
+ * How many samples have been added to `samples` if it is a list held by a memory store
+ * ({@link createMemoryLengthHistory}); undefined for any other list.
+ */
+export function samplesAdded(samples: readonly LengthSample[]): number | undefined {
+  return samplesAddedTo.get(samples);
+}
+
 /** Options of {@link createMemoryLengthHistory}. */
 export interface MemoryLengthHistoryOptions {
   /** Keys kept; the least recently used key is forgotten beyond this. Default 1000. */
@@ -98,6 +110,7 @@ export function createMemoryLengthHistory(options: MemoryLengthHistoryOptions = 
           : { tokens: sample.tokens, censored },
       );
       if (samples.length > samplesPerKey) samples.splice(0, samples.length - samplesPerKey);
+      samplesAddedTo.set(samples, (samplesAddedTo.get(samples) ?? 0) + 1);
     },
     clear: () => keys.clear(),
     get size() {

@@ -1,5 +1,5 @@
 import { censoredQuantile, upperQuantileLevel, type WeightedLengthSample } from './length-estimate.js';
-import type { LengthSample } from './length-history.js';
+import { type LengthSample, samplesAdded } from './length-history.js';
 
 /** Which history a prediction came from. */
 export type PredictionLevel = 'user' | 'fine' | 'coarse' | 'prior' | 'none';
@@ -56,8 +56,72 @@ const weighted = (samples: readonly LengthSample[], weight: number): WeightedLen
  * `confidence` (see {@link upperQuantileLevel}): the user's lengths pooled with their bucket's (the user's count
  * `userWeight` times), then the bucket with the prompt's size class, then without it, then the
  * prior. The quantile is a Kaplan–Meier one, so calls cut short count as "at least this long".
+ * Over a memory store's lists, a prediction is reused until a list has grown by 1/32 of its
+ * length (every change under 32 samples).
  */
 export function predictLength(
+  phase: 'reasoning' | 'answer',
+  history: PhaseHistory,
+  keys: { user: string | undefined; fine: string; coarse: string },
+  settings: PredictionSettings,
+): LengthPrediction {
+  const { user, fine, coarse } = history;
+  const added = [addedCount(user), addedCount(fine), addedCount(coarse)] as const;
+  // Only lists whose changes can be counted (the memory store's) are cached.
+  if (added.some((count) => count === undefined)) return computePrediction(phase, history, keys, settings);
+  const signature = [
+    phase,
+    keys.user,
+    keys.fine,
+    keys.coarse,
+    settings.quantile,
+    settings.confidence,
+    settings.slack,
+    settings.minSamples,
+    settings.userWeight,
+    settings.priorTokens,
+  ].join('|');
+  const anchor = fine.length > 0 ? fine : coarse.length > 0 ? coarse : user;
+  const entries = cachedPredictions.get(anchor) ?? [];
+  const lists = [user, fine, coarse] as const;
+  const fresh = (entry: CachedPrediction) =>
+    entry.signature === signature &&
+    lists.every(
+      (list, i) =>
+        entry.lists[i] === list &&
+        (added[i] as number) - (entry.added[i] as number) <= Math.floor(list.length / refreshEvery),
+    );
+  const hit = entries.find(fresh);
+  if (hit) return hit.prediction;
+  const prediction = Object.freeze(computePrediction(phase, history, keys, settings));
+  const kept = entries.filter((entry) => entry.signature !== signature);
+  kept.push({ signature, lists, added: added as readonly number[], prediction });
+  cachedPredictions.set(anchor, kept.slice(-8));
+  return prediction;
+}
+
+/** Samples added to a list so far: 0 for an empty frozen list, undefined when unknown. */
+function addedCount(list: readonly LengthSample[]): number | undefined {
+  return list.length === 0 && Object.isFrozen(list) ? 0 : samplesAdded(list);
+}
+
+// A cached prediction is reused until a list has received more than 1/32 of its length in new
+// samples: a high quantile over hundreds of lengths barely moves with one more, and recomputing
+// (copy, sort, Kaplan-Meier) for every call cost more than the rest of a call's setup. Lists
+// under 32 samples, where one sample matters, are recomputed on every change.
+const refreshEvery = 32;
+
+interface CachedPrediction {
+  readonly signature: string;
+  readonly lists: readonly (readonly LengthSample[])[];
+  readonly added: readonly number[];
+  readonly prediction: LengthPrediction;
+}
+
+/** Predictions by the list they were computed from (the finest non-empty level). */
+const cachedPredictions = new WeakMap<readonly LengthSample[], CachedPrediction[]>();
+
+function computePrediction(
   phase: 'reasoning' | 'answer',
   history: PhaseHistory,
   keys: { user: string | undefined; fine: string; coarse: string },

@@ -1,11 +1,12 @@
 import { adaptiveLength } from '../adaptive/adaptive-length.js';
 import {
+  type KeywordContextOptions,
   keywordContext,
   keywordText,
   metadataMarkers,
   resolveKeywordRules,
 } from '../adaptive/keyword-context.js';
-import { matchKeywords } from '../adaptive/keyword-rules.js';
+import { type KeywordRule, matchKeywords } from '../adaptive/keyword-rules.js';
 import { defaultLengthHistory } from '../adaptive/length-history.js';
 import { adaptiveLengthKeys } from '../adaptive/validate-adaptive.js';
 import { ConfigError } from '../errors.js';
@@ -116,8 +117,19 @@ export function validateSettings(prefix: string, settings: ProfileSettings): voi
   }
 }
 
+// Descriptions of frozen options (a profile's settings), which profiles describe on every call.
+const describedOptions = new WeakMap<object, Record<string, unknown>>();
+
 /** What `explain` shows of an options object: RegExps as text, a store by kind. */
 export function describeOptions(options: object): Record<string, unknown> {
+  const cached = describedOptions.get(options);
+  if (cached) return cached;
+  const shown = describeUncached(options);
+  if (Object.isFrozen(options)) describedOptions.set(options, Object.freeze(shown));
+  return shown;
+}
+
+function describeUncached(options: object): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
@@ -127,6 +139,20 @@ export function describeOptions(options: object): Record<string, unknown> {
       shown[key] = value.map((item) => (item instanceof RegExp ? String(item) : item));
     else shown[key] = value;
   }
+  return shown;
+}
+
+const describedKeywords = new WeakMap<object, Record<string, unknown>>();
+
+/** What `explain` shows of keyword options: the ids of the rules in force. */
+function describeKeywords(
+  options: KeywordContextOptions,
+  rules: readonly KeywordRule[],
+): Record<string, unknown> {
+  const cached = describedKeywords.get(options);
+  if (cached) return cached;
+  const shown = describeOptions({ ...options, rules: rules.map((rule) => rule.id) });
+  if (Object.isFrozen(options)) describedKeywords.set(options, Object.freeze(shown));
   return shown;
 }
 
@@ -146,6 +172,8 @@ function answerCompleteFor(
   options: AnswerCompleteOptions,
   switches: Switches,
 ): AnswerCompleteOptions | undefined {
+  const unswitched = switches.enable.length === 0 && switches.disable.length === 0;
+  if (unswitched && options.markers !== undefined && options.markers.length > 0) return options;
   const markers = new Set<string>(options.markers ?? defaultMarkers);
   for (const marker of switches.enable) markers.add(marker);
   for (const marker of switches.disable) markers.delete(marker);
@@ -176,7 +204,7 @@ export function buildPolicies(settings: ProfileSettings, call: CallContext): Bui
   const switches = switchesFor(settings, call);
   if (settings.keywords !== false) {
     const policy = keywordContext(settings.keywords);
-    const parameters = describeOptions({ ...settings.keywords, rules: policy.rules.map((rule) => rule.id) });
+    const parameters = describeKeywords(settings.keywords, policy.rules);
     built.push({ policy, setting: 'keywords', parameters });
   }
   if (settings.stopOn.length > 0) {
