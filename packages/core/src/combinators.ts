@@ -27,6 +27,15 @@ function earliestCheck(children: readonly StopPolicy[]): number | undefined {
   return earliest;
 }
 
+/**
+ * `nextCheckAt` for a combinator: only when a child has timed checks. The runner asks for it
+ * before every read, so a chain without timers should not answer "nothing" on every chunk.
+ */
+function timedChecks(children: readonly StopPolicy[]): Pick<StopPolicy, 'nextCheckAt'> {
+  const timed = children.filter((child) => child.nextCheckAt !== undefined);
+  return timed.length === 0 ? {} : { nextCheckAt: () => earliestCheck(timed) };
+}
+
 function guardedChildren(field: string, policies: readonly StopPolicy[]): StopPolicy[] {
   policies.forEach((policy, index) => {
     assertPolicy(`${field}[${index}]`, policy);
@@ -51,7 +60,7 @@ export function anyOf(...policies: StopPolicy[]): StopPolicy {
       }
       return first && withPolicy(first.decision, first.policy);
     },
-    nextCheckAt: () => earliestCheck(children),
+    ...timedChecks(children),
     end: (end) => endAll(children, end),
   };
 }
@@ -81,7 +90,7 @@ export function allOf(...policies: StopPolicy[]): StopPolicy {
       if (!last || decided.some((decision) => !decision)) return undefined;
       return { ...last, reason: decided.map((decision) => decision?.reason).join(' and ') };
     },
-    nextCheckAt: () => earliestCheck(children),
+    ...timedChecks(children),
     end: (end) => endAll(children, end),
   };
 }
@@ -109,7 +118,7 @@ export function when(condition: PolicyCondition, policy: StopPolicy): StopPolicy
       const decision = child.step(view);
       return decision && call && condition(view, call) ? decision : undefined;
     },
-    nextCheckAt: () => child.nextCheckAt?.(),
+    ...timedChecks([child]),
     end: (end) => child.end?.(end),
   };
 }
@@ -143,7 +152,7 @@ export function shadow(policy: StopPolicy): StopPolicy {
       }
       return undefined;
     },
-    nextCheckAt: () => child.nextCheckAt?.(),
+    ...timedChecks([child]),
     end: (end) => child.end?.(end),
   };
 }

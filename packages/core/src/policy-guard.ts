@@ -48,15 +48,18 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
         return undefined;
       }
     },
-    nextCheckAt() {
-      if (disabled || !policy.nextCheckAt) return undefined;
-      try {
-        return policy.nextCheckAt();
-      } catch (error) {
-        fail('step', error);
-        return undefined;
-      }
-    },
+    // Only for a policy with timed checks: the runner asks before every read.
+    ...(policy.nextCheckAt && {
+      nextCheckAt() {
+        if (disabled) return undefined;
+        try {
+          return policy.nextCheckAt?.();
+        } catch (error) {
+          fail('step', error);
+          return undefined;
+        }
+      },
+    }),
     end(end: PolicyCallEnd) {
       // A policy that failed earlier still gets `end`, so it can release what it holds.
       try {
