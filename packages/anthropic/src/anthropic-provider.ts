@@ -1,5 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
+import {
+  type LanguageModelProvider,
+  type ProviderRequest,
+  type ProviderStreamPart,
+  providerStream,
+} from 'stopwise';
 import { type SdkRequestOptions, streamMessage } from './message-stream.js';
 import type { AnthropicProviderOptions } from './provider-options.js';
 import { buildRequestBody } from './request-body.js';
@@ -37,18 +42,21 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
 
   return {
     name: resolved.name,
-    async *stream(request: ProviderRequest<AnthropicProviderOptions>): AsyncGenerator<ProviderStreamPart> {
-      // Built inside the iterator so that a ConfigError surfaces like any other stream error.
-      const body = buildRequestBody(request, resolved.defaultMaxTokens);
-      yield* streamMessage({
-        client,
-        body,
-        signal: request.signal,
-        requestOptions,
-        provider: resolved.name,
-        secrets,
-      });
-    },
+    stream: (request: ProviderRequest<AnthropicProviderOptions>): AsyncIterable<ProviderStreamPart> =>
+      // Started on the first read, so that a ConfigError surfaces like any other stream error;
+      // streamMessage maps the SDK's errors itself.
+      providerStream(
+        () =>
+          streamMessage({
+            client,
+            body: buildRequestBody(request, resolved.defaultMaxTokens),
+            signal: request.signal,
+            requestOptions,
+            provider: resolved.name,
+            secrets,
+          }),
+        (error) => error,
+      ),
   };
 }
 

@@ -29,6 +29,7 @@ export type {
 } from './policy.js';
 export * from './profiles/index.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
+export { providerStream } from './provider-stream.js';
 export {
   type ChainEntry,
   type ProfileSource,

@@ -67,7 +67,7 @@ export async function* streamChat(context: StreamContext): AsyncGenerator<Provid
     // DeepSeek puts usage on the finish chunk, OpenAI on a last chunk with no choices.
     if (chunk.usage) usage = chatUsage(chunk.usage);
     // With `n` > 1 every choice streams interleaved; a call has one answer: choice 0.
-    const choice = chunk.choices?.find((candidate) => (candidate.index ?? 0) === 0);
+    const choice = choiceZero(chunk.choices);
     if (!choice) continue;
     const delta = (choice.delta ?? {}) as ChatDelta;
     // vLLM sends the same text as both `reasoning` and `reasoning_content`: take one.
@@ -82,6 +82,13 @@ export async function* streamChat(context: StreamContext): AsyncGenerator<Provid
     if (choice.finish_reason) finishReason = choice.finish_reason;
   }
   yield finishOf(context, finishReason, usage);
+}
+
+/** Choice 0 of a chunk: almost always the first entry, so look there before searching. */
+function choiceZero(choices: ChatChunk['choices'] | undefined): ChatChunk['choices'][number] | undefined {
+  const first = choices?.[0];
+  if (first && (first.index ?? 0) === 0) return first;
+  return choices?.find((candidate) => (candidate.index ?? 0) === 0);
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

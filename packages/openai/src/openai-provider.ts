@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
+import { ConfigError, type LanguageModelProvider, type ProviderStreamPart, providerStream } from 'stopwise';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';
@@ -48,17 +48,16 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
 
   return {
     name,
-    async *stream(request) {
-      const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
-      const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
-      try {
-        yield* streamer({ client, request, options, sdkOptions, provider: name, maxTokensParam });
-      } catch (error) {
+    stream: (request) =>
+      providerStream(
+        () => {
+          const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
+          const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
+          return streamer({ client, request, options, sdkOptions, provider: name, maxTokensParam });
+        },
         // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
-        if (request.signal.aborted) throw error;
-        throw mapOpenAIError(error, { provider: name, secrets });
-      }
-    },
+        (error) => (request.signal.aborted ? error : mapOpenAIError(error, { provider: name, secrets })),
+      ),
   };
 }
 
