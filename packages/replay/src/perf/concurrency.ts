@@ -1,5 +1,5 @@
 import { openai } from '@stopwise/openai';
-import { createClient, type StopPolicy } from 'stopwise';
+import { type CallPolicyOptions, createClient } from 'stopwise';
 import { measure, round } from './measure.js';
 
 /** Throughput and cost at one level of concurrency. */
@@ -27,7 +27,8 @@ export async function measureConcurrency(options: {
   baseURL: string;
   levels: readonly number[];
   minStreams: number;
-  chain: () => StopPolicy;
+  /** The policy options of every call (a profile: built per call, as in production). */
+  policy: () => CallPolicyOptions;
 }): Promise<ConcurrencyFigures[]> {
   const client = createClient({
     provider: openai({ apiKey: 'bench', baseURL: options.baseURL, maxRetries: 0 }),
@@ -36,7 +37,7 @@ export async function measureConcurrency(options: {
     const result = await client.generate({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'q' }],
-      policy: { policies: [options.chain()] },
+      policy: options.policy(),
     });
     return result.outcome === 'finish' ? 1 : 0;
   };

@@ -1,6 +1,6 @@
 import { openai } from '@stopwise/openai';
 import OpenAI from 'openai';
-import { createClient, type StopPolicy } from 'stopwise';
+import { type CallPolicyOptions, createClient } from 'stopwise';
 import { type Cost, measure, round } from './measure.js';
 
 const model = 'gpt-4o-mini';
@@ -22,7 +22,7 @@ export interface OverheadFigures {
 
 /**
  * Consumes `streams` streams one after another through (a) the raw `openai` client and (b) a
- * stopwise client running `chain`, in alternating rounds so drift on a shared machine hits both,
+ * stopwise client with `policy`, in alternating rounds so drift on a shared machine hits both,
  * and compares the totals.
  */
 export async function measureOverhead(options: {
@@ -30,7 +30,11 @@ export async function measureOverhead(options: {
   streams: number;
   rounds: number;
   chunksPerStream: number;
-  chain: () => StopPolicy;
+  /**
+   * The policy options of every stopwise call (a profile: built per call, as in production).
+   * The streams must run to their end, or the two sides would not consume the same text.
+   */
+  policy: () => CallPolicyOptions;
 }): Promise<OverheadFigures> {
   const raw = new OpenAI({ apiKey: 'bench', baseURL: options.baseURL, maxRetries: 0 });
   const client = createClient({
@@ -53,12 +57,16 @@ export async function measureOverhead(options: {
   };
   const consumeStopwise = async () => {
     for (let i = 0; i < perRound; i += 1) {
-      const run = client.stream({ model, messages, policy: { policies: [options.chain()] } });
+      const run = client.stream({ model, messages, policy: options.policy() });
       let text = '';
       for await (const part of run) if (part.type === 'text-delta') text += part.delta;
       const result = await run.result;
-      if (result.outcome !== 'finish' || text.length === 0)
-        throw new Error(`stopwise stream ended in ${result.outcome}`);
+      if (result.outcome !== 'finish' || text.length === 0) {
+        const why = result.outcome === 'policy-stop' ? `: ${result.stop.reason}` : '';
+        throw new Error(
+          `a stopwise stream ended in ${result.outcome}${why}; the overhead needs whole streams`,
+        );
+      }
     }
   };
 
