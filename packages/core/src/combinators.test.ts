@@ -37,6 +37,32 @@ describe('combinators', () => {
     expect(gamma.seen).toBe(2);
   });
 
+  it('anyOf: of two decisions on one delta, the one due first wins, whatever the chain order', async () => {
+    // Both words arrive in one delta; "beta" is complete first, so it would have won had the
+    // text come one character at a time.
+    const at = (word: string): StopPolicy => ({
+      name: `at(${word})`,
+      step(view) {
+        const end = view.text.indexOf(word);
+        if (end < 0) return undefined;
+        return { reason: word, cutAt: end + word.length, decidedAt: end + word.length };
+      },
+    });
+    const deltas = ['alpha ', 'beta gamma ', 'delta'];
+    for (const chain of [anyOf(at('gamma'), at('beta')), anyOf(at('beta'), at('gamma'))]) {
+      const result = await run(chain, deltas);
+      expect(result.stop?.policy).toBe('at(beta)');
+      expect(result.text).toBe('alpha beta');
+    }
+    // Without decidedAt, a decision counts as due at the end of its delta: chain order decides.
+    const undated = (word: string): StopPolicy => ({
+      name: `undated(${word})`,
+      step: (view) => (view.text.includes(word) ? { reason: word } : undefined),
+    });
+    const result = await run(anyOf(undated('gamma'), undated('beta')), deltas);
+    expect(result.stop?.policy).toBe('undated(gamma)');
+  });
+
   it('allOf: stops only once every policy has decided', async () => {
     const result = await run(allOf(onWord('alpha'), onWord('gamma')));
     expect(result.outcome).toBe('policy-stop');

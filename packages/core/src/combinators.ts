@@ -45,7 +45,9 @@ function guardedChildren(field: string, policies: readonly StopPolicy[]): StopPo
 
 /**
  * The chain: asks each policy in order and stops on the first decision. Every policy sees every
- * delta until then (so stateful ones stay in sync), which keeps stops chunk-boundary invariant.
+ * delta until then (so stateful ones stay in sync). When several decide on the same delta, the
+ * one due first (`decidedAt`) wins, then the first in chain order: the winner is then the same
+ * however the text was split into deltas.
  */
 export function anyOf(...policies: StopPolicy[]): StopPolicy {
   const children = guardedChildren('anyOf', policies);
@@ -53,10 +55,12 @@ export function anyOf(...policies: StopPolicy[]): StopPolicy {
     name: `anyOf(${policies.map((p) => p.name).join(', ')})`,
     start: (call) => startAll(children, call),
     step(view) {
-      let first: { policy: string; decision: StopDecision } | undefined;
+      let first: { policy: string; decision: StopDecision; due: number } | undefined;
       for (const child of children) {
         const decision = child.step(view);
-        if (decision && !first) first = { policy: child.name, decision };
+        if (!decision) continue;
+        const due = decision.decidedAt ?? view.deltaOffset + view.delta.length;
+        if (!first || due < first.due) first = { policy: child.name, decision, due };
       }
       return first && withPolicy(first.decision, first.policy);
     },

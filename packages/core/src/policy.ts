@@ -58,6 +58,14 @@ export interface StopDecision {
    * arrived. The runner moves a cut that would split a surrogate pair to the pair's start.
    */
   cutAt?: number | undefined;
+  /**
+   * Offset in the current phase's text just after the character that made the decision due,
+   * for policies that read text character by character (its stop does not depend on the
+   * splits). When two policies of an `anyOf` decide on the same delta, the one that was due
+   * first wins, as it would have had the text arrived one character at a time. Omitted: the
+   * end of the delta.
+   */
+  decidedAt?: number | undefined;
   /** How sure the policy is, 0..1, for telemetry. */
   confidence?: number | undefined;
   /** A short answer to hand the caller when the stop came before the answer phase. */

@@ -282,7 +282,12 @@ export function answerComplete(options?: AnswerCompleteOptions): StopPolicy {
         const found = scanner.push(delta.charCodeAt(i), deltaOffset + i);
         if (found) {
           done = true;
-          return { reason: reasons[found.marker], cutAt: found.cut, confidence: 0.9 };
+          return {
+            reason: reasons[found.marker],
+            cutAt: found.cut,
+            decidedAt: deltaOffset + i + 1,
+            confidence: 0.9,
+          };
         }
       }
       return undefined;

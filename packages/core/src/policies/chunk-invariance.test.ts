@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { anyOf } from '../combinators.js';
 import type { StopPolicy } from '../policy.js';
 import { answerComplete } from './answer-complete.js';
 import { answerConvergence, convergenceSettings } from './answer-convergence.js';
@@ -55,6 +56,14 @@ const policies: Record<string, () => StopPolicy> = {
   repetition: () => repetition(),
   answerConvergence: () => answerConvergence(convergenceSettings.realtime),
   'answerConvergence(balanced)': () => answerConvergence(convergenceSettings.balanced),
+  // A chain: when two policies decide on the same delta, the one that would have decided first
+  // on any split must win, not the first in chain order.
+  'anyOf(stopOn, answerComplete, repetition)': () =>
+    anyOf(
+      stopOn([/\bverify\b/i, 'Therefore, the'], { phase: 'any' }),
+      answerComplete({ quietChars: 0 }),
+      repetition({ minRepeatChars: 60 }),
+    ),
 };
 
 /** Puts an astral character (a surrogate pair) at every paragraph break, on both sides alike. */

@@ -90,6 +90,7 @@ export function repetition(options?: RepetitionOptions): StopPolicy {
           return {
             reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
             cutAt: loop.cut,
+            decidedAt: view.deltaOffset + i + 1,
             confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
           };
         }

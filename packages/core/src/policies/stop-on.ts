@@ -91,6 +91,8 @@ export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions 
       return {
         reason: `stop pattern ${describePattern(match.pattern)} matched`,
         cutAt: windowStart + (includeMatch ? match.end : match.start),
+        // A string is due at its last character; a regex once the character after it arrived.
+        decidedAt: windowStart + match.end + (typeof match.pattern === 'string' ? 0 : 1),
         confidence: 1,
       };
     },
