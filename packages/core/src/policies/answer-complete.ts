@@ -10,7 +10,8 @@ import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } 
 export type CompletionMarker = 'boxed' | 'answer-is' | 'final-answer' | 'code-fence' | 'json';
 
 const allMarkers: readonly CompletionMarker[] = ['boxed', 'answer-is', 'final-answer', 'code-fence', 'json'];
-const defaultMarkers: readonly CompletionMarker[] = ['boxed', 'answer-is', 'final-answer'];
+/** The markers `answerComplete` watches when its options name none. */
+export const defaultMarkers: readonly CompletionMarker[] = ['boxed', 'answer-is', 'final-answer'];
 
 /** Options of {@link answerComplete}. */
 export interface AnswerCompleteOptions {

@@ -162,6 +162,19 @@ describe('defineProfile', () => {
     expect(only.build(call('x')).map((p) => p.name)).toEqual(['repetition(300 chars x2)']);
   });
 
+  it('takes every answerComplete option its type allows, quietChars included', () => {
+    const patient = defineProfile('patient-answers', {
+      extends: 'balanced',
+      answerComplete: { quietChars: 900 },
+    });
+    const built = buildPolicies(patient.settings, call('What is 2 + 2?'));
+    const answer = built.find((entry) => entry.setting === 'answerComplete');
+    expect(answer?.parameters).toMatchObject({ quietChars: 900, markers: ['answer-is', 'final-answer'] });
+    expect(fieldOf(() => defineProfile('x0', { answerComplete: { quietChars: -1 } }))).toBe(
+      'profiles.x0.answerComplete.quietChars',
+    );
+  });
+
   it('names the bad field in a ConfigError', () => {
     expect(fieldOf(() => defineProfile('x1', { extends: 'nope' }))).toBe('profiles.x1.extends');
     expect(fieldOf(() => defineProfile('x2', { repetiton: {} } as never))).toBe('profiles.x2.repetiton');

@@ -14,6 +14,7 @@ import {
   type AnswerCompleteOptions,
   answerComplete,
   type CompletionMarker,
+  defaultMarkers,
 } from '../policies/answer-complete.js';
 import { answerConvergence } from '../policies/answer-convergence.js';
 import { maxTokens } from '../policies/max-tokens.js';
@@ -32,13 +33,11 @@ export interface BuiltPolicy {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
-/** The markers `answerComplete` uses when its options name none. */
-const defaultMarkers: readonly CompletionMarker[] = ['boxed', 'answer-is', 'final-answer'];
 
 /** Option names of each section, for unknown-key errors. */
 const sectionOptions: Record<ProfileSection, readonly string[]> = {
   keywords: ['defaults', 'rules', 'scope'],
-  answerComplete: ['markers', 'graceChars', 'phase'],
+  answerComplete: ['markers', 'graceChars', 'quietChars', 'phase'],
   answerConvergence: ['confirmations', 'holdTokens', 'phase'],
   repetition: ['minRepeatChars', 'minRepeats', 'windowChars', 'phase'],
   adaptiveLength: adaptiveLengthKeys,
