@@ -38,7 +38,9 @@ describe('predictLength over a memory store', () => {
     for (let i = 0; i < 8; i += 1) store.add(keys.fine, { tokens: 1000, censored: false });
     expect(predictLength('answer', historyOf(store.get(keys.fine)), keys, settings)).toBe(first);
     for (let i = 0; i < 200; i += 1) store.add(keys.fine, { tokens: 1000, censored: false });
-    expect(predictLength('answer', historyOf(store.get(keys.fine)), keys, settings).quantileTokens).toBe(1000);
+    expect(predictLength('answer', historyOf(store.get(keys.fine)), keys, settings).quantileTokens).toBe(
+      1000,
+    );
   });
 
   it('never caches lists it cannot watch (other stores), nor across different settings', () => {

@@ -33,7 +33,6 @@ export interface BuiltPolicy {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
-
 /** Option names of each section, for unknown-key errors. */
 const sectionOptions: Record<ProfileSection, readonly string[]> = {
   keywords: ['defaults', 'rules', 'scope'],
