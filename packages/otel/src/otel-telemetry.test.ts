@@ -115,6 +115,9 @@ describe('otelTelemetry', () => {
       'stopwise.stopped_by': 'stopOn("\\n\\n")',
       'stopwise.tokens_saved': result.savings.tokensSaved,
       'stopwise.cost_saved': result.savings.costSaved,
+      // Budget-bound: the low end of the full length is what was produced, so nothing saved.
+      'stopwise.cost_saved.low': 0,
+      'stopwise.cost_saved.high': result.savings.costSaved,
       'stopwise.counterfactual.method': 'budget-bound',
       'stopwise.counterfactual.low': result.savings.counterfactualTokens?.low,
       'stopwise.counterfactual.high': 200,
@@ -127,6 +130,25 @@ describe('otelTelemetry', () => {
       'stopwise.policy_decision',
       'stopwise.policy_stop',
     ]);
+  });
+
+  it('leaves the cost range out and says why when the model has no price', async () => {
+    const otel = setup();
+    cleanup.push(otel.shutdown);
+    // No response model either: the answering model would otherwise be priced.
+    const unnamed = () => answer().filter((part) => part.type !== 'response-metadata');
+    const client = createClient({ provider: provider(unnamed), telemetry: otel.telemetry });
+    const result = await client.generate({
+      model: 'no-such-model-anywhere',
+      messages,
+      maxOutputTokens: 200,
+      policy: { stopOn: ['\n\n'] },
+    });
+    expect(result.savings.costSavedRange).toBeNull();
+    const [span] = otel.spans.getFinishedSpans();
+    expect(span?.attributes['stopwise.cost_unknown_reason']).toMatch(/no price for model/);
+    expect(span?.attributes).not.toHaveProperty('stopwise.cost_saved.low');
+    expect(span?.attributes).not.toHaveProperty('stopwise.cost_saved.high');
   });
 
   it('records tokens saved, cost saved, stops by policy and a histogram of stop positions', async () => {

@@ -49,6 +49,30 @@ describe('consoleExporter', () => {
     expect(lines[0]).toContain('(1 calls without a price)');
   });
 
+  it('shows the cost range of a call and the summed ranges in the summary', async () => {
+    const lines: string[] = [];
+    const exporter = consoleExporter({ logger: { log: (line) => void lines.push(line) } });
+    const client = createClient({
+      provider: scriptedProvider(textScript(deltas)),
+      telemetry: exporter,
+      // $1 per output token: the range reads as token counts.
+      prices: { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
+    });
+    const result = await client.generate({
+      model: 'my-model',
+      messages,
+      maxOutputTokens: 100,
+      policy: { stopOn: ['STOP'] },
+    });
+    const high = result.savings.costSavedRange?.high ?? 0;
+    expect(result.savings.costSavedRange?.low).toBe(0);
+    expect(high).toBeCloseTo(result.savings.costSaved ?? 0, 9);
+    expect(lines[0]).toContain(`, $${high.toFixed(4)} ($0.00-$${high.toFixed(4)}), `);
+    exporter.printSummary();
+    expect(lines[1]).toContain(`$${high.toFixed(4)} ($0.00-$${high.toFixed(4)}) saved`);
+    expect(exporter.stats().total).toMatchObject({ costSavedLow: 0, costSavedHigh: high });
+  });
+
   it('rejects bad options with a ConfigError naming the field', () => {
     expect(() => consoleExporter({ summaryEvery: 0 })).toThrow(ConfigError);
     expect(() => consoleExporter({ logger: {} as never })).toThrow(/logger/);

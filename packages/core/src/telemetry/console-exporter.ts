@@ -25,6 +25,9 @@ export interface ConsoleExporter extends TelemetryHooks {
 const tokens = (n: number) => Math.round(n).toLocaleString('en-US');
 const duration = (ms: number) => (ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`);
 const usd = (n: number) => `$${n < 0.01 ? n.toPrecision(3) : n.toFixed(4)}`;
+/** ` ($low-$high)`, or nothing when there is no range or it is a single point. */
+const usdRange = (range: { low: number; high: number } | null | undefined) =>
+  range && range.high > range.low ? ` (${usd(range.low)}-${usd(range.high)})` : '';
 
 /** One line for one call: outcome, tokens, and what the stop saved with its method and range. */
 export function formatCallEnd(event: CallEndEvent): string {
@@ -38,7 +41,10 @@ export function formatCallEnd(event: CallEndEvent): string {
     } else {
       const bound = cf.method === 'budget-bound' ? 'at most ' : '~';
       line += `, saved ${bound}${tokens(savings.tokensSaved)} tokens (${cf.method}, full length ${tokens(cf.low)}-${tokens(cf.high)})`;
-      line += savings.costSaved === null ? ', cost unknown' : `, ${usd(savings.costSaved)}`;
+      line +=
+        savings.costSaved === null
+          ? ', cost unknown'
+          : `, ${usd(savings.costSaved)}${usdRange(savings.costSavedRange)}`;
       if (savings.timeSavedMs !== undefined) line += `, ${duration(savings.timeSavedMs)}`;
     }
   }
@@ -56,7 +62,7 @@ function totalsLine(totals: SavingsTotals): string {
   let line = `${totals.calls} calls, ${totals.stops} stops, ${tokens(totals.outputTokens)} output tokens, ~${tokens(totals.tokensSaved)} saved`;
   if (totals.tokensSavedUpperBound > 0)
     line += ` (${tokens(totals.tokensSavedUpperBound)} of it upper bounds)`;
-  line += `, ${usd(totals.costSaved)} saved`;
+  line += `, ${usd(totals.costSaved)}${usdRange({ low: totals.costSavedLow, high: totals.costSavedHigh })} saved`;
   if (totals.unpricedCalls > 0) line += ` (${totals.unpricedCalls} calls without a price)`;
   if (totals.holdouts > 0) line += `, ${totals.holdouts} holdouts`;
   return line;

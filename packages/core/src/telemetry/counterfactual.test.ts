@@ -6,6 +6,8 @@ import {
   holdoutEstimate,
   lengthModelEstimate,
   median,
+  summarizeHoldouts,
+  summarizeLengths,
 } from './counterfactual.js';
 
 const tuning = { minSamples: 10, coverage: 0.9 };
@@ -54,20 +56,75 @@ describe('conformalInterval', () => {
 describe('holdoutEstimate', () => {
   const samples = (ratios: number[], policy = 'p') =>
     ratios.map((ratio) => ({ policy, stopAt: 100, final: 100 * ratio }));
+  const summary = (data: ReturnType<typeof samples>, policy = 'p') => summarizeHoldouts(data).get(policy);
 
-  it('scales the stop position by the pooled ratio Σfinal / Σstop', () => {
-    const estimate = holdoutEstimate(samples([1.5, 2, 2.5, 2, 2, 1.5, 2.5, 2, 2, 2]), 'p', point(40), tuning);
-    expect(estimate).toMatchObject({ method: 'holdout', value: 80, low: 60, high: 100 });
+  it('adds the mean of the tokens holdout calls ran past their would-be stop', () => {
+    // Remaining tokens 50, 100, 150, 100, 100, 50, 150, 100, 100, 100: mean 100, range 50..150.
+    const data = samples([1.5, 2, 2.5, 2, 2, 1.5, 2.5, 2, 2, 2]);
+    expect(holdoutEstimate(summary(data), point(40), tuning)).toMatchObject({
+      method: 'holdout',
+      value: 140,
+      low: 90,
+      high: 190,
+    });
+  });
+
+  it('does not scale the estimate with the stop position (a difference, not a ratio)', () => {
+    // Stops early or late, the outputs ran on by about the same amount: an early stop must not
+    // be credited with a short remainder, nor a late one with a long one.
+    const data = [10, 20, 40, 80, 160, 10, 20, 40, 80, 160].map((stopAt) => ({
+      policy: 'p',
+      stopAt,
+      final: stopAt + 300,
+    }));
+    const fit = summary(data);
+    expect(holdoutEstimate(fit, point(10), tuning)?.value).toBe(310);
+    expect(holdoutEstimate(fit, point(160), tuning)?.value).toBe(460);
+  });
+
+  it('sums to the truth over calls exchangeable with the holdout calls (property)', () => {
+    // Whatever the joint law of (stop, final), p + mean(remaining) has the stopped calls' mean:
+    // estimating each held-out sample from the others (leave-one-out) sums to the true total.
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ stopAt: fc.integer({ min: 1, max: 400 }), extra: fc.integer({ min: 0, max: 3000 }) }),
+          {
+            minLength: 12,
+            maxLength: 40,
+          },
+        ),
+        (raw) => {
+          const data = raw.map(({ stopAt, extra }) => ({ policy: 'p', stopAt, final: stopAt + extra }));
+          let estimated = 0;
+          let truth = 0;
+          for (const [index, call] of data.entries()) {
+            const others = summary(data.filter((_, other) => other !== index));
+            // Unclamped: read the mean off the summary so rounding does not blur the identity.
+            estimated += call.stopAt + (others?.meanRemaining ?? 0);
+            truth += call.final;
+          }
+          // Σ over i of mean(others) = Σ remaining exactly (each sample counted n - 1 times / (n - 1)).
+          expect(estimated).toBeCloseTo(truth, 6);
+        },
+      ),
+    );
   });
 
   it('uses only samples of the same policy, and needs minSamples of them', () => {
     const mixed = [...samples([2, 2, 2, 2, 2], 'p'), ...samples([9, 9, 9, 9, 9], 'q')];
-    expect(holdoutEstimate(mixed, 'p', point(40), tuning)).toBeUndefined();
-    expect(holdoutEstimate(mixed, 'p', point(40), { ...tuning, minSamples: 5 })?.value).toBe(80);
+    expect(holdoutEstimate(summary(mixed), point(40), tuning)).toBeUndefined();
+    expect(holdoutEstimate(summary(mixed), point(40), { ...tuning, minSamples: 5 })?.value).toBe(140);
+    expect(holdoutEstimate(summary(mixed, 'q'), point(40), { ...tuning, minSamples: 5 })?.value).toBe(840);
+    expect(holdoutEstimate(undefined, point(40), tuning)).toBeUndefined();
   });
 
   it('never goes below the tokens produced nor above the provider cap', () => {
-    const estimate = holdoutEstimate(samples([1, 1, 1, 1, 1, 5, 5, 5, 5, 5]), 'p', point(50, 120), tuning);
+    const estimate = holdoutEstimate(
+      summary(samples([1, 1, 1, 1, 1, 5, 5, 5, 5, 5])),
+      point(50, 120),
+      tuning,
+    );
     expect(estimate?.low).toBe(50);
     expect(estimate?.high).toBe(120);
     expect(estimate?.value).toBeLessThanOrEqual(120);
@@ -84,7 +141,7 @@ describe('holdoutEstimate', () => {
         fc.option(fc.integer({ min: 1, max: 4000 }), { nil: undefined }),
         (raw, position, cap) => {
           const data = raw.map(({ stopAt, extra }) => ({ policy: 'p', stopAt, final: stopAt + extra }));
-          const estimate = holdoutEstimate(data, 'p', point(position, cap), tuning);
+          const estimate = holdoutEstimate(summary(data), point(position, cap), tuning);
           expect(estimate).toBeDefined();
           if (!estimate) return;
           expect(estimate.low).toBeLessThanOrEqual(estimate.value);
@@ -98,16 +155,42 @@ describe('holdoutEstimate', () => {
 });
 
 describe('lengthModelEstimate', () => {
-  it('conditions on lengths longer than where the call stopped', () => {
+  it('conditions on lengths longer than where the call stopped, and takes their mean', () => {
     const lengths = [5, 10, 20, 30, ...Array.from({ length: 21 }, (_, i) => 100 + i * 10)]; // 100..300
-    const estimate = lengthModelEstimate(lengths, point(50), tuning);
-    // Only the 21 lengths above 50 count: median 200, k = floor(22 * 0.05) = 1 → [100, 300].
+    const estimate = lengthModelEstimate(summarizeLengths(lengths), point(50), tuning);
+    // Only the 21 lengths above 50 count: mean 200, k = floor(22 * 0.05) = 1 → [100, 300].
     expect(estimate).toEqual({ value: 200, low: 100, high: 300, method: 'length-model' });
+  });
+
+  it('uses the conditional mean, not the median, for skewed lengths', () => {
+    // Ten lengths of 200 and two of 2,000 above the stop: median 200, mean 500.
+    const lengths = [...Array.from({ length: 10 }, () => 200), 2000, 2000, 10, 20];
+    expect(lengthModelEstimate(summarizeLengths(lengths), point(100), tuning)?.value).toBe(500);
+  });
+
+  it('agrees with a direct filter-and-sort for any lengths (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 3000 }),
+        (lengths, position) => {
+          const longer = lengths.filter((length) => length > position).sort((a, b) => a - b);
+          const estimate = lengthModelEstimate(summarizeLengths(lengths), point(position), tuning);
+          if (longer.length < tuning.minSamples) {
+            expect(estimate).toBeUndefined();
+            return;
+          }
+          const [low, high] = conformalInterval(longer, tuning.coverage);
+          const mean = longer.reduce((sum, length) => sum + length, 0) / longer.length;
+          expect(estimate).toEqual({ value: Math.round(mean), low, high, method: 'length-model' });
+        },
+      ),
+    );
   });
 
   it('gives nothing with fewer than minSamples longer lengths', () => {
     const lengths = Array.from({ length: 50 }, (_, i) => i); // all ≤ 49
-    expect(lengthModelEstimate([...lengths, 60, 70], point(50), tuning)).toBeUndefined();
+    expect(lengthModelEstimate(summarizeLengths([...lengths, 60, 70]), point(50), tuning)).toBeUndefined();
   });
 });
 

@@ -20,16 +20,24 @@ export interface CounterfactualTuning {
 }
 
 /**
+ * The ranks (1-based) of the split-conformal interval over `n` sorted samples: the `k`-th
+ * smallest and the `k`-th largest, `k = ⌊(n + 1)(1 - coverage) / 2⌋` (at least 1).
+ */
+function conformalRanks(n: number, coverage: number): [number, number] {
+  // The epsilon keeps 1 - 0.9 = 0.0999… from losing a rank to floating point.
+  const k = Math.max(1, Math.floor(((n + 1) * (1 - coverage)) / 2 + 1e-9));
+  return [Math.min(k, n), Math.max(n - k + 1, 1)];
+}
+
+/**
  * The `k`-th smallest and `k`-th largest of `sorted`, with `k = ⌊(n + 1)(1 - coverage) / 2⌋`
  * (at least 1). For exchangeable samples a new value falls between them with probability
  * `(n + 1 - 2k) / (n + 1)`, which is at least `coverage` once `n ≥ 2 / (1 - coverage) - 1`
  * (19 samples for 90%): a split-conformal interval, with no assumption on the distribution.
  */
 export function conformalInterval(sorted: readonly number[], coverage: number): [number, number] {
-  const n = sorted.length;
-  // The epsilon keeps 1 - 0.9 = 0.0999… from losing a rank to floating point.
-  const k = Math.max(1, Math.floor(((n + 1) * (1 - coverage)) / 2 + 1e-9));
-  return [sorted[Math.min(k, n) - 1] as number, sorted[Math.max(n - k, 0)] as number];
+  const [low, high] = conformalRanks(sorted.length, coverage);
+  return [sorted[low - 1] as number, sorted[high - 1] as number];
 }
 
 /** The median of a sorted, non-empty list. */
@@ -58,49 +66,118 @@ function finish(
 }
 
 /**
- * `holdout`: calls of the bucket that ran unstopped tell, for the same policy, how much longer
- * outputs ran than where the policy would have stopped (`final / stopAt`). The estimate scales
- * this call's stop position by the pooled ratio `Σ final / Σ stopAt`, which keeps sums over
- * many calls unbiased; the interval takes conformal order statistics of the per-call ratios.
+ * What the holdout calls of one bucket and policy say: how many tokens each ran past the point
+ * where the policy would have stopped it (`final - stopAt`), sorted, and their mean.
  */
-export function holdoutEstimate(
-  samples: readonly HoldoutSample[],
-  policy: string | undefined,
-  point: StopPoint,
-  tuning: CounterfactualTuning,
-): CounterfactualEstimate | undefined {
-  const same = samples.filter((sample) => sample.policy === policy);
-  if (same.length < tuning.minSamples) return undefined;
-  let finals = 0;
-  let stops = 0;
-  const ratios: number[] = [];
-  for (const sample of same) {
-    finals += sample.final;
-    stops += sample.stopAt;
-    ratios.push(sample.final / sample.stopAt);
-  }
-  ratios.sort((a, b) => a - b);
-  const [low, high] = conformalInterval(ratios, tuning.coverage);
-  const pooled = Math.min(high, Math.max(low, finals / stops));
-  return finish(point, point.position * pooled, point.position * low, point.position * high, 'holdout');
+export interface HoldoutSummary {
+  /** `final - stopAt` of every sample, ascending. */
+  remaining: readonly number[];
+  /** Mean of `remaining`. */
+  meanRemaining: number;
 }
 
 /**
- * `length-model`: the lengths that calls of the bucket reached on their own, kept only where
- * they are longer than where this call stopped. `value` is their median, `[low, high]` their
- * conformal order statistics. This assumes the stop says nothing about the length beyond
- * "longer than here", true for a token cap, optimistic for an answer-complete stop.
+ * Groups holdout samples by policy and summarises each group (one pass and one sort per group).
+ * Built once per change of the history, not per call.
  */
-export function lengthModelEstimate(
-  lengths: readonly number[],
+export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string, HoldoutSummary> {
+  const groups = new Map<string, number[]>();
+  for (const sample of samples) {
+    let group = groups.get(sample.policy);
+    if (group === undefined) {
+      group = [];
+      groups.set(sample.policy, group);
+    }
+    group.push(Math.max(0, sample.final - sample.stopAt));
+  }
+  const summaries = new Map<string, HoldoutSummary>();
+  for (const [policy, remaining] of groups) {
+    remaining.sort((a, b) => a - b);
+    let sum = 0;
+    for (const tokens of remaining) sum += tokens;
+    summaries.set(policy, { remaining, meanRemaining: sum / remaining.length });
+  }
+  return summaries;
+}
+
+/**
+ * `holdout`: calls of the bucket that ran unstopped tell, for the same policy, how many tokens
+ * outputs ran past the point where the policy would have stopped them. A stop at `p` gets
+ * `value = p + mean(remaining)` and `[low, high] = p + ` conformal order statistics of the
+ * remaining tokens.
+ *
+ * Why the difference and not a ratio `p · Σfinal / Σstop`: holdout calls are a random share of
+ * the calls the policy would stop, so their mean remaining length is an unbiased estimate of the
+ * stopped calls' mean, and a sum of these estimates is unbiased for any policy, with no model of
+ * how the rest depends on where the stop fell. The ratio assumes the final length grows in
+ * proportion to the stop position; where it does not (a stop string that comes early or late
+ * regardless of the length), it multiplies the spread of stop positions into every estimate.
+ */
+export function holdoutEstimate(
+  summary: HoldoutSummary | undefined,
   point: StopPoint,
   tuning: CounterfactualTuning,
 ): CounterfactualEstimate | undefined {
-  const threshold = Math.max(point.position, point.outputTokens);
-  const longer = lengths.filter((length) => length > threshold).sort((a, b) => a - b);
-  if (longer.length < tuning.minSamples) return undefined;
-  const [low, high] = conformalInterval(longer, tuning.coverage);
-  return finish(point, median(longer), low, high, 'length-model');
+  if (summary === undefined || summary.remaining.length < tuning.minSamples) return undefined;
+  const [low, high] = conformalInterval(summary.remaining, tuning.coverage);
+  const p = point.position;
+  return finish(point, p + summary.meanRemaining, p + low, p + high, 'holdout');
+}
+
+/** Lengths of a bucket sorted, with suffix sums for conditional means in O(log n). */
+export interface LengthSummary {
+  /** Ascending. */
+  sorted: readonly number[];
+  /** `suffixSums[i]` = Σ `sorted[i..]`; one longer than `sorted`, ending in 0. */
+  suffixSums: Float64Array;
+}
+
+/** Sorts lengths and adds suffix sums. Built once per change of the history, not per call. */
+export function summarizeLengths(lengths: readonly number[]): LengthSummary {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  const suffixSums = new Float64Array(sorted.length + 1);
+  for (let i = sorted.length - 1; i >= 0; i--)
+    suffixSums[i] = (suffixSums[i + 1] as number) + (sorted[i] as number);
+  return { sorted, suffixSums };
+}
+
+/** Index of the first element of `sorted` greater than `x`. */
+function firstAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * `length-model`: the lengths that calls of the bucket reached, kept only where they are longer
+ * than where this call stopped: `value` is their mean (the conditional mean `E[L | L > p]`, so
+ * that sums over many calls come out right; a median would understate right-skewed lengths),
+ * `[low, high]` their conformal order statistics. This assumes the stop says nothing about the
+ * length beyond "longer than here": true for a token cap, optimistic for an answer-complete stop.
+ */
+export function lengthModelEstimate(
+  summary: LengthSummary,
+  point: StopPoint,
+  tuning: CounterfactualTuning,
+): CounterfactualEstimate | undefined {
+  const { sorted, suffixSums } = summary;
+  const start = firstAbove(sorted, Math.max(point.position, point.outputTokens));
+  const longer = sorted.length - start;
+  if (longer < tuning.minSamples) return undefined;
+  const [lowRank, highRank] = conformalRanks(longer, tuning.coverage);
+  const mean = (suffixSums[start] as number) / longer;
+  return finish(
+    point,
+    mean,
+    sorted[start + lowRank - 1] as number,
+    sorted[start + highRank - 1] as number,
+    'length-model',
+  );
 }
 
 /**

@@ -9,9 +9,10 @@ import {
   lengthModelEstimate,
   type StopPoint,
 } from './counterfactual.js';
-import { outputCostDelta, type PriceOverrides, validatePriceOverrides } from './prices.js';
-import type { CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
+import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
+import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
+import { savingsSummaries } from './savings-summaries.js';
 
 /** What a savings estimator knows about a finished call. */
 export interface SavingsInput {
@@ -91,6 +92,50 @@ function msPerToken(input: SavingsInput): number | undefined {
   return tokens > 0 && streamingMs > 0 ? streamingMs / tokens : undefined;
 }
 
+/** The cost fields of {@link Savings}: the saving at the estimate and at its interval's ends. */
+interface CostSaved {
+  usd: number | null;
+  range: CostRange | null;
+  reason?: string | undefined;
+}
+
+function costSaved(
+  input: SavingsInput,
+  counterfactual: CounterfactualEstimate | undefined,
+  produced: number,
+  prices: PriceOverrides | undefined,
+): CostSaved {
+  if (counterfactual === undefined) {
+    return {
+      usd: null,
+      range: null,
+      reason:
+        'no estimate of the tokens saved: the call had no maxOutputTokens and its bucket no history yet',
+    };
+  }
+  const saved = [counterfactual.value, counterfactual.low, counterfactual.high].map((tokens) =>
+    Math.max(0, tokens - produced),
+  );
+  // Nothing saved costs nothing at any price: skip the price lookup (tens of µs each) on the
+  // common path, a call that ran to its end.
+  if (saved[2] === 0) return { usd: 0, range: { low: 0, high: 0 } };
+  const cost = outputCostDeltas({
+    models: [
+      input.model,
+      ...(input.responseModel && input.responseModel !== input.model ? [input.responseModel] : []),
+    ],
+    provider: input.provider ?? '',
+    inputTokens: input.usage.inputTokens ?? 0,
+    outputTokens: input.usage.outputTokens ?? 0,
+    savedTokens: saved,
+    at: new Date(),
+    overrides: prices,
+  });
+  if (cost.usd === null) return { usd: null, range: null, reason: cost.reason };
+  const [usd, low, high] = cost.usd as [number, number, number];
+  return { usd, range: { low: Math.min(low, usd), high: Math.max(high, usd) } };
+}
+
 /** Fills in tokens, cost and time saved around a counterfactual estimate. */
 function savingsFrom(
   input: SavingsInput,
@@ -101,37 +146,14 @@ function savingsFrom(
   const produced = counterfactual?.method === 'none' ? outputTokens : localTokens(input);
   const tokensSaved = counterfactual === undefined ? undefined : Math.max(0, counterfactual.value - produced);
   const rate = msPerToken(input);
-  let cost: { usd: number | null; reason?: string | undefined };
-  if (tokensSaved === undefined) {
-    cost = {
-      usd: null,
-      reason:
-        'no estimate of the tokens saved: the call had no maxOutputTokens and its bucket no history yet',
-    };
-  } else if (tokensSaved === 0) {
-    // Nothing saved costs nothing at any price: skip the price lookup (tens of µs each) on the
-    // common path, a call that ran to its end.
-    cost = { usd: 0 };
-  } else {
-    cost = outputCostDelta({
-      models: [
-        input.model,
-        ...(input.responseModel && input.responseModel !== input.model ? [input.responseModel] : []),
-      ],
-      provider: input.provider ?? '',
-      inputTokens: input.usage.inputTokens ?? 0,
-      outputTokens,
-      savedTokens: tokensSaved,
-      at: new Date(),
-      overrides: prices,
-    });
-  }
+  const cost = costSaved(input, counterfactual, produced, prices);
   return {
     outputTokens,
     outputTokensSource: input.usage.source,
     counterfactualTokens: counterfactual,
     tokensSaved,
     costSaved: cost.usd,
+    costSavedRange: cost.range,
     ...(cost.usd === null ? { costUnknownReason: cost.reason } : {}),
     timeSavedMs:
       tokensSaved === undefined
@@ -187,6 +209,7 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
   const tuning = tuningFrom(options);
   validatePriceOverrides('prices', options.prices);
   const history = options.history ?? createSavingsHistory();
+  const summaries = savingsSummaries(history);
   const { prices } = options;
 
   return (input) => {
@@ -204,8 +227,8 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
     }
     const point = stopPoint(input);
     const counterfactual =
-      holdoutEstimate(history.holdouts(bucket), input.stoppedBy, point, tuning) ??
-      lengthModelEstimate(history.lengths(bucket), point, tuning) ??
+      holdoutEstimate(summaries.holdouts(bucket, input.stoppedBy), point, tuning) ??
+      lengthModelEstimate(summaries.lengths(bucket), point, tuning) ??
       budgetBound(point);
     return savingsFrom(input, counterfactual, prices);
   };

@@ -30,11 +30,20 @@ export type { HoldoutOptions } from './holdout.js';
 export {
   type CostDelta,
   type CostDeltaInput,
+  type CostDeltas,
+  type CostDeltasInput,
   outputCostDelta,
+  outputCostDeltas,
   type PriceOverride,
   type PriceOverrides,
 } from './prices.js';
-export type { CounterfactualEstimate, CounterfactualMethod, HoldoutRecord, Savings } from './savings.js';
+export type {
+  CostRange,
+  CounterfactualEstimate,
+  CounterfactualMethod,
+  HoldoutRecord,
+  Savings,
+} from './savings.js';
 export { type SavingsAccuracy, type SavingsTruth, savingsAccuracy } from './savings-accuracy.js';
 export {
   createSavingsHistory,

@@ -107,6 +107,58 @@ function libraryPrice(
   }
 }
 
+/** What {@link outputCostDeltas} needs: {@link CostDeltaInput} with several saved-token counts. */
+export type CostDeltasInput = Omit<CostDeltaInput, 'savedTokens'> & {
+  /** Output tokens saved, one count per figure wanted (e.g. an estimate and its interval ends). */
+  savedTokens: readonly number[];
+};
+
+/** USD for each saved-token count, in order, or `null` with the reason when the price is unknown. */
+export type CostDeltas = { usd: number[]; reason?: undefined } | { usd: null; reason: string };
+
+/**
+ * USD each of `savedTokens` would have cost: the price of the call with them minus without
+ * them, so tiered prices (longer contexts cost more per token) are applied at the margin. User
+ * overrides win; otherwise the bundled data of `@pydantic/genai-prices`. An unknown model gives
+ * `null` with a reason, never 0. The price without the saved tokens is looked up once for all
+ * counts, and a count of 0 costs nothing, so an estimate with its interval costs at most one
+ * lookup per distinct non-zero count more.
+ */
+export function outputCostDeltas(input: CostDeltasInput): CostDeltas {
+  const { savedTokens } = input;
+  for (const model of input.models) {
+    const override = input.overrides?.[model];
+    if (override) return { usd: savedTokens.map((tokens) => (tokens * override.outputPerMTok) / 1_000_000) };
+  }
+  for (const model of input.models) {
+    const without = libraryPrice(model, input.provider, input.inputTokens, input.outputTokens, input.at);
+    if (without === undefined) continue;
+    const usd: number[] = [];
+    for (const [index, tokens] of savedTokens.entries()) {
+      const same = savedTokens.indexOf(tokens);
+      if (tokens <= 0) usd.push(0);
+      else if (same < index) usd.push(usd[same] as number);
+      else {
+        const withSaved = libraryPrice(
+          model,
+          input.provider,
+          input.inputTokens,
+          input.outputTokens + tokens,
+          input.at,
+        );
+        if (withSaved === undefined) break;
+        usd.push(Math.max(0, withSaved - without));
+      }
+    }
+    if (usd.length === savedTokens.length) return { usd };
+  }
+  const names = [...new Set(input.models)].map((model) => JSON.stringify(model)).join(' / ');
+  return {
+    usd: null,
+    reason: `no price for model ${names} in ${priceLibrary}; set the client's prices option, e.g. prices: { ${JSON.stringify(input.models[0] ?? 'model')}: { outputPerMTok: 0.6, currency: 'USD' } }`,
+  };
+}
+
 /**
  * USD the `savedTokens` would have cost: the price of the call with them minus without them,
  * so tiered prices (longer contexts cost more per token) are applied at the margin. User
@@ -114,26 +166,6 @@ function libraryPrice(
  * `null` with a reason, never 0.
  */
 export function outputCostDelta(input: CostDeltaInput): CostDelta {
-  for (const model of input.models) {
-    const override = input.overrides?.[model];
-    if (override) return { usd: (input.savedTokens * override.outputPerMTok) / 1_000_000 };
-  }
-  for (const model of input.models) {
-    const without = libraryPrice(model, input.provider, input.inputTokens, input.outputTokens, input.at);
-    if (without === undefined) continue;
-    const withSaved = libraryPrice(
-      model,
-      input.provider,
-      input.inputTokens,
-      input.outputTokens + input.savedTokens,
-      input.at,
-    );
-    if (withSaved === undefined) continue;
-    return { usd: Math.max(0, withSaved - without) };
-  }
-  const names = [...new Set(input.models)].map((model) => JSON.stringify(model)).join(' / ');
-  return {
-    usd: null,
-    reason: `no price for model ${names} in ${priceLibrary}; set the client's prices option, e.g. prices: { ${JSON.stringify(input.models[0] ?? 'model')}: { outputPerMTok: 0.6, currency: 'USD' } }`,
-  };
+  const found = outputCostDeltas({ ...input, savedTokens: [input.savedTokens] });
+  return found.usd === null ? found : { usd: found.usd[0] as number };
 }

@@ -38,3 +38,29 @@ describe('createSavingsHistory', () => {
     expect(() => createSavingsHistory({ samplesPerBucket: 2.5 })).toThrow(/samplesPerBucket/);
   });
 });
+
+describe('createSavingsHistory revision', () => {
+  it('changes on every write of that kind, also once the ring has wrapped', () => {
+    const history = createSavingsHistory({ samplesPerBucket: 2 });
+    expect(history.revision?.('a', 'lengths')).toBe(0);
+    const seen = new Set<number>();
+    for (const tokens of [1, 2, 3, 4, 5]) {
+      history.recordLength('a', tokens);
+      seen.add(history.revision?.('a', 'lengths') ?? -1);
+    }
+    expect(seen.size).toBe(5);
+    const holdouts = history.revision?.('a', 'holdouts');
+    history.recordLength('a', 6);
+    expect(history.revision?.('a', 'holdouts')).toBe(holdouts);
+    expect(history.lengths('a')).toEqual([5, 6]);
+  });
+
+  it('does not repeat a revision when a dropped bucket comes back', () => {
+    const history = createSavingsHistory({ maxBuckets: 1 });
+    history.recordLength('a', 1);
+    const first = history.revision?.('a', 'lengths');
+    history.recordLength('b', 1); // drops a
+    history.recordLength('a', 1);
+    expect(history.revision?.('a', 'lengths')).not.toBe(first);
+  });
+});

@@ -25,6 +25,12 @@ export interface SavingsHistory {
   lengths(bucket: string): readonly number[];
   /** Holdout samples recorded for `bucket`, most recent last. */
   holdouts(bucket: string): readonly HoldoutSample[];
+  /**
+   * Optional: a number that changes whenever `bucket`'s samples of `kind` change. With it the
+   * estimator sorts a bucket's samples once per change and reuses the result; without it, it
+   * re-reads and re-sorts them on every stopped call (correct, slower).
+   */
+  revision?(bucket: string, kind: 'lengths' | 'holdouts'): number;
 }
 
 /** Options of {@link createSavingsHistory}. */
@@ -38,22 +44,39 @@ export interface SavingsHistoryOptions {
 /** A fixed-capacity list that drops its oldest entry when full. */
 class Ring<T> {
   readonly items: T[] = [];
+  /** Set on every push from a store-wide counter, so no two states of any ring share one. */
+  revision = 0;
   private next = 0;
+  private wrapped = false;
+  private snapshot: { revision: number; items: readonly T[] } | undefined;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly clock: { writes: number },
+  ) {}
 
   push(item: T): void {
+    this.clock.writes += 1;
+    this.revision = this.clock.writes;
     if (this.items.length < this.capacity) {
       this.items.push(item);
       return;
     }
+    this.wrapped = true;
     this.items[this.next] = item;
     this.next = (this.next + 1) % this.capacity;
   }
 
-  /** Oldest first. */
+  /** Oldest first. Once the ring has wrapped, a copy made at most once per change. */
   ordered(): readonly T[] {
-    return this.next === 0 ? this.items : [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+    if (!this.wrapped) return this.items;
+    if (this.snapshot?.revision !== this.revision) {
+      this.snapshot = {
+        revision: this.revision,
+        items: [...this.items.slice(this.next), ...this.items.slice(0, this.next)],
+      };
+    }
+    return this.snapshot.items;
   }
 }
 
@@ -80,6 +103,7 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
   const samplesPerBucket = positiveInteger('samplesPerBucket', options.samplesPerBucket, 500);
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
   const buckets = new Map<string, Bucket>();
+  const clock = { writes: 0 };
 
   const touch = (key: string, create: boolean): Bucket | undefined => {
     const found = buckets.get(key);
@@ -89,7 +113,10 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
       return found;
     }
     if (!create) return undefined;
-    const bucket: Bucket = { lengths: new Ring(samplesPerBucket), holdouts: new Ring(samplesPerBucket) };
+    const bucket: Bucket = {
+      lengths: new Ring(samplesPerBucket, clock),
+      holdouts: new Ring(samplesPerBucket, clock),
+    };
     buckets.set(key, bucket);
     if (buckets.size > maxBuckets) {
       const oldest = buckets.keys().next().value;
@@ -110,5 +137,7 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     },
     lengths: (bucket) => touch(bucket, false)?.lengths.ordered() ?? [],
     holdouts: (bucket) => touch(bucket, false)?.holdouts.ordered() ?? [],
+    // Reads without touching: asking whether a bucket changed is not a use of it.
+    revision: (bucket, kind) => buckets.get(bucket)?.[kind].revision ?? 0,
   };
 }

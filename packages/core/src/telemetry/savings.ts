@@ -14,10 +14,11 @@ export interface CounterfactualEstimate {
   /**
    * How it was estimated, best first:
    * - `holdout`: calibrated on calls of the same bucket that ran unstopped with the policies in
-   *   shadow (ratio of the true final length to the length where the policy would have stopped);
-   *   the interval is a ~90% conformal interval from those ratios.
+   *   shadow: the stop position plus the mean number of tokens those calls ran past the point
+   *   where the policy would have stopped them; the interval is a ~90% conformal interval from
+   *   those remainders.
    * - `length-model`: lengths seen for similar calls, conditioned on being longer than where this
-   *   one stopped; `value` is the conditional median, the interval ~90% conditional quantiles.
+   *   one stopped; `value` is the conditional mean, the interval ~90% conditional quantiles.
    *   Biased when the stop itself says something about the length (an answer-complete stop).
    * - `budget-bound`: the call's `maxOutputTokens`. An UPPER BOUND, not an estimate:
    *   `value = high = maxOutputTokens`, so `tokensSaved` is the most the stop could have saved.
@@ -32,6 +33,12 @@ export interface HoldoutRecord {
   wouldStopAtToken: number | undefined;
   /** The policy that would have stopped the call. */
   policy: string | undefined;
+}
+
+/** A USD interval: `low ≤ high`. */
+export interface CostRange {
+  low: number;
+  high: number;
 }
 
 /** What a call saved. Every call-end event carries one; an unstopped call saves zero. */
@@ -49,6 +56,15 @@ export interface Savings {
   tokensSaved: number | undefined;
   /** USD saved; null when the model's price is unknown or nothing could be estimated (see `costUnknownReason`). */
   costSaved: number | null;
+  /**
+   * USD the stop saved at the two ends of `counterfactualTokens`' interval: `low` prices
+   * `counterfactualTokens.low` minus the tokens produced (0 when that is negative), `high`
+   * prices `counterfactualTokens.high` minus them. `{ low: 0, high: 0 }` for an unstopped call;
+   * `null` exactly when `costSaved` is (same `costUnknownReason`). For a `budget-bound` estimate
+   * `high` is, like `costSaved`, an upper bound. Optional so that custom estimators written
+   * before it still type-check; the default estimator always sets it.
+   */
+  costSavedRange?: CostRange | null | undefined;
   /** Why `costSaved` is null. */
   costUnknownReason?: string | undefined;
   /** `tokensSaved` at the call's own observed token rate (tokens after the first / streaming time). */

@@ -20,6 +20,13 @@ export interface SavingsTotals {
   unestimatedStops: number;
   /** USD saved, over the calls whose model has a known price. */
   costSaved: number;
+  /**
+   * Sums of the per-call `costSavedRange` ends, over the same calls as `costSaved`: every call's
+   * saving at the low and at the high end of its own interval. A wide, conservative range for
+   * the total (the ends of ~90% intervals, added up), not an interval with a stated coverage.
+   */
+  costSavedLow: number;
+  costSavedHigh: number;
   /** Calls whose cost saved is unknown (`costSaved: null`), left out of `costSaved`. */
   unpricedCalls: number;
   /** Milliseconds of streaming the stops saved, where the token rate was known. */
@@ -53,6 +60,8 @@ function emptyTotals(): SavingsTotals {
     tokensSavedUpperBound: 0,
     unestimatedStops: 0,
     costSaved: 0,
+    costSavedLow: 0,
+    costSavedHigh: 0,
     unpricedCalls: 0,
     timeSavedMs: 0,
   };
@@ -73,7 +82,12 @@ function add(totals: SavingsTotals, event: CallEndEvent): void {
       totals.tokensSavedUpperBound += savings.tokensSaved;
   }
   if (savings.costSaved === null) totals.unpricedCalls += 1;
-  else totals.costSaved += savings.costSaved;
+  else {
+    totals.costSaved += savings.costSaved;
+    // An estimator that predates the range gives the point figure at both ends.
+    totals.costSavedLow += savings.costSavedRange?.low ?? savings.costSaved;
+    totals.costSavedHigh += savings.costSavedRange?.high ?? savings.costSaved;
+  }
   totals.timeSavedMs += savings.timeSavedMs ?? 0;
 }
 

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
+
+const base: SavingsInput = {
+  outcome: 'policy-stop',
+  model: 'my-model',
+  usage: { inputTokens: 10, outputTokens: 40, source: 'estimated', inputSource: 'provider' },
+  keptTokens: 40,
+  maxOutputTokens: undefined,
+  stoppedBy: 'p',
+  durationMs: 1000,
+  timeToFirstTokenMs: 100,
+  metadata: { bucket: 'b' },
+  context: undefined,
+  receivedTokens: 40,
+  stopPosition: 40,
+};
+// $1 per output token keeps the arithmetic readable.
+const prices = { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' as const } };
+
+function holdout(stopAt: number, final: number): SavingsInput {
+  return {
+    ...base,
+    outcome: 'finish',
+    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
+    keptTokens: final,
+    receivedTokens: final,
+    stopPosition: undefined,
+    stoppedBy: undefined,
+    holdout: { wouldStopAtToken: stopAt, policy: 'p' },
+  };
+}
+
+/** A deterministic source of randomness (an LCG), for sequences of calls. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 16807) % 2147483647;
+    return state / 2147483647;
+  };
+}
+
+describe('createSavingsEstimator', () => {
+  it('prices the estimate and both ends of its interval (costSavedRange)', () => {
+    const estimate = createSavingsEstimator({ prices });
+    // Holdout calls ran 100..190 tokens past a would-be stop at 50.
+    for (let i = 0; i < 10; i++) estimate(holdout(50, 150 + i * 10));
+    const savings = estimate(base);
+    expect(savings.counterfactualTokens).toEqual({ value: 185, low: 140, high: 230, method: 'holdout' });
+    expect(savings.tokensSaved).toBe(145);
+    expect(savings.costSaved).toBeCloseTo(145, 9);
+    expect(savings.costSavedRange?.low).toBeCloseTo(100, 9);
+    expect(savings.costSavedRange?.high).toBeCloseTo(190, 9);
+  });
+
+  it('gives a budget-bound range from nothing saved to the bound', () => {
+    const savings = createSavingsEstimator({ prices })({ ...base, maxOutputTokens: 400 });
+    expect(savings.counterfactualTokens?.method).toBe('budget-bound');
+    expect(savings.costSaved).toBeCloseTo(360, 9);
+    expect(savings.costSavedRange).toEqual({ low: 0, high: savings.costSaved });
+  });
+
+  it('has a zero range for an unstopped call, and null with the reason for an unknown price', () => {
+    const estimate = createSavingsEstimator();
+    expect(estimate({ ...base, outcome: 'finish', stoppedBy: undefined }).costSavedRange).toEqual({
+      low: 0,
+      high: 0,
+    });
+    const unpriced = estimate({ ...base, model: 'no-such-model-anywhere', maxOutputTokens: 400 });
+    expect(unpriced.costSaved).toBeNull();
+    expect(unpriced.costSavedRange).toBeNull();
+    expect(unpriced.costUnknownReason).toMatch(/no price for model "no-such-model-anywhere"/);
+    const unestimated = estimate({ ...base, metadata: { bucket: 'empty' } });
+    expect(unestimated.costSavedRange).toBeNull();
+    expect(unestimated.costUnknownReason).toMatch(/no estimate/);
+  });
+
+  it('gives the same savings with cached summaries as with a history that cannot say what changed', () => {
+    // The default history has `revision`, so the estimator sorts a bucket's samples once per
+    // change; a store without it is re-read on every stop. Over a long random mix of holdouts,
+    // finishes and stops in three buckets (past the 50-sample ring, so it wraps), both agree.
+    const cached = createSavingsHistory({ samplesPerBucket: 50 });
+    const plain = createSavingsHistory({ samplesPerBucket: 50 });
+    const uncached: SavingsHistory = {
+      recordLength: (bucket, tokens) => plain.recordLength(bucket, tokens),
+      recordHoldout: (bucket, sample) => plain.recordHoldout(bucket, sample),
+      lengths: (bucket) => plain.lengths(bucket),
+      holdouts: (bucket) => plain.holdouts(bucket),
+    };
+    const fast = createSavingsEstimator({ history: cached });
+    const slow = createSavingsEstimator({ history: uncached });
+    const random = lcg(7);
+    for (let call = 0; call < 3000; call++) {
+      const bucket = `b${Math.floor(random() * 3)}`;
+      const stopAt = 1 + Math.floor(random() * 80);
+      const final = stopAt + Math.floor(random() ** 3 * 2000);
+      const kind = random();
+      const input: SavingsInput =
+        kind < 0.2
+          ? { ...holdout(stopAt, final), metadata: { bucket } }
+          : kind < 0.5
+            ? { ...holdout(stopAt, final), holdout: undefined, metadata: { bucket } }
+            : { ...base, stopPosition: stopAt, receivedTokens: stopAt, metadata: { bucket } };
+      expect(fast(input)).toEqual(slow(input));
+    }
+  });
+});
