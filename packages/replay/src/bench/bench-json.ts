@@ -17,6 +17,7 @@ const summaryFields = [
   'estimatedTokensSaved',
   'trueTokensSaved',
   'intervalCoverage',
+  'calibrationOutputs',
 ] as const;
 
 /** One row of `pnpm bench --json FILE`: the trace file, the policy set, and its totals. */

@@ -10,7 +10,7 @@ import { benchJson } from './bench-json.js';
 import { equalCutCap, keptUnderCap, quantile } from './caps.js';
 import { capSet, noPolicy, profileSet } from './policy-sets.js';
 import { writeReport } from './report.js';
-import { type BenchFileResult, runBench } from './run-bench.js';
+import { type BenchFileResult, isCalibrationRecord, runBench } from './run-bench.js';
 
 const files = await loadTraces({ path: sampleTracesDir });
 const expected = new Map(
@@ -100,6 +100,7 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
       'estimatedTokensSaved',
       'trueTokensSaved',
       'intervalCoverage',
+      'calibrationOutputs',
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'stopwise-report-'));
     const page = await writeReport({ dir, files: results, notes: ['test run'] });
@@ -127,6 +128,15 @@ describe('runBench with presets and caps', () => {
     expect(names).toEqual(expect.arrayContaining(['cap-p25', 'cap-p50', 'cap-p75']));
     const balanced = result?.rows.find((row) => row.policy === 'balanced');
     const equal = result?.rows.find((row) => row.policy === 'cap-eq-balanced');
+    // The profile's estimates were calibrated on a fixed fifth of the outputs, which are then
+    // left out of the estimate columns; caps and no policy calibrate nothing.
+    const calibrated = file.records.filter(isCalibrationRecord).length;
+    expect(calibrated).toBeGreaterThan(0);
+    expect(balanced?.summary.calibrationOutputs).toBe(calibrated);
+    expect(result?.rows.find((row) => row.policy === 'none')?.summary.calibrationOutputs).toBe(0);
+    expect(balanced?.summary.trueTokensSaved).toBeLessThanOrEqual(
+      (balanced?.summary.fullTokens ?? 0) - (balanced?.summary.keptTokens ?? 0),
+    );
     if ((balanced?.summary.tokenReduction ?? 0) >= 0.01) {
       expect(equal?.matches).toBe('balanced');
       expect(

@@ -2,14 +2,18 @@ import { anthropic } from '@stopwise/anthropic';
 import { openai } from '@stopwise/openai';
 import {
   type CallContext,
+  type ClientOptions,
   createClient,
+  createSavingsHistory,
   defaultLengthHistory,
   findProfile,
+  type LanguageModelProvider,
   type StopwiseClient,
   userPrompt,
 } from 'stopwise';
 import { recordChunks } from '../tokens/record-chunks.js';
 import type { TraceFile } from '../traces/load-traces.js';
+import type { TraceRecord } from '../traces/trace-record.js';
 import { capQuantiles, equalCutSet, quantileCaps } from './caps.js';
 import type { PolicySet } from './policy-sets.js';
 import { type RecordOutcome, runRecord } from './run-record.js';
@@ -94,11 +98,17 @@ export async function mapConcurrent<T, R>(
 }
 
 /** The two adapters the benchmark alternates between, pointed at the replay server. */
-function benchClients(serverUrl: string): [StopwiseClient<unknown>, StopwiseClient<unknown>] {
+function benchClients(
+  serverUrl: string,
+  savings: Pick<ClientOptions<LanguageModelProvider>, 'holdout' | 'savingsModel'>,
+): [StopwiseClient<unknown>, StopwiseClient<unknown>] {
   // No retries: a replay failure is a bug to see, not to hide. Anthropic requires a cap on every
   // request; set it above any recorded output so the server never cuts one.
   return [
-    createClient({ provider: openai({ apiKey: 'replay', baseURL: `${serverUrl}/v1`, maxRetries: 0 }) }),
+    createClient({
+      provider: openai({ apiKey: 'replay', baseURL: `${serverUrl}/v1`, maxRetries: 0 }),
+      ...savings,
+    }),
     createClient({
       provider: anthropic({
         apiKey: 'replay',
@@ -106,8 +116,22 @@ function benchClients(serverUrl: string): [StopwiseClient<unknown>, StopwiseClie
         maxRetries: 0,
         defaultMaxTokens: 1_000_000,
       }),
+      ...savings,
     }),
   ];
+}
+
+/** One output in this many calibrates a profile's savings estimates (see {@link runJob}). */
+export const calibrationEvery = 5;
+
+/**
+ * Whether a record is in the calibration sample: a fixed fifth of the file, picked by a hash of
+ * its id, so every run and every preset calibrates on the same outputs whatever their order.
+ */
+export function isCalibrationRecord(record: TraceRecord): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < record.id.length; i += 1) hash = Math.imul(hash ^ record.id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % calibrationEvery === 0;
 }
 
 /** Options of {@link runJob}. */
@@ -125,8 +149,26 @@ export interface RunJobOptions extends BenchJob {
  */
 export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   const { file, set } = options;
+  const history = createSavingsHistory();
+  // A profile's savings estimates are calibrated as in production with a holdout: a fixed fifth
+  // of the outputs first runs unstopped with the profile in shadow, recording where it would
+  // have stopped and how long the output really was. Those outputs are then left out of the
+  // estimate columns (their truth is in the calibration), not out of reduction and accuracy.
+  const calibration = set.kind === 'profile' ? file.records.filter(isCalibrationRecord) : [];
+  if (calibration.length > 0) {
+    defaultLengthHistory.clear();
+    const calibrating = benchClients(options.serverUrl, {
+      holdout: { fraction: 1 },
+      savingsModel: { history },
+    });
+    await mapConcurrent(calibration, options.concurrency, (record, index) =>
+      runRecord({ client: calibrating[index % 2] as StopwiseClient<unknown>, record, set }),
+    );
+  }
+  // The measured pass starts cold, so the order in which sets run does not change their stops.
   defaultLengthHistory.clear();
-  const clients = benchClients(options.serverUrl);
+  const clients = benchClients(options.serverUrl, { savingsModel: { history } });
+  const calibrated = new Set(calibration.map((record) => record.id));
   const outcomes = await mapConcurrent(
     file.records,
     options.concurrency,
@@ -134,7 +176,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       const outcome = await runRecord({ client: clients[index % 2] as StopwiseClient<unknown>, record, set });
       options.onCall?.();
       // Only the totals are kept: the texts of thousands of outputs per set add up.
-      return { ...outcome, text: '', reasoning: undefined };
+      return { ...outcome, text: '', reasoning: undefined, calibration: calibrated.has(record.id) };
     },
   );
   return {

@@ -35,6 +35,11 @@ export interface RecordOutcome {
   /** The error message, for outcome `error`. */
   error: string | undefined;
   durationMs: number;
+  /**
+   * True when this output also calibrated the savings estimates (the bench's holdout pass):
+   * its estimate is then left out of the estimate columns.
+   */
+  calibration?: boolean | undefined;
 }
 
 /** Options of {@link runRecord}. */

@@ -15,15 +15,23 @@ export interface EvaluationSummary {
   keptAccuracy: number | null;
   /** `keptAccuracy - fullAccuracy`. */
   accuracyDelta: number | null;
-  /** Sum of the SDK's estimates of tokens saved (`result.savings.tokensSaved`) over stopped calls. */
+  /**
+   * Sum of the SDK's estimates of tokens saved (`result.savings.tokensSaved`) over stopped
+   * calls, calibration outputs excluded (see `calibrationOutputs`).
+   */
   estimatedTokensSaved: number;
-  /** `fullTokens - keptTokens`: what the stops really saved. */
+  /** What those same stops really saved: full minus kept tokens. */
   trueTokensSaved: number;
   /**
-   * Share of stopped calls whose true full length lies in the SDK's counterfactual interval
-   * `[low, high]`; null when no stopped call had an estimate.
+   * Share of those stopped calls whose true full length lies in the SDK's counterfactual
+   * interval `[low, high]`; null when no stopped call had an estimate.
    */
   intervalCoverage: number | null;
+  /**
+   * Outputs that first ran unstopped to calibrate the savings estimates (a holdout), and are
+   * therefore left out of the three estimate fields above; 0 when nothing was calibrated.
+   */
+  calibrationOutputs: number;
   /** Stopped calls by the policy that stopped them. */
   stopsByPolicy: Record<string, number>;
   /** Calls that ended in an error (counted with what they received). */
@@ -38,6 +46,8 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
   let fullRight = 0;
   let keptRight = 0;
   let estimated = 0;
+  let trulySaved = 0;
+  let calibrationOutputs = 0;
   let withInterval = 0;
   let covered = 0;
   let errors = 0;
@@ -51,9 +61,13 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
       if (outcome.keptCorrect) keptRight += 1;
     }
     if (outcome.outcome === 'error') errors += 1;
+    if (outcome.calibration) calibrationOutputs += 1;
     if (outcome.stoppedBy !== undefined) {
       stopsByPolicy[outcome.stoppedBy] = (stopsByPolicy[outcome.stoppedBy] ?? 0) + 1;
+    }
+    if (outcome.stoppedBy !== undefined && !outcome.calibration) {
       estimated += outcome.estimatedTokensSaved ?? 0;
+      trulySaved += outcome.fullTokens - outcome.keptTokens;
       if (outcome.counterfactualLow !== undefined && outcome.counterfactualHigh !== undefined) {
         withInterval += 1;
         if (
@@ -75,8 +89,9 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
     keptAccuracy,
     accuracyDelta: fullAccuracy === null || keptAccuracy === null ? null : keptAccuracy - fullAccuracy,
     estimatedTokensSaved: estimated,
-    trueTokensSaved: fullTokens - keptTokens,
+    trueTokensSaved: trulySaved,
     intervalCoverage: withInterval === 0 ? null : covered / withInterval,
+    calibrationOutputs,
     stopsByPolicy,
     errors,
   };
