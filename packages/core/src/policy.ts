@@ -41,7 +41,7 @@ export interface StreamView {
   readonly tokens: number;
   /** Tokens of the current phase so far. */
   readonly phaseTokens: number;
-  /** Milliseconds since the request was sent. */
+  /** Milliseconds since the request was sent, read from the clock when first asked during `step`. */
   readonly elapsedMs: number;
   /** Product of the budget changes returned by policies' `start` (1 when none). */
   readonly budgetScale: number;

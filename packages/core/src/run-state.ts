@@ -74,15 +74,14 @@ export class RunState {
     this.receivedTokens += tokens;
     if (phase === 'reasoning') this.sawReasoning = true;
     this.lastPhase = phase;
-    const now = this.now();
-    this.firstTokenAt ??= now;
-    return this.view(phase, delta, deltaOffset, budgetScale, logprobs, now);
+    this.firstTokenAt ??= this.now();
+    return this.view(phase, delta, deltaOffset, budgetScale, logprobs);
   }
 
   /** The view for a timed check with no new delta (see `StopPolicy.nextCheckAt`). */
   idleView(budgetScale: number): StreamView {
     const phase = this.lastPhase;
-    return this.view(phase, '', this.phase(phase).length, budgetScale, undefined, this.now());
+    return this.view(phase, '', this.phase(phase).length, budgetScale, undefined);
   }
 
   /** Milliseconds since the request was sent. */
@@ -96,20 +95,9 @@ export class RunState {
     deltaOffset: number,
     budgetScale: number,
     logprobs: readonly TokenLogprob[] | undefined,
-    now: number,
   ): StreamView {
     const tokens = this.answer.tokens + this.reasoning.tokens;
-    return new RunView(
-      this,
-      phase,
-      delta,
-      deltaOffset,
-      tokens,
-      this.phase(phase).tokens,
-      now - this.startedAt,
-      budgetScale,
-      logprobs,
-    );
+    return new RunView(this, phase, delta, deltaOffset, tokens, this.phase(phase).tokens, budgetScale, logprobs);
   }
 
   /** Tokens of the text kept (recounted: cuts rarely fall on token boundaries). */
@@ -123,6 +111,8 @@ export class RunState {
  * An object literal with getters, built once per delta, cost more than the policies themselves.
  */
 class RunView implements StreamView {
+  #elapsedMs: number | undefined;
+
   constructor(
     private readonly state: RunState,
     readonly phase: Phase,
@@ -130,10 +120,15 @@ class RunView implements StreamView {
     readonly deltaOffset: number,
     readonly tokens: number,
     readonly phaseTokens: number,
-    readonly elapsedMs: number,
     readonly budgetScale: number,
     readonly logprobs: readonly TokenLogprob[] | undefined,
   ) {}
+
+  /** Read from the clock on first use: most chains never ask, and every delta would pay. */
+  get elapsedMs(): number {
+    this.#elapsedMs ??= this.state.elapsed();
+    return this.#elapsedMs;
+  }
 
   get text(): string {
     return this.state.answer.text;
