@@ -93,11 +93,19 @@ class CompletionScanner {
   private previousIndex = -1;
   private lineBlank = true;
 
+  // Read for every character: plain booleans, not set lookups.
+  private readonly watches: { codeFence: boolean; json: boolean; boxed: boolean };
+
   constructor(
-    private readonly markers: ReadonlySet<CompletionMarker>,
+    markers: ReadonlySet<CompletionMarker>,
     private readonly grace: number,
     private readonly quiet: number,
   ) {
+    this.watches = {
+      codeFence: markers.has('code-fence'),
+      json: markers.has('json'),
+      boxed: markers.has('boxed'),
+    };
     this.phrases = new AnswerPhraseScanner({
       answerIs: markers.has('answer-is'),
       finalAnswer: markers.has('final-answer'),
@@ -155,18 +163,18 @@ class CompletionScanner {
     fenceEvent: ReturnType<FenceTracker['push']>,
   ): Completion | undefined {
     if (fenceEvent?.type === 'closed') {
-      if (this.markers.has('code-fence')) return { cut: fenceEvent.end, marker: 'code-fence' };
+      if (this.watches.codeFence) return { cut: fenceEvent.end, marker: 'code-fence' };
       if (this.pending?.until === 'fence') return { cut: fenceEvent.end, marker: 'json' };
     } else if (fenceEvent?.type === 'opened') {
       this.boxed.reset();
       this.phrases.reset();
     }
-    if (this.markers.has('json')) {
+    if (this.watches.json) {
       const value = this.jsonAt(code, index);
       if (value) return value;
     }
     if (this.fence.open || this.pending) return undefined;
-    if (this.markers.has('boxed') && this.boxed.push(code)) {
+    if (this.watches.boxed && this.boxed.push(code)) {
       this.pending = { marker: 'boxed', since: index + 1, until: 'statement' };
       return undefined;
     }

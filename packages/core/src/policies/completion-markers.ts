@@ -78,26 +78,28 @@ function lowerAscii(code: number): number {
  * no string work; the text is only built when a marker needs it.
  */
 class RecentCodes {
+  // A power-of-two ring (a mask, not a division, per character), of which `size` are used.
   private readonly codes: Uint16Array;
+  private readonly mask: number;
   private next = 0;
   /** Characters held (at most `size`). */
   length = 0;
 
-  constructor(size: number) {
-    this.codes = new Uint16Array(size);
+  constructor(private readonly size: number) {
+    this.codes = new Uint16Array(2 ** Math.ceil(Math.log2(size)));
+    this.mask = this.codes.length - 1;
   }
 
   push(code: number): void {
     this.codes[this.next] = code;
-    this.next = (this.next + 1) % this.codes.length;
-    if (this.length < this.codes.length) this.length += 1;
+    this.next = (this.next + 1) & this.mask;
+    if (this.length < this.size) this.length += 1;
   }
 
   /** The code `back` characters before the last (0: the last); -1 beyond what is held. */
   at(back: number): number {
     if (back >= this.length) return -1;
-    const size = this.codes.length;
-    return this.codes[(this.next - 1 - back + size * 2) % size] as number;
+    return this.codes[(this.next - 1 - back) & this.mask] as number;
   }
 
   /** True when the last characters are `word`, with no letter right before it. */
@@ -162,7 +164,9 @@ export class AnswerPhraseScanner {
       const hit = this.advance(code, lower, index);
       if (hit) return hit;
     }
-    if (!inMath) this.detect(code);
+    // Only the last letter of "answer is", of "final answer", or the colon of "Answer:" can
+    // complete a marker.
+    if (!inMath && (code === 115 || code === 114 || code === 58)) this.detect(code);
     return undefined;
   }
 
