@@ -1,5 +1,6 @@
 export * from './adaptive/index.js';
 export type { CallOptions, CallPolicyOptions } from './call-options.js';
+export { type ChunkMapping, chunkStream } from './chunk-stream.js';
 export { type ClientOptions, createClient, type StopwiseClient } from './client.js';
 export { allOf, anyOf, type PolicyCondition, shadow, when } from './combinators.js';
 export {

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ProviderStreamPart } from 'stopwise';
+import { chunkStream, type ProviderStreamPart } from 'stopwise';
 import { mapTokenLogprobs } from './logprobs.js';
 import { compact, finishOf, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
@@ -50,38 +50,52 @@ export function chatBody(context: StreamContext): ChatBody {
  * per chunk: `response-metadata` (first chunk), `reasoning-delta` (`reasoning_content` as
  * DeepSeek and xAI send it, or `reasoning` as vLLM and OpenRouter do), `logprobs` (just before
  * the text they describe, only when the call asked for them), `text-delta`; and one `finish` at
- * the end with the last `finish_reason` and the usage chunk's counts.
+ * the end with the last `finish_reason` and the usage chunk's counts. The context is made (and
+ * its options validated) on the first read; every error passes through `mapError`.
+ *
+ * The hot path of the adapter: chunks are mapped synchronously by {@link chunkStream} rather
+ * than by an async generator, which would add a round of promise jobs per part.
  */
-export async function* streamChat(context: StreamContext): AsyncGenerator<ProviderStreamPart> {
-  const { client, request } = context;
-  const stream = await client.chat.completions.create(chatBody(context), context.sdkOptions);
-  yield { type: 'stream-start' };
+export function streamChat(
+  makeContext: () => StreamContext,
+  mapError: (error: unknown) => unknown,
+): AsyncIterable<ProviderStreamPart> {
+  let context: StreamContext | undefined;
   let sentMetadata = false;
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
-  for await (const chunk of stream as AsyncIterable<ChatChunk>) {
-    if (!sentMetadata) {
-      sentMetadata = true;
-      yield { type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined };
-    }
-    // DeepSeek puts usage on the finish chunk, OpenAI on a last chunk with no choices.
-    if (chunk.usage) usage = chatUsage(chunk.usage);
-    // With `n` > 1 every choice streams interleaved; a call has one answer: choice 0.
-    const choice = choiceZero(chunk.choices);
-    if (!choice) continue;
-    const delta = (choice.delta ?? {}) as ChatDelta;
-    // vLLM sends the same text as both `reasoning` and `reasoning_content`: take one.
-    const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
-    if (reasoning !== undefined) yield { type: 'reasoning-delta', delta: reasoning };
-    if (request.logprobs) {
-      const tokens = mapTokenLogprobs(choice.logprobs?.content);
-      if (tokens.length > 0) yield { type: 'logprobs', tokens };
-    }
-    const text = nonEmpty(delta.content);
-    if (text !== undefined) yield { type: 'text-delta', delta: text };
-    if (choice.finish_reason) finishReason = choice.finish_reason;
-  }
-  yield finishOf(context, finishReason, usage);
+  return chunkStream<ChatChunk>({
+    async open() {
+      context = makeContext();
+      const stream = await context.client.chat.completions.create(chatBody(context), context.sdkOptions);
+      return stream as AsyncIterable<ChatChunk>;
+    },
+    started: (emit) => emit({ type: 'stream-start' }),
+    map(chunk, emit) {
+      if (!sentMetadata) {
+        sentMetadata = true;
+        emit({ type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined });
+      }
+      // DeepSeek puts usage on the finish chunk, OpenAI on a last chunk with no choices.
+      if (chunk.usage) usage = chatUsage(chunk.usage);
+      // With `n` > 1 every choice streams interleaved; a call has one answer: choice 0.
+      const choice = choiceZero(chunk.choices);
+      if (!choice) return;
+      const delta = (choice.delta ?? {}) as ChatDelta;
+      // vLLM sends the same text as both `reasoning` and `reasoning_content`: take one.
+      const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
+      if (reasoning !== undefined) emit({ type: 'reasoning-delta', delta: reasoning });
+      if ((context as StreamContext).request.logprobs) {
+        const tokens = mapTokenLogprobs(choice.logprobs?.content);
+        if (tokens.length > 0) emit({ type: 'logprobs', tokens });
+      }
+      const text = nonEmpty(delta.content);
+      if (text !== undefined) emit({ type: 'text-delta', delta: text });
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    },
+    finish: (emit) => emit(finishOf(context as StreamContext, finishReason, usage)),
+    mapError,
+  });
 }
 
 /** Choice 0 of a chunk: almost always the first entry, so look there before searching. */

@@ -8,8 +8,10 @@ import { streamResponses } from './responses-stream.js';
 import { type OpenAIApi, type OpenAISettings, validateSettings } from './settings.js';
 import { compact, type SdkRequestOptions, type StreamContext } from './stream-context.js';
 
-const streamers: Record<OpenAIApi, (context: StreamContext) => AsyncGenerator<ProviderStreamPart>> = {
-  chat: streamChat,
+const generatorStreamers: Record<
+  Exclude<OpenAIApi, 'chat'>,
+  (context: StreamContext) => AsyncGenerator<ProviderStreamPart>
+> = {
   responses: streamResponses,
   completions: streamCompletions,
 };
@@ -44,20 +46,22 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
           timeout: settings.timeoutMs,
           headers: settings.headers && { ...settings.headers },
         });
-  const streamer = streamers[api];
-
   return {
     name,
-    stream: (request) =>
-      providerStream(
-        () => {
-          const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
-          const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
-          return streamer({ client, request, options, sdkOptions, provider: name, maxTokensParam });
-        },
-        // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
-        (error) => (request.signal.aborted ? error : mapOpenAIError(error, { provider: name, secrets })),
-      ),
+    stream(request) {
+      // Made on the first read, so that a ConfigError surfaces like any other stream error.
+      const context = (): StreamContext => {
+        const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
+        const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
+        return { client, request, options, sdkOptions, provider: name, maxTokensParam };
+      };
+      // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
+      const mapError = (error: unknown) =>
+        request.signal.aborted ? error : mapOpenAIError(error, { provider: name, secrets });
+      if (api === 'chat') return streamChat(context, mapError);
+      const streamer = generatorStreamers[api];
+      return providerStream(() => streamer(context()), mapError);
+    },
   };
 }
 

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { type ChunkMapping, chunkStream } from './chunk-stream.js';
+import type { ProviderStreamPart } from './stream-part.js';
+
+class Mapped extends Error {}
+
+async function* chunks(items: string[], failAfter?: number): AsyncGenerator<string> {
+  for (const [index, item] of items.entries()) {
+    if (index === failAfter) throw new Error('connection reset');
+    yield item;
+  }
+}
+
+function mapping(overrides: Partial<ChunkMapping<string>> = {}): ChunkMapping<string> {
+  return {
+    open: async () => chunks(['a', '', 'bc']),
+    started: (emit) => emit({ type: 'stream-start' }),
+    map: (chunk, emit) => {
+      // Zero parts for an empty chunk, two for a long one: the queue must handle both.
+      for (const delta of chunk) emit({ type: 'text-delta', delta });
+    },
+    finish: (emit) =>
+      emit({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: { outputTokens: 3 } }),
+    mapError: (error) => new Mapped((error as Error).message),
+    ...overrides,
+  };
+}
+
+async function collect(stream: AsyncIterable<ProviderStreamPart>) {
+  const parts: ProviderStreamPart[] = [];
+  try {
+    for await (const part of stream) parts.push(part);
+    return { parts };
+  } catch (error) {
+    return { parts, error };
+  }
+}
+
+const deltas = (parts: ProviderStreamPart[]) =>
+  parts.flatMap((part) => (part.type === 'text-delta' ? [part.delta] : []));
+
+describe('chunkStream', () => {
+  it('emits the started parts, each chunk’s parts in order, then the finish', async () => {
+    const { parts, error } = await collect(chunkStream(mapping()));
+    expect(error).toBeUndefined();
+    expect(parts.map((part) => part.type)).toEqual([
+      'stream-start',
+      'text-delta',
+      'text-delta',
+      'text-delta',
+      'finish',
+    ]);
+    expect(deltas(parts)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('maps errors from the chunks, the mapping and opening, keeping the parts before them', async () => {
+    const reset = await collect(chunkStream(mapping({ open: async () => chunks(['a', 'b', 'c'], 2) })));
+    expect(deltas(reset.parts)).toEqual(['a', 'b']);
+    expect(reset.error).toBeInstanceOf(Mapped);
+    expect((reset.error as Error).message).toBe('connection reset');
+
+    const badChunk = await collect(
+      chunkStream(
+        mapping({
+          map: (chunk, emit) => {
+            if (chunk === 'bc') throw new Error('not JSON');
+            emit({ type: 'text-delta', delta: chunk });
+          },
+        }),
+      ),
+    );
+    expect(deltas(badChunk.parts)).toEqual(['a', '']);
+    expect((badChunk.error as Error).message).toBe('not JSON');
+
+    const refused = await collect(chunkStream(mapping({ open: () => Promise.reject(new Error('401')) })));
+    expect(refused.parts).toEqual([]);
+    expect(refused.error).toBeInstanceOf(Mapped);
+  });
+
+  it('opens on the first read only, and return() closes the raw chunks', async () => {
+    let opened = 0;
+    let closed = false;
+    const stream = chunkStream(
+      mapping({
+        open: async () => {
+          opened += 1;
+          return (async function* () {
+            try {
+              yield 'a';
+              yield 'b';
+            } finally {
+              closed = true;
+            }
+          })();
+        },
+      }),
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    expect(opened).toBe(0);
+    expect((await iterator.next()).value).toEqual({ type: 'stream-start' });
+    expect((await iterator.next()).value).toEqual({ type: 'text-delta', delta: 'a' });
+    expect(opened).toBe(1);
+    await iterator.return?.();
+    expect(closed).toBe(true);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+});
