@@ -20,7 +20,11 @@ function mapping(overrides: Partial<ChunkMapping<string>> = {}): ChunkMapping<st
       for (const delta of chunk) emit({ type: 'text-delta', delta });
     },
     finish: (emit) =>
-      emit({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: { outputTokens: 3 } }),
+      emit({
+        type: 'finish',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: 1, outputTokens: 3 },
+      }),
     mapError: (error) => new Mapped((error as Error).message),
     ...overrides,
   };
