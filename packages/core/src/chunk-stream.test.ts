@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChunkMapping, chunkStream } from './chunk-stream.js';
+import { createClient } from './client.js';
+import type { LanguageModelProvider } from './provider.js';
 import type { ProviderStreamPart } from './stream-part.js';
 
 class Mapped extends Error {}
@@ -107,5 +109,44 @@ describe('chunkStream', () => {
     await iterator.return?.();
     expect(closed).toBe(true);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('runs the docs/sse.md example: an adapter over an SDK of your own', async () => {
+    async function sdkCreate(_body: unknown, _options: { signal: AbortSignal }) {
+      return (async function* () {
+        yield { text: 'The answer is 42.' };
+        yield { text: ' Let me also explain why, at length.' };
+        yield { done: true, outputTokens: 12 };
+      })();
+    }
+    const provider: LanguageModelProvider = {
+      name: 'my-sdk',
+      stream(request) {
+        let outputTokens = 0;
+        return chunkStream<{ text?: string; done?: boolean; outputTokens?: number }>({
+          open: () => sdkCreate({ model: request.model }, { signal: request.signal }),
+          started: (emit) => emit({ type: 'stream-start' }),
+          map(chunk, emit) {
+            if (chunk.text) emit({ type: 'text-delta', delta: chunk.text });
+            if (chunk.done) outputTokens = chunk.outputTokens ?? 0;
+          },
+          finish: (emit) =>
+            emit({
+              type: 'finish',
+              finishReason: { unified: 'stop', raw: 'end' },
+              usage: { inputTokens: undefined, outputTokens },
+            }),
+          mapError: (error) => error,
+        });
+      },
+    };
+    const client = createClient({ provider });
+    const result = await client.generate({
+      model: 'my-model',
+      messages: [{ role: 'user', content: 'What is 6 x 7?' }],
+      policy: { stopOn: ['.'] },
+    });
+    expect(result.text).toBe('The answer is 42');
+    expect(result.outcome).toBe('policy-stop');
   });
 });
