@@ -390,7 +390,11 @@ function resolveUsage(
 }
 
 function definedOnly(usage: Partial<Usage>): Partial<Usage> {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
+  const defined: Partial<Usage> = {};
+  if (usage.inputTokens !== undefined) defined.inputTokens = usage.inputTokens;
+  if (usage.outputTokens !== undefined) defined.outputTokens = usage.outputTokens;
+  if (usage.reasoningTokens !== undefined) defined.reasoningTokens = usage.reasoningTokens;
+  return defined;
 }
 
 function toStopwiseError(error: unknown, provider: string): StopwiseError {
