@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { measureAbortLatency } from './abort-latency.js';
 import { shadowedProfileChain } from './balanced-chain.js';
 import { measureConcurrency } from './concurrency.js';
-import { measureOverhead } from './overhead.js';
+import { measureOverhead, type OverheadFigures } from './overhead.js';
 import { measureScaling } from './scaling.js';
 import { startServerProcess } from './server-process.js';
 
@@ -47,6 +47,25 @@ try {
     `ratio wall ${overhead.wallRatio}, cpu ${overhead.cpuRatio} over ${overhead.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)\n`,
   );
 
+  // The same comparison at a pace hosted models never reach (1,000 chunks a second): what the
+  // overhead costs an application in time once the stream is not instantaneous.
+  const pacedServer = await startServerProcess({ deltas: chunksPerStream, paceMs: 1 });
+  let pacedOverhead: OverheadFigures;
+  try {
+    pacedOverhead = await measureOverhead({
+      baseURL: `${pacedServer.url}/v1`,
+      streams: quick ? 8 : 40,
+      rounds: quick ? 2 : 4,
+      chunksPerStream,
+      policy,
+    });
+  } finally {
+    await pacedServer.close();
+  }
+  console.log(
+    `At 1 ms a chunk: ratio wall ${pacedOverhead.wallRatio}, cpu ${pacedOverhead.cpuRatio} over ${pacedOverhead.streams} streams (raw ${pacedOverhead.rawWallMs} ms wall)\n`,
+  );
+
   const scaling = await measureScaling({
     shortTokens: 1_000,
     longTokens: 100_000,
@@ -79,7 +98,7 @@ try {
   if (values.json) {
     writeFileSync(
       values.json,
-      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
+      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
     );
     console.log(`figures written to ${values.json}`);
   }
