@@ -120,15 +120,16 @@ export class RepeatDetector {
       kept += 1;
     }
     if (kept !== candidates.length) candidates.length = kept;
-    if (loop) return this.loopAt(pos, loop);
+    // The hash and table stay current even on the character that completes a loop, so a caller
+    // may go on feeding.
     this.hash = (Math.imul(this.hash, base) + code) | 0;
     if (pos >= gramLength)
       this.hash = (this.hash - Math.imul(this.at(pos - gramLength), this.baseToGram)) | 0;
     if (pos >= gramLength - 1) {
       const found = this.lookBack(pos);
-      if (found && found.run >= found.needed) return this.loopAt(pos, found);
+      if (found && found.run >= found.needed) loop ??= found;
     }
-    return undefined;
+    return loop && this.loopAt(pos, loop);
   }
 
   private at(pos: number): number {
