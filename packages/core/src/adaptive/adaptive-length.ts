@@ -77,7 +77,8 @@ export interface AdaptiveLengthPolicy extends StopPolicy {
 type Phase = 'reasoning' | 'answer';
 type History = Record<Phase, PhaseHistory>;
 
-// Frozen, so predictions over empty levels can be cached like the memory store's snapshots.
+// Frozen: predictLength takes a frozen empty list as one that never changes, so predictions
+// for calls without history are cached too.
 const noSamples: readonly LengthSample[] = Object.freeze([]);
 const empty: PhaseHistory = { user: noSamples, fine: noSamples, coarse: noSamples };
 // Keeps a cut from going wild on a runaway product of keyword scales.
