@@ -97,7 +97,16 @@ export class RunState {
     logprobs: readonly TokenLogprob[] | undefined,
   ): StreamView {
     const tokens = this.answer.tokens + this.reasoning.tokens;
-    return new RunView(this, phase, delta, deltaOffset, tokens, this.phase(phase).tokens, budgetScale, logprobs);
+    return new RunView(
+      this,
+      phase,
+      delta,
+      deltaOffset,
+      tokens,
+      this.phase(phase).tokens,
+      budgetScale,
+      logprobs,
+    );
   }
 
   /** Tokens of the text kept (recounted: cuts rarely fall on token boundaries). */
