@@ -1,5 +1,6 @@
 import type { CounterfactualEstimate } from './savings.js';
 import type { HoldoutSample } from './savings-history.js';
+import { classPoolKey, stopClass } from './stop-class.js';
 
 /** Where a stopped call stands, for the counterfactual methods. */
 export interface StopPoint {
@@ -74,28 +75,45 @@ export interface HoldoutSummary {
   remaining: readonly number[];
   /** Mean of `remaining`. */
   meanRemaining: number;
+  /** The final lengths of the samples, ascending, with suffix sums (see {@link LengthSummary}). */
+  finals: LengthSummary;
+}
+
+function pushTo(groups: Map<string, number[]>, key: string, value: number): void {
+  let group = groups.get(key);
+  if (group === undefined) {
+    group = [];
+    groups.set(key, group);
+  }
+  group.push(value);
 }
 
 /**
- * Groups holdout samples by policy and summarises each group (one pass and one sort per group).
- * Built once per change of the history, not per call.
+ * Groups holdout samples by policy, and pools them by the class of their policy (under
+ * `classPoolKey`, see `stop-class.ts`), and summarises each group (one pass and one sort per
+ * group). Built once per change of the history, not per call.
  */
 export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string, HoldoutSummary> {
   const groups = new Map<string, number[]>();
+  const finals = new Map<string, number[]>();
   for (const sample of samples) {
-    let group = groups.get(sample.policy);
-    if (group === undefined) {
-      group = [];
-      groups.set(sample.policy, group);
-    }
-    group.push(Math.max(0, sample.final - sample.stopAt));
+    const remaining = Math.max(0, sample.final - sample.stopAt);
+    const pool = classPoolKey(stopClass(sample.policy));
+    pushTo(groups, sample.policy, remaining);
+    pushTo(groups, pool, remaining);
+    pushTo(finals, sample.policy, sample.final);
+    pushTo(finals, pool, sample.final);
   }
   const summaries = new Map<string, HoldoutSummary>();
-  for (const [policy, remaining] of groups) {
+  for (const [key, remaining] of groups) {
     remaining.sort((a, b) => a - b);
     let sum = 0;
     for (const tokens of remaining) sum += tokens;
-    summaries.set(policy, { remaining, meanRemaining: sum / remaining.length });
+    summaries.set(key, {
+      remaining,
+      meanRemaining: sum / remaining.length,
+      finals: summarizeLengths(finals.get(key) ?? []),
+    });
   }
   return summaries;
 }
@@ -188,4 +206,86 @@ export function budgetBound(point: StopPoint): CounterfactualEstimate | undefine
   if (point.maxOutputTokens === undefined) return undefined;
   const high = Math.max(point.maxOutputTokens, point.outputTokens);
   return { value: high, low: point.outputTokens, high, method: 'budget-bound' };
+}
+
+/**
+ * `holdout` from fewer samples than `minSamples`: the mean remainder of the holdout calls is
+ * unbiased however few they are (they are a random share of the calls the policy would stop),
+ * while the length model is biased for a stop that says the answer is done. So the value comes
+ * from the samples; but their range holds a new call with probability only `(n - 1) / (n + 1)`,
+ * so the interval is widened to also hold the fallback's (the length model's, or the cap's).
+ */
+export function fewHoldoutsEstimate(
+  summary: HoldoutSummary | undefined,
+  point: StopPoint,
+  fallback: CounterfactualEstimate | undefined,
+): CounterfactualEstimate | undefined {
+  if (summary === undefined || summary.remaining.length === 0) return undefined;
+  const { remaining } = summary;
+  const p = point.position;
+  const low = p + (remaining[0] as number);
+  const high = p + (remaining[remaining.length - 1] as number);
+  return finish(
+    point,
+    p + summary.meanRemaining,
+    Math.min(low, fallback?.low ?? low),
+    Math.max(high, fallback?.high ?? high),
+    'holdout',
+  );
+}
+
+/**
+ * `holdout` for a runaway stop from fewer than `minSamples` samples of runaway policies: a loop
+ * or an overlong output ends where it ends (at the cap, mostly) whatever point the policy caught
+ * it at, so the value is the mean final length of those holdout calls that ran longer than
+ * here, not this position plus their remainders. The interval is widened to the fallback's
+ * (produced tokens to the cap), since a few samples' range cannot hold 90% of new calls.
+ */
+export function fewRunawayHoldoutsEstimate(
+  summary: HoldoutSummary | undefined,
+  point: StopPoint,
+  fallback: CounterfactualEstimate | undefined,
+): CounterfactualEstimate | undefined {
+  if (summary === undefined) return undefined;
+  const { sorted, suffixSums } = summary.finals;
+  const start = firstAbove(sorted, Math.max(point.position, point.outputTokens));
+  const longer = sorted.length - start;
+  if (longer === 0) return undefined;
+  const low = sorted[start] as number;
+  const high = sorted[sorted.length - 1] as number;
+  return finish(
+    point,
+    (suffixSums[start] as number) / longer,
+    Math.min(low, fallback?.low ?? low),
+    Math.max(high, fallback?.high ?? high),
+    'holdout',
+  );
+}
+
+/**
+ * A runaway stop (a loop, a length far past similar answers) with too few holdout samples to
+ * calibrate it: the output is taken to run on to its cap, so the estimate is the cap, an upper
+ * bound (`budget-bound`), with `[low, high]` from the tokens produced to the cap. The cap is the
+ * call's `maxOutputTokens`; without one, the lengths at which the provider cut calls of the
+ * bucket (finish reason `length`) and are longer than here (value their mean, high their
+ * maximum); without those, the longest output of the bucket longer than here, the cap as far
+ * as the bucket has seen it. Undefined when none is known: nothing is made up.
+ */
+export function runawayEstimate(
+  point: StopPoint,
+  capped: LengthSummary,
+  lengths: LengthSummary,
+): CounterfactualEstimate | undefined {
+  const bound = budgetBound(point);
+  if (bound !== undefined) return bound;
+  const floor = Math.max(point.position, point.outputTokens);
+  const start = firstAbove(capped.sorted, floor);
+  const cut = capped.sorted.length - start;
+  if (cut > 0) {
+    const mean = (capped.suffixSums[start] as number) / cut;
+    return finish(point, mean, point.outputTokens, capped.sorted.at(-1) as number, 'budget-bound');
+  }
+  const longest = lengths.sorted.at(-1);
+  if (longest === undefined || longest <= floor) return undefined;
+  return finish(point, longest, point.outputTokens, longest, 'budget-bound');
 }

@@ -5,14 +5,18 @@ import type { Outcome } from '../stream-part.js';
 import {
   budgetBound,
   type CounterfactualTuning,
+  fewHoldoutsEstimate,
+  fewRunawayHoldoutsEstimate,
   holdoutEstimate,
   lengthModelEstimate,
+  runawayEstimate,
   type StopPoint,
 } from './counterfactual.js';
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
-import { savingsSummaries } from './savings-summaries.js';
+import { type SavingsSummaries, savingsSummaries } from './savings-summaries.js';
+import { classPoolKey, stopClass } from './stop-class.js';
 
 /** What a savings estimator knows about a finished call. */
 export interface SavingsInput {
@@ -200,6 +204,40 @@ function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
 }
 
 /**
+ * The counterfactual of a stop, best evidence first:
+ * 1. `holdout` of the stopping policy itself, once it has `minSamples` samples; else of every
+ *    policy of its class pooled (`stop-class.ts`), once they have `minSamples`;
+ * 2. for a runaway stop (a loop, a blown length budget), the cap it would have run on to
+ *    (`runawayEstimate`, an upper bound): the length model knows natural ends, which such an
+ *    output was not heading for, and would say it had almost nothing left;
+ * 3. for a token or time cap, the length model (its assumption holds), then the call's cap;
+ * 4. for any other stop, the mean of the few holdout samples of its class when there are some
+ *    (unbiased, where the length model overstates what a completed answer had left), its
+ *    interval widened to the length model's or cap's; else the length model, then the cap.
+ */
+function counterfactualOf(
+  summaries: SavingsSummaries,
+  bucket: string,
+  stoppedBy: string | undefined,
+  point: StopPoint,
+  tuning: CounterfactualTuning,
+): CounterfactualEstimate | undefined {
+  const kind = stopClass(stoppedBy);
+  const pooled = summaries.holdouts(bucket, classPoolKey(kind));
+  const calibrated =
+    holdoutEstimate(summaries.holdouts(bucket, stoppedBy), point, tuning) ??
+    holdoutEstimate(pooled, point, tuning);
+  if (calibrated !== undefined) return calibrated;
+  const fallback =
+    kind === 'runaway'
+      ? runawayEstimate(point, summaries.capped(bucket), summaries.lengths(bucket))
+      : (lengthModelEstimate(summaries.lengths(bucket), point, tuning) ?? budgetBound(point));
+  if (kind === 'cap') return fallback;
+  if (kind === 'runaway') return fewRunawayHoldoutsEstimate(pooled, point, fallback) ?? fallback;
+  return fewHoldoutsEstimate(pooled, point, fallback) ?? fallback;
+}
+
+/**
  * The default estimator of a client: learns from every call that ends and estimates each stop
  * with the best method available, `holdout`, then `length-model`, then `budget-bound`. What it
  * learns: the length of every call that finished (on its own or at the provider's cap), and for
@@ -218,6 +256,7 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
       const final = localTokens(input);
       if (input.outcome === 'finish') {
         history.recordLength(bucket, final);
+        if (input.natural === false) history.recordCappedLength?.(bucket, final);
         const { holdout } = input;
         if (holdout?.wouldStopAtToken !== undefined && holdout.policy !== undefined) {
           history.recordHoldout(bucket, { policy: holdout.policy, stopAt: holdout.wouldStopAtToken, final });
@@ -225,11 +264,7 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
       }
       return savingsFrom(input, notStopped(input), prices);
     }
-    const point = stopPoint(input);
-    const counterfactual =
-      holdoutEstimate(summaries.holdouts(bucket, input.stoppedBy), point, tuning) ??
-      lengthModelEstimate(summaries.lengths(bucket), point, tuning) ??
-      budgetBound(point);
+    const counterfactual = counterfactualOf(summaries, bucket, input.stoppedBy, stopPoint(input), tuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }

@@ -21,8 +21,17 @@ export interface SavingsHistory {
   recordLength(bucket: string, tokens: number): void;
   /** A holdout call of `bucket` that a policy would have stopped. */
   recordHoldout(bucket: string, sample: HoldoutSample): void;
+  /**
+   * Optional: a call of `bucket` was cut by the provider's cap (finish reason `length`) at
+   * `tokens` output tokens. Its length is also recorded with `recordLength`; this tells the
+   * estimator where the cap lies, the length a runaway output would have reached (see
+   * `runawayEstimate`). A store without it loses only that.
+   */
+  recordCappedLength?(bucket: string, tokens: number): void;
   /** Output lengths recorded for `bucket`, most recent last. */
   lengths(bucket: string): readonly number[];
+  /** Optional: lengths recorded with `recordCappedLength` for `bucket`, most recent last. */
+  cappedLengths?(bucket: string): readonly number[];
   /** Holdout samples recorded for `bucket`, most recent last. */
   holdouts(bucket: string): readonly HoldoutSample[];
   /**
@@ -30,8 +39,11 @@ export interface SavingsHistory {
    * estimator sorts a bucket's samples once per change and reuses the result; without it, it
    * re-reads and re-sorts them on every stopped call (correct, slower).
    */
-  revision?(bucket: string, kind: 'lengths' | 'holdouts'): number;
+  revision?(bucket: string, kind: HistoryKind): number;
 }
+
+/** The kinds of samples a {@link SavingsHistory} keeps per bucket. */
+export type HistoryKind = 'lengths' | 'holdouts' | 'capped';
 
 /** Options of {@link createSavingsHistory}. */
 export interface SavingsHistoryOptions {
@@ -83,6 +95,7 @@ class Ring<T> {
 interface Bucket {
   lengths: Ring<number>;
   holdouts: Ring<HoldoutSample>;
+  capped: Ring<number>;
 }
 
 function positiveInteger(field: string, value: number | undefined, fallback: number): number {
@@ -116,6 +129,7 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     const bucket: Bucket = {
       lengths: new Ring(samplesPerBucket, clock),
       holdouts: new Ring(samplesPerBucket, clock),
+      capped: new Ring(samplesPerBucket, clock),
     };
     buckets.set(key, bucket);
     if (buckets.size > maxBuckets) {
@@ -135,7 +149,11 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
         touch(bucket, true)?.holdouts.push({ ...sample });
       }
     },
+    recordCappedLength(bucket, tokens) {
+      if (valid(tokens)) touch(bucket, true)?.capped.push(tokens);
+    },
     lengths: (bucket) => touch(bucket, false)?.lengths.ordered() ?? [],
+    cappedLengths: (bucket) => touch(bucket, false)?.capped.ordered() ?? [],
     holdouts: (bucket) => touch(bucket, false)?.holdouts.ordered() ?? [],
     // Reads without touching: asking whether a bucket changed is not a use of it.
     revision: (bucket, kind) => buckets.get(bucket)?.[kind].revision ?? 0,

@@ -4,13 +4,15 @@ import {
   summarizeHoldouts,
   summarizeLengths,
 } from './counterfactual.js';
-import type { SavingsHistory } from './savings-history.js';
+import type { HistoryKind, SavingsHistory } from './savings-history.js';
 
 interface CachedBucket {
   lengthsRevision: number;
   lengths: LengthSummary | undefined;
   holdoutsRevision: number;
   holdouts: Map<string, HoldoutSummary> | undefined;
+  cappedRevision: number;
+  capped: LengthSummary | undefined;
 }
 
 /** Buckets whose summaries are kept; past this the least recently used one is dropped. */
@@ -18,11 +20,19 @@ const maxCachedBuckets = 1000;
 
 /** Summaries of a bucket's history, for the counterfactual methods. */
 export interface SavingsSummaries {
-  /** The holdout summary of `policy` in `bucket`, if it has any sample. */
-  holdouts(bucket: string, policy: string | undefined): HoldoutSummary | undefined;
+  /**
+   * The holdout summary of `key` in `bucket` (a policy name, or a `classPoolKey`), if it has
+   * any sample.
+   */
+  holdouts(bucket: string, key: string | undefined): HoldoutSummary | undefined;
   /** The sorted lengths of `bucket`. */
   lengths(bucket: string): LengthSummary;
+  /** The sorted lengths at which the provider's cap cut calls of `bucket`. */
+  capped(bucket: string): LengthSummary;
 }
+
+const cappedOf = (history: SavingsHistory, bucket: string): readonly number[] =>
+  typeof history.cappedLengths === 'function' ? history.cappedLengths(bucket) : [];
 
 /**
  * Sorted, summed views of a {@link SavingsHistory}, rebuilt only when the history says a bucket
@@ -33,17 +43,25 @@ export interface SavingsSummaries {
 export function savingsSummaries(history: SavingsHistory): SavingsSummaries {
   if (typeof history.revision !== 'function') {
     return {
-      holdouts: (bucket, policy) =>
-        policy === undefined ? undefined : summarizeHoldouts(history.holdouts(bucket)).get(policy),
+      holdouts: (bucket, key) =>
+        key === undefined ? undefined : summarizeHoldouts(history.holdouts(bucket)).get(key),
       lengths: (bucket) => summarizeLengths(history.lengths(bucket)),
+      capped: (bucket) => summarizeLengths(cappedOf(history, bucket)),
     };
   }
-  const revision = history.revision.bind(history);
+  const revision: (bucket: string, kind: HistoryKind) => number = history.revision.bind(history);
   const cache = new Map<string, CachedBucket>();
   const entry = (bucket: string): CachedBucket => {
     let found = cache.get(bucket);
     if (found === undefined) {
-      found = { lengthsRevision: -1, lengths: undefined, holdoutsRevision: -1, holdouts: undefined };
+      found = {
+        lengthsRevision: -1,
+        lengths: undefined,
+        holdoutsRevision: -1,
+        holdouts: undefined,
+        cappedRevision: -1,
+        capped: undefined,
+      };
       if (cache.size >= maxCachedBuckets) {
         const oldest = cache.keys().next().value;
         if (oldest !== undefined) cache.delete(oldest);
@@ -55,15 +73,15 @@ export function savingsSummaries(history: SavingsHistory): SavingsSummaries {
     return found;
   };
   return {
-    holdouts(bucket, policy) {
-      if (policy === undefined) return undefined;
+    holdouts(bucket, key) {
+      if (key === undefined) return undefined;
       const cached = entry(bucket);
       const now = revision(bucket, 'holdouts');
       if (cached.holdouts === undefined || cached.holdoutsRevision !== now) {
         cached.holdouts = summarizeHoldouts(history.holdouts(bucket));
         cached.holdoutsRevision = now;
       }
-      return cached.holdouts.get(policy);
+      return cached.holdouts.get(key);
     },
     lengths(bucket) {
       const cached = entry(bucket);
@@ -73,6 +91,15 @@ export function savingsSummaries(history: SavingsHistory): SavingsSummaries {
         cached.lengthsRevision = now;
       }
       return cached.lengths;
+    },
+    capped(bucket) {
+      const cached = entry(bucket);
+      const now = revision(bucket, 'capped');
+      if (cached.capped === undefined || cached.cappedRevision !== now) {
+        cached.capped = summarizeLengths(cappedOf(history, bucket));
+        cached.cappedRevision = now;
+      }
+      return cached.capped;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ConfigError, createClient, defaultLengthHistory, type StopPolicy } from 'stopwise';
 import { createTraceIndex } from '../traces/trace-index.js';
 import type { TraceRecord } from '../traces/trace-record.js';
+import { generationLimit } from './generation-limits.js';
 import { capSet, noPolicy, type PolicySet, profileSet } from './policy-sets.js';
 import { type RecordOutcome, runRecord } from './run-record.js';
 import { type EvaluationSummary, summarize } from './summarize.js';
@@ -65,7 +66,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const client = createClient({ provider });
   const outcomes: RecordOutcome[] = [];
   for (const [index, record] of options.records.entries()) {
-    const outcome = await runRecord({ client, record, set, providerOptions: { traceId: record.id } });
+    const outcome = await runRecord({
+      client,
+      record,
+      set,
+      maxOutputTokens: generationLimit(record),
+      providerOptions: { traceId: record.id },
+    });
     outcomes.push(outcome);
     options.onRecord?.(outcome, index);
   }

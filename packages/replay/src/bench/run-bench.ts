@@ -15,6 +15,7 @@ import { recordChunks } from '../tokens/record-chunks.js';
 import type { TraceFile } from '../traces/load-traces.js';
 import type { TraceRecord } from '../traces/trace-record.js';
 import { capQuantiles, equalCutSet, quantileCaps } from './caps.js';
+import { generationLimit } from './generation-limits.js';
 import type { PolicySet } from './policy-sets.js';
 import { type RecordOutcome, runRecord } from './run-record.js';
 import { type EvaluationSummary, summarize } from './summarize.js';
@@ -162,7 +163,12 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       savingsModel: { history },
     });
     await mapConcurrent(calibration, options.concurrency, (record, index) =>
-      runRecord({ client: calibrating[index % 2] as StopwiseClient<unknown>, record, set }),
+      runRecord({
+        client: calibrating[index % 2] as StopwiseClient<unknown>,
+        record,
+        set,
+        maxOutputTokens: generationLimit(record),
+      }),
     );
   }
   // The measured pass starts cold, so the order in which sets run does not change their stops.
@@ -173,7 +179,12 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
     file.records,
     options.concurrency,
     async (record, index): Promise<RecordOutcome> => {
-      const outcome = await runRecord({ client: clients[index % 2] as StopwiseClient<unknown>, record, set });
+      const outcome = await runRecord({
+        client: clients[index % 2] as StopwiseClient<unknown>,
+        record,
+        set,
+        maxOutputTokens: generationLimit(record),
+      });
       options.onCall?.();
       // Only the totals are kept: the texts of thousands of outputs per set add up.
       return { ...outcome, text: '', reasoning: undefined, calibration: calibrated.has(record.id) };

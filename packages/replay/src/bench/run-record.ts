@@ -25,6 +25,11 @@ export interface RecordOutcome {
   stoppedBy: string | undefined;
   stopReason: string | undefined;
   stopPhase: 'reasoning' | 'answer' | undefined;
+  /**
+   * Output tokens the call produced, as its savings count them (`result.savings.outputTokens`):
+   * for a stop, what the provider generated before the abort, the text a cut removed included.
+   */
+  producedTokens: number;
   /** `result.savings.tokensSaved`: the SDK's own estimate of the tokens the stop saved. */
   estimatedTokensSaved: number | undefined;
   /** `result.savings.counterfactualTokens` interval: where the SDK thinks the full length lies. */
@@ -51,6 +56,11 @@ export interface RunRecordOptions {
   model?: string | undefined;
   /** Provider options for the call (e.g. to name the record explicitly). */
   providerOptions?: unknown;
+  /**
+   * The provider cap to send (`maxOutputTokens`): the recording's own generation limit, where
+   * its source documents one (see `generationLimit`). Default none.
+   */
+  maxOutputTokens?: number | undefined;
   /** Sees every part of the stream as it arrives (the demo prints them). */
   onPart?: ((part: StreamPart) => void) | undefined;
 }
@@ -73,6 +83,7 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
   const run = client.stream({
     model,
     messages: record.messages,
+    maxOutputTokens: options.maxOutputTokens,
     policy: callPolicyFor(set),
     providerOptions: options.providerOptions,
   });
@@ -103,6 +114,7 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
     stoppedBy: result.stop?.policy,
     stopReason: result.stop?.reason,
     stopPhase: result.stop?.phase,
+    producedTokens: result.savings.outputTokens,
     estimatedTokensSaved: result.outcome === 'policy-stop' ? result.savings.tokensSaved : undefined,
     counterfactualLow: counterfactual?.low,
     counterfactualHigh: counterfactual?.high,

@@ -20,7 +20,11 @@ export interface EvaluationSummary {
    * calls, calibration outputs excluded (see `calibrationOutputs`).
    */
   estimatedTokensSaved: number;
-  /** What those same stops really saved: full minus kept tokens. */
+  /**
+   * What those same stops really saved: the full output's tokens minus the tokens the call
+   * produced (`producedTokens`, the unit of the estimates), not minus the kept tokens: text a
+   * stop's cut removed had been generated and billed, so it was not saved.
+   */
   trueTokensSaved: number;
   /**
    * Share of those stopped calls whose true full length lies in the SDK's counterfactual
@@ -67,7 +71,7 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
     }
     if (outcome.stoppedBy !== undefined && !outcome.calibration) {
       estimated += outcome.estimatedTokensSaved ?? 0;
-      trulySaved += outcome.fullTokens - outcome.keptTokens;
+      trulySaved += Math.max(0, outcome.fullTokens - outcome.producedTokens);
       if (outcome.counterfactualLow !== undefined && outcome.counterfactualHigh !== undefined) {
         withInterval += 1;
         if (

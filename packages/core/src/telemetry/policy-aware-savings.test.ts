@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { createSavingsHistory } from './savings-history.js';
+import { classPoolKey, stopClass } from './stop-class.js';
+
+/**
+ * How a stop is estimated when its bucket has fewer than `minSamples` holdout samples of the
+ * stopping policy: by what the stop says about the rest of the output (`stop-class.ts`).
+ */
+
+const loop = 'repetition(400 chars x3)';
+const answer = 'stopOn("The answer is")';
+
+const stop = (policy: string, position: number, extra: Partial<SavingsInput> = {}): SavingsInput => ({
+  outcome: 'policy-stop',
+  model: 'm',
+  usage: { inputTokens: 10, outputTokens: position, source: 'estimated', inputSource: 'provider' },
+  keptTokens: position,
+  maxOutputTokens: undefined,
+  stoppedBy: policy,
+  durationMs: 1000,
+  timeToFirstTokenMs: 100,
+  metadata: { bucket: 'b' },
+  context: undefined,
+  receivedTokens: position,
+  stopPosition: position,
+  ...extra,
+});
+
+/** A call that ran to its end: naturally, or cut by the provider's cap (`natural: false`). */
+const finished = (tokens: number, extra: Partial<SavingsInput> = {}): SavingsInput => ({
+  ...stop('-', tokens),
+  outcome: 'finish',
+  stoppedBy: undefined,
+  stopPosition: undefined,
+  natural: true,
+  ...extra,
+});
+
+const heldOut = (policy: string, stopAt: number, final: number, natural = true): SavingsInput =>
+  finished(final, { natural, holdout: { wouldStopAtToken: stopAt, policy } });
+
+/** 30 natural answers of 200..490 tokens: what a length model learns from. */
+function withNaturalLengths(estimate: ReturnType<typeof createSavingsEstimator>): void {
+  for (let i = 0; i < 30; i++) estimate(finished(200 + i * 10));
+}
+
+describe('stopClass', () => {
+  it('tells runaway, cap and completion stops apart by the policy name', () => {
+    expect(stopClass('repetition(400 chars x2)')).toBe('runaway');
+    expect(stopClass('adaptiveLength(q0.95 × 2)')).toBe('runaway');
+    expect(stopClass('when(repetition(400 chars x3))')).toBe('runaway');
+    expect(stopClass('maxTokens(100)')).toBe('cap');
+    expect(stopClass('timeout(5000ms)')).toBe('cap');
+    expect(stopClass('stopOn("\\n\\n")')).toBe('complete');
+    expect(stopClass('answerComplete(answer-is)')).toBe('complete');
+    expect(stopClass('my-policy')).toBe('complete');
+    expect(stopClass(undefined)).toBe('complete');
+    expect(classPoolKey('runaway')).not.toBe(classPoolKey('complete'));
+  });
+});
+
+describe('runaway stops without calibration', () => {
+  it("take the call's maxOutputTokens as the length, an upper bound, not the length model's short figure", () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    const savings = estimate(stop(loop, 150, { maxOutputTokens: 4096 }));
+    expect(savings.counterfactualTokens).toEqual({
+      value: 4096,
+      low: 150,
+      high: 4096,
+      method: 'budget-bound',
+    });
+    expect(savings.tokensSaved).toBe(3946);
+    // A completion stop at the same point still gets the length model (its tokens left are short).
+    expect(estimate(stop(answer, 150, { maxOutputTokens: 4096 })).counterfactualTokens?.method).toBe(
+      'length-model',
+    );
+  });
+
+  it('without maxOutputTokens, take the lengths at which the provider cut calls of the bucket', () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    for (const cut of [3000, 3100, 3200]) estimate(finished(cut, { natural: false }));
+    const savings = estimate(stop(loop, 150));
+    expect(savings.counterfactualTokens).toEqual({
+      value: 3100,
+      low: 150,
+      high: 3200,
+      method: 'budget-bound',
+    });
+  });
+
+  it('without any cap known, take the longest output seen, and make nothing up in an empty bucket', () => {
+    const estimate = createSavingsEstimator();
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toBeUndefined();
+    withNaturalLengths(estimate);
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toEqual({
+      value: 490,
+      low: 150,
+      high: 490,
+      method: 'budget-bound',
+    });
+  });
+
+  it('with a few runaway holdouts, take their mean final length (loops end where they end), interval widened to the cap', () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    // Three loops caught at different points all ran to about the cap; one adaptive-length
+    // stop (another runaway policy) too: the class is pooled.
+    estimate(heldOut(loop, 500, 4000, false));
+    estimate(heldOut(loop, 1500, 4096, false));
+    estimate(heldOut('adaptiveLength(q0.95 × 2)', 2500, 3904, false));
+    const early = estimate(stop(loop, 300, { maxOutputTokens: 4096 })).counterfactualTokens;
+    expect(early).toEqual({ value: 4000, low: 300, high: 4096, method: 'holdout' });
+    // Only finals longer than where this call stopped count.
+    const late = estimate(stop(loop, 3950, { maxOutputTokens: 4096 })).counterfactualTokens;
+    expect(late?.value).toBe(4048);
+  });
+});
+
+describe('completion stops with few holdout samples', () => {
+  it('take the mean remainder of the samples (unbiased), not the length model, with the wider of both intervals', () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    const lengthModel = estimate(stop(answer, 150)).counterfactualTokens;
+    expect(lengthModel?.method).toBe('length-model');
+    // Four holdout calls: the answer's ending left 2..8 tokens.
+    for (const [stopAt, final] of [
+      [100, 102],
+      [300, 304],
+      [250, 256],
+      [180, 188],
+    ] as const)
+      estimate(heldOut(answer, stopAt, final));
+    const savings = estimate(stop(answer, 150));
+    expect(savings.counterfactualTokens?.method).toBe('holdout');
+    expect(savings.counterfactualTokens?.value).toBe(155);
+    expect(savings.tokensSaved).toBe(5);
+    // Four samples' range would hold a new call only 3 times in 5: the length model's interval is kept.
+    expect(savings.counterfactualTokens?.low).toBe(152);
+    expect(savings.counterfactualTokens?.high).toBe(lengthModel?.high);
+  });
+
+  it('pool the holdouts of every completion policy of the bucket once the class has minSamples', () => {
+    const estimate = createSavingsEstimator({ minSamples: 4 });
+    estimate(heldOut(answer, 100, 110));
+    estimate(heldOut(answer, 100, 120));
+    estimate(heldOut('answerComplete(answer-is)', 100, 130));
+    estimate(heldOut('answerComplete(answer-is)', 100, 140));
+    // A loop's holdout is another class: it does not join the pool.
+    estimate(heldOut(loop, 100, 4000));
+    const savings = estimate(stop('answerConvergence(3 agreeing, 400 tokens)', 50));
+    expect(savings.counterfactualTokens).toEqual({ value: 75, low: 60, high: 90, method: 'holdout' });
+  });
+});
+
+describe('cap stops', () => {
+  it('keep the length model (the stop says only "longer than here") when holdouts are few', () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    estimate(heldOut('maxTokens(100)', 100, 105));
+    const savings = estimate(stop('maxTokens(100)', 100));
+    expect(savings.counterfactualTokens?.method).toBe('length-model');
+    // The mean of the 31 lengths over 100 (the holdout call's 105 among them).
+    expect(savings.counterfactualTokens?.value).toBe(337);
+  });
+});
+
+describe('capped lengths in the default history', () => {
+  it('are kept apart, with their own revision, and only for calls the provider cut', () => {
+    const history = createSavingsHistory({ samplesPerBucket: 2 });
+    const estimate = createSavingsEstimator({ history });
+    estimate(finished(100));
+    expect(history.cappedLengths?.('b')).toEqual([]);
+    const before = history.revision?.('b', 'capped');
+    estimate(finished(4096, { natural: false }));
+    expect(history.cappedLengths?.('b')).toEqual([4096]);
+    expect(history.lengths('b')).toEqual([100, 4096]);
+    expect(history.revision?.('b', 'capped')).not.toBe(before);
+    history.recordCappedLength?.('b', Number.NaN);
+    expect(history.cappedLengths?.('b')).toEqual([4096]);
+  });
+
+  it('a custom store without them still estimates, from the longest length seen', () => {
+    const inner = createSavingsHistory();
+    const estimate = createSavingsEstimator({
+      history: {
+        recordLength: (bucket, tokens) => inner.recordLength(bucket, tokens),
+        recordHoldout: (bucket, sample) => inner.recordHoldout(bucket, sample),
+        lengths: (bucket) => inner.lengths(bucket),
+        holdouts: (bucket) => inner.holdouts(bucket),
+      },
+    });
+    withNaturalLengths(estimate);
+    estimate(finished(3000, { natural: false }));
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toMatchObject({
+      value: 3000,
+      method: 'budget-bound',
+    });
+  });
+});
