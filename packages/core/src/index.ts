@@ -25,6 +25,7 @@ export type {
   PolicyCallEnd,
   PolicyReport,
   StopDecision,
+  StopKind,
   StopPolicy,
   StreamView,
 } from './policy.js';

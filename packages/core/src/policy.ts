@@ -49,6 +49,16 @@ export interface StreamView {
   readonly logprobs: readonly TokenLogprob[] | undefined;
 }
 
+/**
+ * What a stop says about the rest of the output, which is how its savings are estimated:
+ * - `complete`: the answer is done (a stop string, an answer marker, converged reasoning); what
+ *   would have followed is usually short.
+ * - `runaway`: the output was running away (a loop, far past the length of similar answers); it
+ *   would likely have run on to the generation limit.
+ * - `cap`: a fixed limit on tokens or time was reached; it says only "longer than here".
+ */
+export type StopKind = 'complete' | 'runaway' | 'cap';
+
 /** A policy's verdict that the rest of the stream is not worth paying for. */
 export interface StopDecision {
   /** Human-readable why, e.g. `stop string "\n\n" matched`. */
@@ -66,6 +76,8 @@ export interface StopDecision {
    * end of the delta.
    */
   decidedAt?: number | undefined;
+  /** What the stop says about the rest of the output (see {@link StopKind}). Default `complete`. */
+  kind?: StopKind | undefined;
   /** How sure the policy is, 0..1, for telemetry. */
   confidence?: number | undefined;
   /** A short answer to hand the caller when the stop came before the answer phase. */
@@ -89,6 +101,8 @@ export interface PolicyCallEnd {
   readonly natural: boolean;
   /** The policy that stopped the call, when one did. */
   readonly stoppedBy: string | undefined;
+  /** What that stop said about the rest of the output, when a policy stopped the call. */
+  readonly stopKind?: StopKind | undefined;
 }
 
 /** Things a policy can record without stopping the stream. */

@@ -1,5 +1,5 @@
 import type { StopwiseError } from './errors.js';
-import type { StopDecision } from './policy.js';
+import type { StopDecision, StopKind } from './policy.js';
 import type { FinishReason, Usage } from './stream-part.js';
 import type { Savings } from './telemetry/savings.js';
 
@@ -22,6 +22,8 @@ export interface StopInfo {
   atToken: number;
   /** Characters of that phase's text already streamed to the caller that the cut removed. */
   retractedChars: number;
+  /** What the stop says about the rest of the output (see `StopKind`). */
+  kind: StopKind;
   confidence: number | undefined;
 }
 

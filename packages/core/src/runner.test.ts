@@ -70,6 +70,25 @@ describe('runner', () => {
       retractedChars: 0,
     });
     expect(result.finishReason.raw).toBe('policy-stop');
+    // A decision that does not say what its stop means counts as a complete answer.
+    expect(result.stop?.kind).toBe('complete');
+  });
+
+  it("carries a decision's kind to the result and to the policy's end", async () => {
+    const ends: unknown[] = [];
+    const runaway: StopPolicy = {
+      name: 'runawayAtLoop',
+      step: (view) => (view.delta.includes('loop') ? { reason: 'looping', kind: 'runaway' } : undefined),
+      end: (end) => ends.push(end.stopKind),
+    };
+    const provider = scriptedProvider(textScript(['Fine.', ' loop loop', ' loop']));
+    const result = await createClient({ provider }).generate({
+      model: 'gpt-4o-mini',
+      messages,
+      policy: { policies: [runaway] },
+    });
+    expect(result.stop?.kind).toBe('runaway');
+    expect(ends).toEqual(['runaway']);
   });
 
   it('a cut reaching back before the current delta trims the result and reports the retracted characters', async () => {

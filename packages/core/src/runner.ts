@@ -7,7 +7,7 @@ import {
   StopwiseError,
   StreamError,
 } from './errors.js';
-import type { CallContext, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
+import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
@@ -76,7 +76,7 @@ export async function* executeRun(
   let stopAnswer: string | undefined;
   // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
   let stopPosition: number | undefined;
-  let wouldStop: { policy: string; atToken: number } | undefined;
+  let wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
   let heldOut = false;
 
   const report = (entry: PolicyReport) => {
@@ -230,7 +230,7 @@ export async function* executeRun(
   ): Generator<StreamPart> {
     if (heldOut) {
       const policy = decision.policy ?? root?.name ?? 'unknown';
-      wouldStop = { policy, atToken: view.tokens };
+      wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
       report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
       // The chain is done deciding for this call but still gets end(), so it can learn the length.
       const held = root;
@@ -275,6 +275,7 @@ export async function* executeRun(
       atChar: cut,
       atToken: state.keptTokens(),
       retractedChars: Math.max(0, deltaOffset - cut),
+      kind: decision.kind ?? 'complete',
       confidence: decision.confidence,
     };
   }
@@ -284,8 +285,15 @@ export async function* executeRun(
     const usage = resolveUsage(providerUsage, state.receivedTokens, options);
     const natural = end.outcome === 'finish' && finishReason.unified !== 'length';
     const stoppedBy = end.outcome === 'policy-stop' ? end.stop.policy : undefined;
+    const stopKind = end.outcome === 'policy-stop' ? end.stop.kind : undefined;
     try {
-      root?.end?.({ outcome: end.outcome, outputTokens: usage.outputTokens ?? 0, natural, stoppedBy });
+      root?.end?.({
+        outcome: end.outcome,
+        outputTokens: usage.outputTokens ?? 0,
+        natural,
+        stoppedBy,
+        stopKind,
+      });
     } catch {
       // guardPolicy already reports errors from end(); nothing else can throw here.
     }
@@ -297,6 +305,7 @@ export async function* executeRun(
       keptTokens: end.outcome === 'policy-stop' ? end.stop.atToken : (usage.outputTokens ?? 0),
       maxOutputTokens: options.maxOutputTokens,
       stoppedBy,
+      stopKind,
       durationMs,
       timeToFirstTokenMs,
       metadata: options.metadata ?? {},
@@ -306,7 +315,9 @@ export async function* executeRun(
       natural,
       receivedTokens: state.receivedTokens,
       stopPosition: end.outcome === 'policy-stop' ? stopPosition : undefined,
-      holdout: heldOut ? { wouldStopAtToken: wouldStop?.atToken, policy: wouldStop?.policy } : undefined,
+      holdout: heldOut
+        ? { wouldStopAtToken: wouldStop?.atToken, policy: wouldStop?.policy, kind: wouldStop?.kind }
+        : undefined,
     });
     const base = {
       callId: setup.callId,

@@ -228,12 +228,14 @@ function cutDecision(
   const windowStart = view.deltaOffset - tailLength;
   const why = `reached the predicted ${view.phase} length of ${limit} tokens (${describePrediction(prediction)})`;
   const clean = sentenceOrLineEnd(window, Math.max(0, tailLength - 1));
-  if (clean >= 0) return { reason: why, cutAt: windowStart + clean, confidence: 0.9 };
+  // A budget far past similar answers' lengths is blown by an output running away.
+  if (clean >= 0) return { reason: why, cutAt: windowStart + clean, kind: 'runaway', confidence: 0.9 };
   if (view.phaseTokens < limit + graceTokens) return undefined;
   const wordEnd = lastWordEnd(window);
   return {
     reason: `${why}; no sentence end within ${graceTokens} tokens`,
     cutAt: wordEnd > 0 ? windowStart + wordEnd : undefined,
+    kind: 'runaway',
     confidence: 0.8,
   };
 }
@@ -246,13 +248,10 @@ export function describePrediction(prediction: LengthPrediction | undefined): st
   return `quantile ${bound}${prediction.quantileTokens} tokens over ${prediction.naturals} natural and ${prediction.censored} cut-short calls (${prediction.level})`;
 }
 
-// Stops for running long, not for a complete answer (policy names as results report them).
-const lengthStops = /^(adaptiveLength|maxTokens|timeout|repetition)\b/;
-
-/** True when the call was cut for running long: a length, token, time or loop stop, or the provider's cap. */
+/** True when the call was cut for running long: a runaway or cap stop, or the provider's cap. */
 function isRunaway(end: PolicyCallEnd): boolean {
   if (end.outcome === 'finish') return !end.natural;
-  return end.outcome === 'policy-stop' && lengthStops.test(end.stoppedBy ?? '');
+  return end.outcome === 'policy-stop' && (end.stopKind === 'runaway' || end.stopKind === 'cap');
 }
 
 /**

@@ -28,7 +28,9 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
     step(view) {
       if (phase && view.phase !== phase) return undefined;
       const used = phase ? view.phaseTokens : view.tokens;
-      return used >= limit ? { reason: `reached ${limit} output tokens`, confidence: 1 } : undefined;
+      return used >= limit
+        ? { reason: `reached ${limit} output tokens`, kind: 'cap', confidence: 1 }
+        : undefined;
     },
   };
 }

@@ -91,6 +91,7 @@ export function repetition(options?: RepetitionOptions): StopPolicy {
             reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
             cutAt: loop.cut,
             decidedAt: view.deltaOffset + i + 1,
+            kind: 'runaway',
             confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
           };
         }

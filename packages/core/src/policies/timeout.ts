@@ -65,7 +65,7 @@ export function timeout(options: TimeoutOptions): StopPolicy {
     step(view) {
       if (view.delta.length > 0) lastTokenAt = view.elapsedMs;
       const due = deadlines().find(([at]) => view.elapsedMs >= at);
-      return due ? { reason: due[1], confidence: 1 } : undefined;
+      return due ? { reason: due[1], kind: 'cap', confidence: 1 } : undefined;
     },
     nextCheckAt() {
       const ats = deadlines().map(([at]) => at);

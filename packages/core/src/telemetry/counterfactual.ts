@@ -1,6 +1,6 @@
+import { kindPoolKey } from './kind-pool.js';
 import type { CounterfactualEstimate } from './savings.js';
 import type { HoldoutSample } from './savings-history.js';
-import { classPoolKey, stopClass } from './stop-class.js';
 
 /** Where a stopped call stands, for the counterfactual methods. */
 export interface StopPoint {
@@ -89,8 +89,8 @@ function pushTo(groups: Map<string, number[]>, key: string, value: number): void
 }
 
 /**
- * Groups holdout samples by policy, and pools them by the class of their policy (under
- * `classPoolKey`, see `stop-class.ts`), and summarises each group (one pass and one sort per
+ * Groups holdout samples by policy, and pools them by the kind of their stop (under
+ * `kindPoolKey`), and summarises each group (one pass and one sort per
  * group). Built once per change of the history, not per call.
  */
 export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string, HoldoutSummary> {
@@ -98,7 +98,7 @@ export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string
   const finals = new Map<string, number[]>();
   for (const sample of samples) {
     const remaining = Math.max(0, sample.final - sample.stopAt);
-    const pool = classPoolKey(stopClass(sample.policy));
+    const pool = kindPoolKey(sample.kind ?? 'complete');
     pushTo(groups, sample.policy, remaining);
     pushTo(groups, pool, remaining);
     pushTo(finals, sample.policy, sample.final);

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { CallContext } from '../policy.js';
+import type { CallContext, StopKind } from '../policy.js';
 import type { RunUsage } from '../run-result.js';
 import type { Outcome } from '../stream-part.js';
 import {
@@ -12,11 +12,11 @@ import {
   runawayEstimate,
   type StopPoint,
 } from './counterfactual.js';
+import { kindPoolKey } from './kind-pool.js';
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
 import { type SavingsSummaries, savingsSummaries } from './savings-summaries.js';
-import { classPoolKey, stopClass } from './stop-class.js';
 
 /** What a savings estimator knows about a finished call. */
 export interface SavingsInput {
@@ -28,6 +28,8 @@ export interface SavingsInput {
   keptTokens: number;
   maxOutputTokens: number | undefined;
   stoppedBy: string | undefined;
+  /** What the stop said about the rest of the output (`StopDecision.kind`). Default `complete`. */
+  stopKind?: StopKind | undefined;
   durationMs: number;
   timeToFirstTokenMs: number | undefined;
   metadata: Readonly<Record<string, unknown>>;
@@ -206,7 +208,7 @@ function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
 /**
  * The counterfactual of a stop, best evidence first:
  * 1. `holdout` of the stopping policy itself, once it has `minSamples` samples; else of every
- *    policy of its class pooled (`stop-class.ts`), once they have `minSamples`;
+ *    policy of its kind pooled (`StopDecision.kind`), once they have `minSamples`;
  * 2. for a runaway stop (a loop, a blown length budget), the cap it would have run on to
  *    (`runawayEstimate`, an upper bound): the length model knows natural ends, which such an
  *    output was not heading for, and would say it had almost nothing left;
@@ -218,12 +220,12 @@ function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
 function counterfactualOf(
   summaries: SavingsSummaries,
   bucket: string,
-  stoppedBy: string | undefined,
+  { stoppedBy, stopKind }: Pick<SavingsInput, 'stoppedBy' | 'stopKind'>,
   point: StopPoint,
   tuning: CounterfactualTuning,
 ): CounterfactualEstimate | undefined {
-  const kind = stopClass(stoppedBy);
-  const pooled = summaries.holdouts(bucket, classPoolKey(kind));
+  const kind = stopKind ?? 'complete';
+  const pooled = summaries.holdouts(bucket, kindPoolKey(kind));
   const calibrated =
     holdoutEstimate(summaries.holdouts(bucket, stoppedBy), point, tuning) ??
     holdoutEstimate(pooled, point, tuning);
@@ -259,12 +261,17 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
         if (input.natural === false) history.recordCappedLength?.(bucket, final);
         const { holdout } = input;
         if (holdout?.wouldStopAtToken !== undefined && holdout.policy !== undefined) {
-          history.recordHoldout(bucket, { policy: holdout.policy, stopAt: holdout.wouldStopAtToken, final });
+          history.recordHoldout(bucket, {
+            policy: holdout.policy,
+            kind: holdout.kind ?? 'complete',
+            stopAt: holdout.wouldStopAtToken,
+            final,
+          });
         }
       }
       return savingsFrom(input, notStopped(input), prices);
     }
-    const counterfactual = counterfactualOf(summaries, bucket, input.stoppedBy, stopPoint(input), tuning);
+    const counterfactual = counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }

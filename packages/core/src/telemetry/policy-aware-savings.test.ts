@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { adaptiveLength } from '../adaptive/adaptive-length.js';
+import { maxTokens } from '../policies/max-tokens.js';
+import { repetition } from '../policies/repetition.js';
+import { stopOn } from '../policies/stop-on.js';
+import type { StopKind, StreamView } from '../policy.js';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { kindPoolKey } from './kind-pool.js';
 import { createSavingsHistory } from './savings-history.js';
-import { classPoolKey, stopClass } from './stop-class.js';
 
 /**
  * How a stop is estimated when its bucket has fewer than `minSamples` holdout samples of the
- * stopping policy: by what the stop says about the rest of the output (`stop-class.ts`).
+ * stopping policy: by what the stop says about the rest of the output (`StopDecision.kind`).
  */
 
 const loop = 'repetition(400 chars x3)';
 const answer = 'stopOn("The answer is")';
+
+/** The kinds the shipped policies declare (checked against the policies below). */
+const kinds: Record<string, StopKind> = {
+  [loop]: 'runaway',
+  'adaptiveLength(q0.95 × 2)': 'runaway',
+  'maxTokens(100)': 'cap',
+};
+const kindOf = (policy: string): StopKind => kinds[policy] ?? 'complete';
 
 const stop = (policy: string, position: number, extra: Partial<SavingsInput> = {}): SavingsInput => ({
   outcome: 'policy-stop',
@@ -18,6 +31,7 @@ const stop = (policy: string, position: number, extra: Partial<SavingsInput> = {
   keptTokens: position,
   maxOutputTokens: undefined,
   stoppedBy: policy,
+  stopKind: kindOf(policy),
   durationMs: 1000,
   timeToFirstTokenMs: 100,
   metadata: { bucket: 'b' },
@@ -32,31 +46,64 @@ const finished = (tokens: number, extra: Partial<SavingsInput> = {}): SavingsInp
   ...stop('-', tokens),
   outcome: 'finish',
   stoppedBy: undefined,
+  stopKind: undefined,
   stopPosition: undefined,
   natural: true,
   ...extra,
 });
 
 const heldOut = (policy: string, stopAt: number, final: number, natural = true): SavingsInput =>
-  finished(final, { natural, holdout: { wouldStopAtToken: stopAt, policy } });
+  finished(final, { natural, holdout: { wouldStopAtToken: stopAt, policy, kind: kindOf(policy) } });
 
 /** 30 natural answers of 200..490 tokens: what a length model learns from. */
 function withNaturalLengths(estimate: ReturnType<typeof createSavingsEstimator>): void {
   for (let i = 0; i < 30; i++) estimate(finished(200 + i * 10));
 }
 
-describe('stopClass', () => {
-  it('tells runaway, cap and completion stops apart by the policy name', () => {
-    expect(stopClass('repetition(400 chars x2)')).toBe('runaway');
-    expect(stopClass('adaptiveLength(q0.95 × 2)')).toBe('runaway');
-    expect(stopClass('when(repetition(400 chars x3))')).toBe('runaway');
-    expect(stopClass('maxTokens(100)')).toBe('cap');
-    expect(stopClass('timeout(5000ms)')).toBe('cap');
-    expect(stopClass('stopOn("\\n\\n")')).toBe('complete');
-    expect(stopClass('answerComplete(answer-is)')).toBe('complete');
-    expect(stopClass('my-policy')).toBe('complete');
-    expect(stopClass(undefined)).toBe('complete');
-    expect(classPoolKey('runaway')).not.toBe(classPoolKey('complete'));
+/** The first decision a policy makes on `text` fed in 7-character deltas. */
+function decisionOn(policy: ReturnType<typeof repetition>, text: string, tokensPerChar = 1) {
+  policy.start?.({
+    model: 'm',
+    messages: [],
+    prompt: '',
+    user: undefined,
+    profile: undefined,
+    maxOutputTokens: undefined,
+    metadata: {},
+    report: () => {},
+  });
+  for (let offset = 0; offset < text.length; offset += 7) {
+    const delta = text.slice(offset, offset + 7);
+    const tokens = Math.ceil((offset + delta.length) * tokensPerChar);
+    const view = {
+      phase: 'answer',
+      delta,
+      deltaOffset: offset,
+      tokens,
+      phaseTokens: tokens,
+      elapsedMs: 0,
+      budgetScale: 1,
+      logprobs: undefined,
+      text: text.slice(0, offset + delta.length),
+      reasoning: '',
+    } satisfies StreamView;
+    const decision = policy.step(view);
+    if (decision) return decision;
+  }
+  return undefined;
+}
+
+describe('stop kinds', () => {
+  it('the shipped policies say what their stops mean: loops run away, caps cap, the rest complete', () => {
+    const looping = `Start. ${'Let me check this again, carefully, one more time. '.repeat(40)}`;
+    expect(decisionOn(repetition(), looping)?.kind).toBe('runaway');
+    expect(decisionOn(maxTokens(100), 'word '.repeat(200))?.kind).toBe('cap');
+    expect(decisionOn(stopOn(['The answer is']), 'So. The answer is 4.')?.kind ?? 'complete').toBe(
+      'complete',
+    );
+    const budgeted = adaptiveLength({ priorTokens: 50, graceTokens: 10 });
+    expect(decisionOn(budgeted, 'One sentence here. '.repeat(40))?.kind).toBe('runaway');
+    expect(kindPoolKey('runaway')).not.toBe(kindPoolKey('complete'));
   });
 });
 

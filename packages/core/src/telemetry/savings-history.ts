@@ -1,9 +1,12 @@
 import { ConfigError } from '../errors.js';
+import type { StopKind } from '../policy.js';
 
 /** One holdout call: where a policy would have stopped it, and how long it really ran. */
 export interface HoldoutSample {
   /** The policy that would have stopped the call. */
   policy: string;
+  /** What its stop would have said about the rest of the output. Default `complete`. */
+  kind?: StopKind | undefined;
   /** Output tokens received when that policy decided. */
   stopAt: number;
   /** Output tokens the call produced in the end. */

@@ -1,3 +1,4 @@
+import type { StopKind } from '../policy.js';
 /** How a counterfactual length was estimated, best first. */
 export type CounterfactualMethod = 'holdout' | 'length-model' | 'budget-bound' | 'none';
 
@@ -33,6 +34,8 @@ export interface HoldoutRecord {
   wouldStopAtToken: number | undefined;
   /** The policy that would have stopped the call. */
   policy: string | undefined;
+  /** What that stop would have said about the rest of the output. Default `complete`. */
+  kind?: StopKind | undefined;
 }
 
 /** A USD interval: `low ≤ high`. */
