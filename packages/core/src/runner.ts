@@ -366,6 +366,7 @@ export async function* executeRun(
       durationMs: result.durationMs,
       timeToFirstTokenMs: result.timeToFirstTokenMs,
       stoppedBy: result.stop?.policy,
+      stopKind: result.stop?.kind,
       responseModel,
       responseId: result.responseId,
       text: result.text,

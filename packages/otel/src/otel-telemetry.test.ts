@@ -113,6 +113,7 @@ describe('otelTelemetry', () => {
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
       'stopwise.outcome': 'policy-stop',
       'stopwise.stopped_by': 'stopOn("\\n\\n")',
+      'stopwise.stop_kind': 'complete',
       'stopwise.tokens_saved': result.savings.tokensSaved,
       'stopwise.cost_saved': result.savings.costSaved,
       // Budget-bound: the low end of the full length is what was produced, so nothing saved.

@@ -1,6 +1,6 @@
 import type { StopwiseError } from '../errors.js';
 import type { Message } from '../messages.js';
-import type { StopDecision } from '../policy.js';
+import type { StopDecision, StopKind } from '../policy.js';
 import type { FinishReason, Outcome, StopPosition, Usage } from '../stream-part.js';
 import type { Savings } from './savings.js';
 
@@ -59,6 +59,8 @@ export interface CallEndEvent extends TelemetryEventBase {
   /** Milliseconds to the first text or reasoning delta. */
   timeToFirstTokenMs: number | undefined;
   stoppedBy: string | undefined;
+  /** What the stop said about the rest of the output (`StopDecision.kind`), when a policy stopped. */
+  stopKind?: StopKind | undefined;
   /** The model the provider said answered, when it said. */
   responseModel?: string | undefined;
   /** The provider's id of the response, when it sent one. */
