@@ -167,8 +167,12 @@ function printFile(result: BenchFileResult): void {
 
 const seconds = (performance.now() - started) / 1000;
 console.log(`done in ${seconds.toFixed(1)} s`);
-console.log("est. saved: the SDK's own estimate of tokens saved; true saved: full minus kept tokens;");
-console.log("coverage: share of stopped calls whose true length fell in the SDK's counterfactual interval.");
+console.log(
+  "est. saved: the SDK's own estimate of tokens saved; true saved: full minus produced tokens (text a cut removed was billed);",
+);
+console.log(
+  "both over stopped calls outside each profile's calibration fifth; coverage: share of those whose true length fell in the SDK's counterfactual interval.",
+);
 if (values.json) {
   writeFileSync(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);
   console.log(`wrote ${values.json}`);
