@@ -41,8 +41,8 @@ type Result = IteratorResult<ProviderStreamPart, undefined>;
 
 class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefined> {
   private source: AsyncIterator<TChunk> | undefined;
+  // Parts mapped but not yet read: almost always one, so a plain array's push and shift.
   private readonly queue: ProviderStreamPart[] = [];
-  private head = 0;
   private state: 'new' | 'streaming' | 'ended' = 'new';
   private readonly emit = (part: ProviderStreamPart) => {
     this.queue.push(part);
@@ -79,8 +79,7 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
 
   return(): Promise<Result> {
     this.state = 'ended';
-    this.queue.length = 0;
-    this.head = 0;
+    this.queue.splice(0);
     const closing = this.source?.return?.();
     const done: Result = { done: true, value: undefined };
     return closing ? closing.then(() => done, this.fail) : Promise.resolve(done);
@@ -105,13 +104,7 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
   }
 
   private take(): Result | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const value = this.queue[this.head] as ProviderStreamPart;
-    this.head += 1;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
-    return { done: false, value };
+    const value = this.queue.shift();
+    return value === undefined ? undefined : { done: false, value };
   }
 }
