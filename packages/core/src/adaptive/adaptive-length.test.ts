@@ -85,6 +85,17 @@ describe('adaptiveLength', () => {
     expect(result.stop?.reason).toMatch(/no sentence end within 5 tokens/);
   });
 
+  it('sees the sentence end just before a huge delta that jumps over its tail lead and the budget', async () => {
+    // The policy keeps its text tail only from 256 tokens before the budget on. Here one delta
+    // crosses that lead and the budget at once, and the only clean cut is the sentence end
+    // right before it: the policy must read it from the text.
+    const budgeted = adaptiveLength({ priorTokens: 300, minBudget: 1, graceTokens: 400, learn: false });
+    const prefix = ['The', ' plan', ' is', ' simple', '.'];
+    const result = await run([...prefix, ' and on'.repeat(300)], [budgeted]);
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toBe('The plan is simple.');
+  });
+
   it('learns only from natural ends: stopped calls are censored and never shrink the budget', async () => {
     const store = createMemoryLengthHistory();
     const policy = adaptiveLength({

@@ -81,6 +81,8 @@ type History = Record<Phase, PhaseHistory>;
 // for calls without history are cached too.
 const noSamples: readonly LengthSample[] = Object.freeze([]);
 const empty: PhaseHistory = { user: noSamples, fine: noSamples, coarse: noSamples };
+// Tokens before the budget from which the text tail a cut needs is kept (see `step`).
+const tailLeadTokens = 256;
 // Keeps a cut from going wild on a runaway product of keyword scales.
 const clampScale = (scale: number) => Math.min(10, Math.max(0.1, Number.isFinite(scale) ? scale : 1));
 
@@ -202,12 +204,18 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       }
       const limit = scaled[view.phase];
       // The budget is fixed at start: a phase without one has nothing to cut or to remember.
-      if (limit === undefined) return undefined;
-      // At least the last 64 characters before this delta; trimmed now and then, not per delta.
+      if (limit === undefined || view.phaseTokens < limit - tailLeadTokens) return undefined;
+      // The text before this delta, kept from 256 tokens before the budget on and trimmed now
+      // and then, not per delta.
       const kept = tails[view.phase];
       tails[view.phase] = kept.length > 512 ? (kept + view.delta).slice(-64) : kept + view.delta;
       if (view.phaseTokens < limit) return undefined;
-      const tail = kept.slice(-64);
+      let tail = kept.slice(-64);
+      if (tail.length < 64 && view.deltaOffset > tail.length) {
+        // Huge deltas jumped the lead: read the 64 characters from the text (rare, once a step).
+        const text = view.phase === 'answer' ? view.text : view.reasoning;
+        tail = text.slice(Math.max(0, view.deltaOffset - 64), view.deltaOffset);
+      }
       const window = tail + view.delta;
       return cutDecision(view, window, tail.length, limit, predictions[view.phase], settings.graceTokens);
     },
