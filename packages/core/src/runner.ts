@@ -239,11 +239,13 @@ export async function* executeRun(
       return;
     }
     stopPosition = view.tokens;
+    // Abort first: the connection closes while the cut is made and the kept text recounted, and
+    // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
+    // first outcome recorded.)
+    abortForStop(controller, decision.policy ?? root?.name ?? 'unknown');
     const stop = recordStop(decision, view.phase, view.deltaOffset);
     ending = { outcome: 'policy-stop', stop };
     stopAnswer = decision.answer;
-    // Abort before yielding: a slow consumer must not hold the connection open.
-    controller.abort(new Error(`stopped by ${stop.policy}`));
     telemetry.decision(stop.policy, decision, false, view.tokens, view.phase);
     telemetry.stop(stop);
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
@@ -412,6 +414,23 @@ function definedOnly(usage: Partial<Usage>): Partial<Usage> {
 function toStopwiseError(error: unknown, provider: string): StopwiseError {
   if (StopwiseError.isInstance(error)) return error;
   return new ProviderError({ provider, message: describeError(error), cause: error, retryable: true });
+}
+
+/**
+ * Aborts the request for a policy stop, with errors made meanwhile carrying no stack frames.
+ * The abort runs the SDK's and undici's handlers synchronously, which make AbortErrors and
+ * close the connection through Node streams that read each error's `stack`: formatting those
+ * frames (through source maps, when enabled) was most of the time from a stop to the socket
+ * closing. A stop is not a bug: nobody needs where these errors were made.
+ */
+function abortForStop(controller: AbortController, policy: string): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    controller.abort(new Error(`stopped by ${policy}`));
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const timedOut = Symbol('timed-out');
