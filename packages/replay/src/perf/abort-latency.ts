@@ -1,9 +1,7 @@
 import { openai } from '@stopwise/openai';
 import { createClient, type StopPolicy } from 'stopwise';
-import { syntheticChatChunks } from '../wire/synthetic-chat.js';
-import { createWireServer } from '../wire/wire-server.js';
-import { benchDeltas } from './bench-text.js';
 import { quantile, round } from './measure.js';
+import { epochNow, startServerProcess } from './server-process.js';
 
 /** How fast a stop closes the connection, seen from the server. */
 export interface AbortLatencyFigures {
@@ -18,7 +16,7 @@ export interface AbortLatencyFigures {
   chunksAfterDecisionMax: number;
 }
 
-/** Stops at the `at`-th delta and notes when it decided. */
+/** Stops at the `at`-th delta and notes when it decided (epoch milliseconds). */
 function stopAtDelta(at: number, decided: { at: number }): StopPolicy {
   let seen = 0;
   return {
@@ -29,21 +27,22 @@ function stopAtDelta(at: number, decided: { at: number }): StopPolicy {
     step() {
       seen += 1;
       if (seen < at) return undefined;
-      decided.at = performance.now();
+      decided.at = epochNow();
       return { reason: 'benchmark stop' };
     },
   };
 }
 
-/** Runs `runs` paced streams, each stopped at a random early delta, through the OpenAI adapter. */
+/**
+ * Runs `runs` paced streams, each stopped at a random early delta, through the OpenAI adapter,
+ * against a server in another process: it sees the socket close when a remote server would,
+ * not when this process's event loop, busy finishing the run, gets round to it.
+ */
 export async function measureAbortLatency(options: {
   runs: number;
   paceMs: number;
 }): Promise<AbortLatencyFigures> {
-  const chunks = syntheticChatChunks({ deltas: benchDeltas(300) });
-  const server = await createWireServer({
-    respond: () => ({ format: 'openai-chat', chunks, paceMs: options.paceMs }),
-  });
+  const server = await startServerProcess({ deltas: 300, paceMs: options.paceMs, report: true });
   const client = createClient({
     provider: openai({ apiKey: 'bench', baseURL: `${server.url}/v1`, maxRetries: 0 }),
   });
@@ -51,7 +50,7 @@ export async function measureAbortLatency(options: {
   const chunksAfter: number[] = [];
   try {
     // The first runs pay for JIT compilation and connection setup: warm up, then measure.
-    for (let i = -3; i < options.runs; i += 1) {
+    for (let i = -3, request = 0; i < options.runs; i += 1, request += 1) {
       const decided = { at: 0 };
       const stopAt = 5 + ((Math.abs(i) * 7) % 30);
       const result = await client.generate({
@@ -60,12 +59,10 @@ export async function measureAbortLatency(options: {
         policy: { policies: [stopAtDelta(stopAt, decided)] },
       });
       if (result.outcome !== 'policy-stop') throw new Error(`abort-latency run ended in ${result.outcome}`);
-      const record = server.requests.at(-1);
-      if (!record) throw new Error('the server saw no request');
-      await record.socketClosed;
+      const served = await server.served(request);
       if (i < 0) continue;
-      latencies.push((record.socketClosedAt ?? Number.NaN) - decided.at);
-      chunksAfter.push(record.chunkWrittenAt.filter((writtenAt) => writtenAt > decided.at).length);
+      latencies.push(served.socketClosedAt - decided.at);
+      chunksAfter.push(served.chunkWrittenAt.filter((writtenAt) => writtenAt > decided.at).length);
     }
   } finally {
     await server.close();
