@@ -78,7 +78,9 @@ try {
   );
 
   const latency = await measureAbortLatency({ runs: quick ? 30 : 200, paceMs: 5 });
-  console.log('Abort latency (policy decision to the server seeing the socket close, 5 ms pacing):');
+  console.log(
+    'Abort latency (policy decision to the server, in another process, seeing the socket close; 5 ms pacing):',
+  );
   console.log(
     `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms over ${latency.runs} runs (target p99 ≤ 5 ms)`,
   );
