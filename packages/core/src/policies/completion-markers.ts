@@ -78,15 +78,17 @@ function lowerAscii(code: number): number {
  * no string work; the text is only built when a marker needs it.
  */
 class RecentCodes {
-  // A power-of-two ring (a mask, not a division, per character), of which `size` are used.
-  private readonly codes: Uint16Array;
+  // A power-of-two ring (a mask, not a division, per character), of which `size` are used. A
+  // plain array: a typed array this size lives outside the heap and cost more to allocate, on
+  // every call, than the whole scan.
+  private readonly codes: number[];
   private readonly mask: number;
   private next = 0;
   /** Characters held (at most `size`). */
   length = 0;
 
   constructor(private readonly size: number) {
-    this.codes = new Uint16Array(2 ** Math.ceil(Math.log2(size)));
+    this.codes = new Array<number>(2 ** Math.ceil(Math.log2(size))).fill(0);
     this.mask = this.codes.length - 1;
   }
 

@@ -31,6 +31,15 @@ const maxCandidates = 4;
 const base = 0x01000193;
 const initialChars = 1024;
 
+/**
+ * Initial-size arrays of detectors whose call has ended (see `release`), for the next call's:
+ * allocating typed arrays outside the heap cost more per call than scanning a short output.
+ * At most 32 pairs (about 320 KB) are kept.
+ */
+const spares: Array<{ buffer: Uint16Array; table: Int32Array }> = [];
+const maxSpares = 32;
+const released = { buffer: new Uint16Array(0), table: new Int32Array(0) };
+
 /** Bits of a hash table with about two slots per character of a `chars` window. */
 function tableBits(chars: number): number {
   return Math.ceil(Math.log2(chars * 2));
@@ -78,10 +87,24 @@ export class RepeatDetector {
   constructor(private readonly settings: RepeatDetectorSettings) {
     this.fullCapacity = 2 ** Math.ceil(Math.log2(settings.windowChars));
     const capacity = Math.min(this.fullCapacity, initialChars);
-    this.buffer = new Uint16Array(capacity);
     this.mask = capacity - 1;
     this.shift = 32 - tableBits(capacity);
-    this.table = new Int32Array(2 ** (32 - this.shift));
+    const spare = capacity === initialChars ? spares.pop() : undefined;
+    if (spare) spare.table.fill(0);
+    this.buffer = spare?.buffer ?? new Uint16Array(capacity);
+    this.table = spare?.table ?? new Int32Array(2 ** (32 - this.shift));
+  }
+
+  /**
+   * Hands the arrays to the next detector made, if they are still the initial size. The
+   * detector must not be used afterwards (the repetition policy drops it at the call's end).
+   */
+  release(): void {
+    if (this.buffer.length === initialChars && spares.length < maxSpares) {
+      spares.push({ buffer: this.buffer, table: this.table });
+    }
+    this.buffer = released.buffer;
+    this.table = released.table;
   }
 
   /** Characters of text held (never more than `windowChars`). */
@@ -147,7 +170,7 @@ export class RepeatDetector {
     const earlier = (this.table[slot] as number) - 1;
     this.table[slot] = pos + 1;
     const period = pos - earlier;
-    if (earlier < 0 || period > this.settings.windowChars - gramLength) return undefined;
+    if (earlier < 0 || period <= 0 || period > this.settings.windowChars - gramLength) return undefined;
     const { candidates } = this;
     for (const candidate of candidates) if (candidate.period === period) return undefined;
     for (let j = 0; j < gramLength; j += 1) {

@@ -105,6 +105,27 @@ describe('repetition', () => {
   });
 });
 
+describe('repetition across calls', () => {
+  it('one policy object finds each call’s own loop, its arrays reused after each call ends', async () => {
+    const policy = repetition({ minRepeatChars: 100 });
+    const loopOf = (word: string) => `${word} is the word we keep on saying here. `.repeat(12);
+    for (const [intro, word] of [
+      ['A first call with its own words.\n', 'Alpha'],
+      ['Then a second, shorter intro.\n', 'Beta'],
+      ['A third.\n', 'Alpha'],
+    ] as const) {
+      const text = `${intro}${loopOf(word)}`;
+      const { decision } = feed(
+        policy,
+        chunks(text, 7).map((delta) => ({ phase: 'answer' as const, delta })),
+      );
+      policy.end?.({ outcome: 'policy-stop', outputTokens: 100, natural: false, stoppedBy: policy.name });
+      const kept = text.slice(0, decision?.cutAt);
+      expect(kept).toBe(`${intro}${loopOf(word).slice(0, loopOf(word).length / 12)}`);
+    }
+  });
+});
+
 describe('RepeatDetector', () => {
   it('reports where the repeat starts, extended back past a spurious shorter period', () => {
     // "abcabc" inside the block gives a period-3 candidate first; the real period is longer.

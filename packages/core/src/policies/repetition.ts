@@ -77,6 +77,13 @@ export function repetition(options?: RepetitionOptions): StopPolicy {
       detectors.reasoning?.reset();
       done = false;
     },
+    end() {
+      // The call is over: its detectors' arrays go to the next call's (made anew on first use).
+      for (const watched of ['answer', 'reasoning'] as const) {
+        detectors[watched]?.release();
+        delete detectors[watched];
+      }
+    },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase)) return undefined;
       // Allocated on first use: a call without reasoning never pays for a reasoning window.
