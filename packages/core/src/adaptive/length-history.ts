@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { RecencyMap } from '../recency-map.js';
 
 /** One observed length of one phase (reasoning or answer) of a finished call. */
 export interface LengthSample {
@@ -81,27 +82,16 @@ export function createMemoryLengthHistory(options: MemoryLengthHistoryOptions = 
   }
   const maxKeys = boundedInteger('lengthHistory.maxKeys', options.maxKeys, 1000);
   const samplesPerKey = boundedInteger('lengthHistory.samplesPerKey', options.samplesPerKey, 256);
-  const keys = new Map<string, LengthSample[]>();
-
-  const touch = (key: string): LengthSample[] | undefined => {
-    const samples = keys.get(key);
-    if (samples) {
-      // Map keeps insertion order: re-inserting makes the key the most recently used.
-      keys.delete(key);
-      keys.set(key, samples);
-    }
-    return samples;
-  };
+  const keys = new RecencyMap<string, LengthSample[]>(maxKeys);
 
   return {
-    get: (key) => touch(key),
+    get: (key) => keys.get(key),
     add(key, sample) {
       if (!Number.isFinite(sample.tokens) || sample.tokens < 0) return;
-      let samples = touch(key);
+      let samples = keys.get(key);
       if (!samples) {
         samples = [];
-        keys.set(key, samples);
-        if (keys.size > maxKeys) keys.delete(keys.keys().next().value as string);
+        keys.add(key, samples);
       }
       const censored = sample.censored === true;
       samples.push(

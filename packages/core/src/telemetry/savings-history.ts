@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { StopKind } from '../policy.js';
+import { RecencyMap } from '../recency-map.js';
 
 /** One holdout call: where a policy would have stopped it, and how long it really ran. */
 export interface HoldoutSample {
@@ -112,33 +113,23 @@ function positiveInteger(field: string, value: number | undefined, fallback: num
 /**
  * The default {@link SavingsHistory}: in memory, bounded to `maxBuckets × samplesPerBucket`
  * samples of each kind, so a long-running server's memory stays flat. Written here rather than
- * taken from a library because it is two ring buffers and an LRU map.
+ * taken from a library because it is ring buffers and a recency map.
  */
 export function createSavingsHistory(options: SavingsHistoryOptions = {}): SavingsHistory {
   const maxBuckets = positiveInteger('maxBuckets', options.maxBuckets, 1000);
   const samplesPerBucket = positiveInteger('samplesPerBucket', options.samplesPerBucket, 500);
-  // A Map iterates in insertion order: re-inserting on use makes the first key the least recent.
-  const buckets = new Map<string, Bucket>();
+  const buckets = new RecencyMap<string, Bucket>(maxBuckets);
   const clock = { writes: 0 };
 
   const touch = (key: string, create: boolean): Bucket | undefined => {
     const found = buckets.get(key);
-    if (found) {
-      buckets.delete(key);
-      buckets.set(key, found);
-      return found;
-    }
-    if (!create) return undefined;
+    if (found || !create) return found;
     const bucket: Bucket = {
       lengths: new Ring(samplesPerBucket, clock),
       holdouts: new Ring(samplesPerBucket, clock),
       capped: new Ring(samplesPerBucket, clock),
     };
-    buckets.set(key, bucket);
-    if (buckets.size > maxBuckets) {
-      const oldest = buckets.keys().next().value;
-      if (oldest !== undefined) buckets.delete(oldest);
-    }
+    buckets.add(key, bucket);
     return bucket;
   };
   const valid = (n: number) => Number.isFinite(n) && n >= 0;
@@ -159,6 +150,6 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     cappedLengths: (bucket) => touch(bucket, false)?.capped.ordered() ?? [],
     holdouts: (bucket) => touch(bucket, false)?.holdouts.ordered() ?? [],
     // Reads without touching: asking whether a bucket changed is not a use of it.
-    revision: (bucket, kind) => buckets.get(bucket)?.[kind].revision ?? 0,
+    revision: (bucket, kind) => buckets.peek(bucket)?.[kind].revision ?? 0,
   };
 }
