@@ -8,7 +8,12 @@ import {
   type LengthHistoryStore,
   type LengthSample,
 } from './length-history.js';
-import { type LengthPrediction, type PhaseHistory, predictLength } from './length-prediction.js';
+import {
+  type LengthPrediction,
+  type PhaseHistory,
+  type PredictionSettings,
+  predictLength,
+} from './length-prediction.js';
 import { validateAdaptiveLengthOptions } from './validate-adaptive.js';
 
 /** Options of {@link adaptiveLength}. Every field is optional; the defaults are `balanced`'s. */
@@ -181,10 +186,7 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       preparedFor = undefined;
       prepared = undefined;
       predictions = {
-        reasoning: predictLength('reasoning', history.reasoning, keys.reasoning, {
-          ...settings,
-          ...settings.reasoning,
-        }),
+        reasoning: predictLength('reasoning', history.reasoning, keys.reasoning, reasoningSettings(settings)),
         answer: predictLength('answer', history.answer, keys.answer, settings),
       };
       seen.reasoning = 0;
@@ -246,6 +248,19 @@ function cutDecision(
     kind: 'runaway',
     confidence: 0.8,
   };
+}
+
+// The reasoning phase's prediction settings, made once per settings object: predictions are
+// cached by the identity of their settings.
+const reasoningSettingsOf = new WeakMap<AdaptiveLengthSettings, PredictionSettings>();
+
+function reasoningSettings(settings: AdaptiveLengthSettings): PredictionSettings {
+  let found = reasoningSettingsOf.get(settings);
+  if (found === undefined) {
+    found = { ...settings, ...settings.reasoning };
+    reasoningSettingsOf.set(settings, found);
+  }
+  return found;
 }
 
 /** A short description of where a budget came from, for stop reasons and `explain`. */

@@ -69,33 +69,27 @@ export function predictLength(
   const added = [addedCount(user), addedCount(fine), addedCount(coarse)] as const;
   // Only lists whose changes can be counted (the memory store's) are cached.
   if (added.some((count) => count === undefined)) return computePrediction(phase, history, keys, settings);
-  const signature = [
-    phase,
-    keys.user,
-    keys.fine,
-    keys.coarse,
-    settings.quantile,
-    settings.confidence,
-    settings.slack,
-    settings.minSamples,
-    settings.userWeight,
-    settings.priorTokens,
-  ].join('|');
   const anchor = fine.length > 0 ? fine : coarse.length > 0 ? coarse : user;
   const entries = cachedPredictions.get(anchor) ?? [];
   const lists = [user, fine, coarse] as const;
+  // Same settings object, phase and keys (no string built per call), and no list grown too much.
+  const same = (entry: CachedPrediction) =>
+    entry.settings === settings &&
+    entry.phase === phase &&
+    entry.keys.fine === keys.fine &&
+    entry.keys.coarse === keys.coarse &&
+    entry.keys.user === keys.user;
   const fresh = (entry: CachedPrediction) =>
-    entry.signature === signature &&
     lists.every(
       (list, i) =>
         entry.lists[i] === list &&
         (added[i] as number) - (entry.added[i] as number) <= Math.floor(list.length / refreshEvery),
     );
-  const hit = entries.find(fresh);
+  const hit = entries.find((entry) => same(entry) && fresh(entry));
   if (hit) return hit.prediction;
   const prediction = Object.freeze(computePrediction(phase, history, keys, settings));
-  const kept = entries.filter((entry) => entry.signature !== signature);
-  kept.push({ signature, lists, added: added as readonly number[], prediction });
+  const kept = entries.filter((entry) => !same(entry));
+  kept.push({ settings, phase, keys, lists, added: added as readonly number[], prediction });
   cachedPredictions.set(anchor, kept.slice(-8));
   return prediction;
 }
@@ -112,7 +106,9 @@ function addedCount(list: readonly LengthSample[]): number | undefined {
 const refreshEvery = 32;
 
 interface CachedPrediction {
-  readonly signature: string;
+  readonly settings: PredictionSettings;
+  readonly phase: 'reasoning' | 'answer';
+  readonly keys: { readonly user: string | undefined; readonly fine: string; readonly coarse: string };
   readonly lists: readonly (readonly LengthSample[])[];
   readonly added: readonly number[];
   readonly prediction: LengthPrediction;

@@ -78,6 +78,18 @@ export function validateAdaptiveLengthOptions(
   field: string,
   options: AdaptiveLengthOptions,
 ): AdaptiveLengthSettings {
+  const cached = typeof options === 'object' && options !== null ? validatedSettings.get(options) : undefined;
+  if (cached) return cached;
+  const settings = validateUncached(field, options);
+  if (Object.isFrozen(options)) validatedSettings.set(options, settings);
+  return settings;
+}
+
+// Settings of frozen options (every profile's), validated once: profiles build an adaptive-length
+// policy for every call, and the same settings object lets length predictions be cached by it.
+const validatedSettings = new WeakMap<object, AdaptiveLengthSettings>();
+
+function validateUncached(field: string, options: AdaptiveLengthOptions): AdaptiveLengthSettings {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(field, 'must be an options object');
   }
