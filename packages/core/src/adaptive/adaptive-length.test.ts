@@ -5,7 +5,7 @@ import type { StopPolicy } from '../policy.js';
 import type { ProviderStreamPart } from '../stream-part.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { tokenCounterFor } from '../token-counter.js';
-import { adaptiveLength } from './adaptive-length.js';
+import { type AdaptiveLengthOptions, adaptiveLength } from './adaptive-length.js';
 import { keywordContext } from './keyword-context.js';
 import { createMemoryLengthHistory, type LengthHistoryStore, type LengthSample } from './length-history.js';
 
@@ -28,6 +28,24 @@ async function run(
   return client.generate({ model, messages: ask(content), policy: { policies } });
 }
 
+/**
+ * An adaptive-length policy on a fresh store that predicts from a few natural ends, with no
+ * confidence bound: the median, the budget exactly that, no minimum (override as needed).
+ */
+function learner(options: AdaptiveLengthOptions = {}) {
+  const store = createMemoryLengthHistory();
+  const policy = adaptiveLength({
+    store,
+    confidence: 0,
+    minSamples: 3,
+    quantile: 0.5,
+    slack: 1,
+    minBudget: 1,
+    ...options,
+  });
+  return { store, policy };
+}
+
 /** Words kept. */
 const catCount = (text: string) => text.split('cat').length - 1;
 /** Tokens as the runner counts them: " cat" is one, " cat." two. */
@@ -42,15 +60,7 @@ describe('adaptiveLength', () => {
   });
 
   it('learns from natural ends, then stops a long answer at the next sentence end past the budget', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 3,
-      quantile: 0.5,
-      slack: 1.5,
-      minBudget: 1,
-    });
+    const { policy } = learner({ slack: 1.5 });
     for (const length of [40, 40, 40]) expect((await run(words(length), [policy])).outcome).toBe('finish');
     const long = await run(words(300), [policy]);
     expect(long.outcome).toBe('policy-stop');
@@ -63,16 +73,7 @@ describe('adaptiveLength', () => {
   });
 
   it('within the grace window waits for a sentence end, past it cuts at a word end', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 2,
-      quantile: 0.5,
-      slack: 1,
-      minBudget: 1,
-      graceTokens: 5,
-    });
+    const { policy } = learner({ minSamples: 2, graceTokens: 5 });
     for (let i = 0; i < 2; i++) await run(words(12), [policy]);
     // No sentence end anywhere: the cut comes 5 tokens past the budget of 13, between words.
     const result = await run(
@@ -97,15 +98,7 @@ describe('adaptiveLength', () => {
   });
 
   it('learns only from natural ends: stopped calls are censored and never shrink the budget', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 3,
-      quantile: 0.9,
-      slack: 1,
-      minBudget: 1,
-    });
+    const { store, policy } = learner({ quantile: 0.9 });
     for (let i = 0; i < 3; i++) await run(words(50), [policy]);
     const early: StopPolicy = {
       name: 'early',
@@ -123,15 +116,7 @@ describe('adaptiveLength', () => {
   });
 
   it('calls it cut for running long never push the budget past the longest call that ended', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 3,
-      quantile: 0.5,
-      slack: 1.2,
-      minBudget: 1,
-    });
+    const { store, policy } = learner({ slack: 1.2 });
     for (let i = 0; i < 3; i++) await run(words(50), [policy]);
     const kept: number[] = [];
     for (let i = 0; i < 8; i++) kept.push(catCount((await run(words(400), [policy])).text));
@@ -143,15 +128,7 @@ describe('adaptiveLength', () => {
   });
 
   it('scales the budget by the keyword budget changes (view.budgetScale) and learns at scale 1', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 3,
-      quantile: 0.5,
-      slack: 1,
-      minBudget: 1,
-    });
+    const { store, policy } = learner();
     const haiku = keywordContext({ defaults: false, rules: [{ id: 'haiku', match: 'haiku', scale: 0.5 }] });
     for (let i = 0; i < 3; i++) await run(words(40), [haiku, policy], 'Tell me about cats.');
     const brief = await run(words(300), [haiku, policy], 'Tell me about cats, as a haiku.');
@@ -163,15 +140,7 @@ describe('adaptiveLength', () => {
   });
 
   it('keeps reasoning and answer lengths apart; reasoning that reached the answer ended naturally', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 2,
-      quantile: 0.5,
-      slack: 1,
-      minBudget: 1,
-    });
+    const { store, policy } = learner({ minSamples: 2 });
     const reasoningCall = (thinking: number, answer: number): ProviderStreamPart[] => [
       { type: 'stream-start' },
       ...words(thinking).map((delta): ProviderStreamPart => ({ type: 'reasoning-delta', delta })),
@@ -198,16 +167,7 @@ describe('adaptiveLength', () => {
   });
 
   it('pools a user’s own lengths with the bucket’s, the user counting more', async () => {
-    const store = createMemoryLengthHistory();
-    const policy = adaptiveLength({
-      store,
-      confidence: 0,
-      minSamples: 3,
-      quantile: 0.5,
-      slack: 1,
-      minBudget: 1,
-      userWeight: 5,
-    });
+    const { policy } = learner({ userWeight: 5 });
     const client = (deltas: string[]) => createClient({ provider: scriptedProvider(textScript(deltas)) });
     for (let i = 0; i < 3; i++)
       await client(words(100)).generate({ model, messages: ask('Hi'), policy: { policies: [policy] } });
