@@ -1,3 +1,4 @@
+import { closingBrace } from './braces.js';
 import {
   PY_DIGIT,
   PY_SPACE,
@@ -27,16 +28,8 @@ export function mathAnswer(text: string): string | undefined {
   }
   const open = text.indexOf('{', at);
   if (open < 0) return undefined;
-  let depth = 0;
-  for (let k = open; k < text.length; k += 1) {
-    const char = text[k];
-    if (char === '{') depth += 1;
-    else if (char === '}') {
-      depth -= 1;
-      if (depth === 0) return text.slice(open + 1, k);
-    }
-  }
-  return undefined;
+  const close = closingBrace(text, open);
+  return close < 0 ? undefined : text.slice(open + 1, close);
 }
 
 // Literal replacements of `_normalize`, applied in this order (order matters: `\left` before `\,`).

@@ -1,3 +1,4 @@
+import { closingBrace } from './braces.js';
 import { asciiDigits, PY_DIGIT, PY_SPACE, pyFloat, pyRstripChar, pyStrip } from './python-text.js';
 
 // `-?\d[\d,]*\.?\d*` of scorers.py, with Python's Unicode `\d`.
@@ -13,17 +14,9 @@ const sentenceBreak = new RegExp(`(?<=[.!?])[${PY_SPACE}]+`, 'u');
 export function lastBoxed(text: string): string | undefined {
   const at = text.lastIndexOf('\\boxed{');
   if (at < 0) return undefined;
-  const start = at + '\\boxed{'.length;
-  let depth = 1;
-  for (let k = start; k < text.length; k += 1) {
-    const char = text[k];
-    if (char === '{') depth += 1;
-    else if (char === '}') {
-      depth -= 1;
-      if (depth === 0) return text.slice(start, k);
-    }
-  }
-  return text.slice(start);
+  const open = at + '\\boxed{'.length - 1;
+  const close = closingBrace(text, open);
+  return close < 0 ? text.slice(open + 1) : text.slice(open + 1, close);
 }
 
 /**
