@@ -198,8 +198,9 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
     },
     step(view) {
       seen[view.phase] = view.phaseTokens;
-      seen.scale = clampScale(view.budgetScale);
       if (scaled.scale !== view.budgetScale) {
+        // The scale is set at start; work it out once, not per delta.
+        seen.scale = clampScale(view.budgetScale);
         scaled.scale = view.budgetScale;
         scaled.reasoning = budget('reasoning', view.budgetScale);
         scaled.answer = budget('answer', view.budgetScale);
