@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { chunkStream, type ProviderStreamPart } from 'stopwise';
 import { mapTokenLogprobs } from './logprobs.js';
+import { eventPayload, openSseBody, type SseEvent } from './sse-body.js';
 import { compact, finishOf, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
 
@@ -53,8 +54,9 @@ export function chatBody(context: StreamContext): ChatBody {
  * the end with the last `finish_reason` and the usage chunk's counts. The context is made (and
  * its options validated) on the first read; every error passes through `mapError`.
  *
- * The hot path of the adapter: chunks are mapped synchronously by {@link chunkStream} rather
- * than by an async generator, which would add a round of promise jobs per part.
+ * The hot path of the adapter: the body is read by {@link openSseBody}, and chunks are mapped
+ * synchronously by {@link chunkStream} rather than by an async generator, which would add a round
+ * of promise jobs per part.
  */
 export function streamChat(
   makeContext: () => StreamContext,
@@ -64,14 +66,21 @@ export function streamChat(
   let sentMetadata = false;
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
-  return chunkStream<ChatChunk>({
+  let headers: Headers;
+  return chunkStream<SseEvent>({
     async open() {
       context = makeContext();
-      const stream = await context.client.chat.completions.create(chatBody(context), context.sdkOptions);
-      return stream as AsyncIterable<ChatChunk>;
+      const body = await openSseBody(
+        context.client.chat.completions.create(chatBody(context), context.sdkOptions),
+        context,
+      );
+      headers = body.headers;
+      return body.events;
     },
     started: (emit) => emit({ type: 'stream-start' }),
-    map(chunk, emit) {
+    map(event, emit) {
+      const chunk = eventPayload<ChatChunk>(event, headers);
+      if (chunk === undefined) return;
       if (!sentMetadata) {
         sentMetadata = true;
         emit({ type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined });

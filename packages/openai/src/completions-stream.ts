@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import type { ProviderStreamPart } from 'stopwise';
 import { completionPrompt } from './completion-prompt.js';
 import { mapCompletionLogprobs } from './logprobs.js';
+import { eventPayload, openSseBody } from './sse-body.js';
 import { compact, finishOf, type StreamContext, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
 
@@ -41,12 +42,17 @@ export function completionsBody(context: StreamContext): CompletionBody {
  */
 export async function* streamCompletions(context: StreamContext): AsyncGenerator<ProviderStreamPart> {
   const { client, request } = context;
-  const stream = await client.completions.create(completionsBody(context), context.sdkOptions);
+  const { events, headers } = await openSseBody(
+    client.completions.create(completionsBody(context), context.sdkOptions),
+    context,
+  );
   yield { type: 'stream-start' };
   let sentMetadata = false;
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
-  for await (const chunk of stream as AsyncIterable<CompletionChunk>) {
+  for await (const event of events) {
+    const chunk = eventPayload<CompletionChunk>(event, headers);
+    if (chunk === undefined) continue;
     if (!sentMetadata) {
       sentMetadata = true;
       yield { type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined };

@@ -53,7 +53,7 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
       const context = (): StreamContext => {
         const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
         const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
-        return { client, request, options, sdkOptions, provider: name, maxTokensParam };
+        return { client, request, options, sdkOptions, provider: name, secrets, maxTokensParam };
       };
       // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
       const mapError = (error: unknown) =>

@@ -3,6 +3,7 @@ import { APIError } from 'openai';
 import { type ProviderStreamPart, StreamError } from 'stopwise';
 import { mapResponsesFinishReason } from './finish-reason.js';
 import { mapTokenLogprobs } from './logprobs.js';
+import { eventPayload, openSseBody } from './sse-body.js';
 import { compact, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
 import { responsesUsage } from './usage.js';
 
@@ -49,10 +50,15 @@ export function responsesBody(context: StreamContext): ResponsesBody {
  */
 export async function* streamResponses(context: StreamContext): AsyncGenerator<ProviderStreamPart> {
   const { client, request } = context;
-  const stream = await client.responses.create(responsesBody(context), context.sdkOptions);
+  const { events, headers } = await openSseBody(
+    client.responses.create(responsesBody(context), context.sdkOptions),
+    context,
+  );
   yield { type: 'stream-start' };
   let reasoningPart: string | undefined;
-  for await (const event of stream as AsyncIterable<ResponsesEvent>) {
+  for await (const sse of events) {
+    const event = eventPayload<ResponsesEvent>(sse, headers);
+    if (event === undefined) continue;
     switch (event.type) {
       case 'response.created':
         yield { type: 'response-metadata', id: event.response.id, model: event.response.model };
@@ -84,7 +90,7 @@ export async function* streamResponses(context: StreamContext): AsyncGenerator<P
       case 'response.failed':
         throw apiErrorOf(event.response.error?.code, event.response.error?.message ?? 'the response failed');
       case 'error':
-        // The SDK throws for `{ error: {...} }` events itself; this is the flat `{ code, message }` shape.
+        // eventPayload throws for `{ error: {...} }` events; this is the flat `{ code, message }` shape.
         throw apiErrorOf(event.code ?? undefined, event.message);
     }
   }

@@ -28,6 +28,8 @@ export interface StreamContext {
   sdkOptions: SdkRequestOptions;
   /** Provider name, for errors. */
   provider: string;
+  /** Credentials in use (the API key), scrubbed from every error message. */
+  secrets: readonly string[];
   /** Which Chat Completions field carries `maxOutputTokens`. */
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
 }
@@ -53,9 +55,9 @@ export function wireMessages(
 }
 
 /**
- * The `finish` part that ends a Chat Completions or Completions stream. The SDK ends its
- * iteration quietly when the request is aborted (that is no finish), and a stream that closed
- * with neither a `finish_reason` nor usage was cut off: both throw instead.
+ * The `finish` part that ends a Chat Completions or Completions stream. A body that ended
+ * because the request was aborted is no finish, and a stream that closed with neither a
+ * `finish_reason` nor usage was cut off: both throw instead.
  */
 export function finishOf(
   context: StreamContext,

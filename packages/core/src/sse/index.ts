@@ -1,7 +1,8 @@
 /**
  * `stopwise/sse`: a provider for any streaming API that speaks server-sent events, built on
  * `fetch` and `eventsource-parser` (no SDK, no Node-only module), with ready mappings for Google
- * Gemini and Cohere.
+ * Gemini and Cohere, and the SSE reader itself (`sseEvents`) for adapters that get their
+ * response from an SDK.
  *
  * @packageDocumentation
  */
@@ -29,6 +30,7 @@ export {
   type SseHttpError,
 } from './http-error.js';
 export type { SseConnectionSettings } from './shared.js';
+export { type SseEventsOptions, sseEvents } from './sse-events.js';
 export {
   createSseProvider,
   finishPart,

@@ -55,7 +55,12 @@ describe('broken streams', () => {
     const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
     const result = await client.generate({ model: 'gemini-2.5-flash', messages });
     expect(result.outcome).toBe('error');
-    expect(result.error).toMatchObject({ kind: 'provider', retryable: true, status: undefined });
+    expect(result.error).toMatchObject({
+      kind: 'provider',
+      retryable: true,
+      status: undefined,
+      code: 'connection_error',
+    });
     expect(result.error?.message).toContain('the connection broke mid-stream');
     expect(result.text).toBe('Kept. Also kept. ');
   });

@@ -18,7 +18,19 @@ export interface SseEventsOptions {
 /**
  * The SSE events of a response body, decoded as UTF-8 across read boundaries (a character split
  * between two network reads decodes whole) and parsed by `eventsource-parser`. Stopping the
- * iteration early (`return()`) cancels the body, which closes the connection.
+ * iteration early (`return()`) cancels the body, which closes the connection. A read that fails
+ * mid-stream becomes a retryable `ProviderError` (`code: 'connection_error'`), an event larger
+ * than `maxEventChars` a `StreamError`.
+ *
+ * @example
+ * ```ts
+ * const response = await sdk.create(body, { signal }).asResponse();
+ * for await (const event of sseEvents({
+ *   provider: 'acme', body: response.body!, signal, secrets: [apiKey], maxEventChars: 1 << 20,
+ * })) {
+ *   if (event.data !== '[DONE]') console.log(JSON.parse(event.data));
+ * }
+ * ```
  */
 export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<EventSourceMessage> {
   const { provider } = options;
@@ -82,6 +94,7 @@ async function readChunk(
     throw new ProviderError({
       provider: options.provider,
       message: redactSecrets(`the connection broke mid-stream: ${describeWithCause(error)}`, options.secrets),
+      code: 'connection_error',
       retryable: true,
       cause: error,
     });

@@ -1,0 +1,57 @@
+import { APIError } from 'openai';
+import { StreamError } from 'stopwise';
+import { sseEvents } from 'stopwise/sse';
+import type { StreamContext } from './stream-context.js';
+
+/** One server-sent event: its `event:` name, if any, and its joined `data:` lines. */
+export interface SseEvent {
+  event?: string | undefined;
+  data: string;
+}
+
+/** The events of a streaming response, and its headers (in-stream errors carry them). */
+export interface SseBody {
+  events: AsyncIterable<SseEvent>;
+  headers: Headers;
+}
+
+// What the SDK's own `Stream` buffers without limit; a bound keeps a runaway line from eating memory.
+const maxEventChars = 32 * 1024 * 1024;
+
+/**
+ * Sends a streaming request through the official client and reads the SSE body with stopwise's
+ * reader (`eventsource-parser`) instead of the SDK's `Stream`. The request itself (auth, headers,
+ * retries, timeouts, HTTP errors) stays with the SDK. Why: the SDK's splitter copies the rest of
+ * the buffered bytes each time it takes an event off (`data.slice`), so a network read that holds
+ * n events costs O(n²) bytes copied. On a fast stream, that was most of the client's CPU.
+ */
+export async function openSseBody(
+  pending: { asResponse(): Promise<Response> },
+  context: StreamContext,
+): Promise<SseBody> {
+  const response = await pending.asResponse();
+  if (!response.body) {
+    throw new StreamError(`${context.provider} sent a streaming response without a body`);
+  }
+  const events = sseEvents({
+    provider: context.provider,
+    body: response.body,
+    signal: context.request.signal,
+    secrets: context.secrets,
+    maxEventChars,
+  });
+  return { events, headers: response.headers };
+}
+
+/**
+ * The JSON payload of one event, as the SDK's `Stream` reads it: `undefined` for the `[DONE]`
+ * sentinel, an `APIError` thrown for an `{ "error": ... }` object (built as the SDK builds it, so
+ * `mapOpenAIError` maps it like every other failure), and a `SyntaxError` thrown for data that is
+ * not JSON.
+ */
+export function eventPayload<T>(event: SseEvent, headers: Headers): T | undefined {
+  if (event.data.startsWith('[DONE]')) return undefined;
+  const payload = JSON.parse(event.data) as (T & { error?: unknown }) | null;
+  if (payload?.error) throw new APIError(undefined, payload.error as object, undefined, headers);
+  return payload ?? undefined;
+}
