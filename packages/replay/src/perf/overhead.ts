@@ -12,18 +12,29 @@ export interface OverheadFigures {
   chunksPerStream: number;
   rawWallMs: number;
   stopwiseWallMs: number;
+  /** The same streams through stopwise with no policy at all (profile `off`). */
+  noPolicyWallMs: number;
   rawCpuMs: number;
   stopwiseCpuMs: number;
+  noPolicyCpuMs: number;
   /** stopwise / raw, wall time. Target ≤ 1.05. */
   wallRatio: number;
   /** stopwise / raw, CPU time of the client process. Target ≤ 1.05. */
   cpuRatio: number;
+  /**
+   * What the policy chain adds on its own: CPU of stopwise with the policy over stopwise with
+   * none. The adapter reads the body faster than the SDK's `Stream` does, which the ratios
+   * against the raw SDK include; this one does not.
+   */
+  chainCpuRatio: number;
+  /** The chain's CPU per chunk, in microseconds: (with policy − without) / chunks. */
+  chainUsPerChunk: number;
 }
 
 /**
- * Consumes `streams` streams one after another through (a) the raw `openai` client and (b) a
- * stopwise client with `policy`, in alternating rounds so drift on a shared machine hits both,
- * and compares the totals.
+ * Consumes `streams` streams one after another through (a) the raw `openai` client, (b) a
+ * stopwise client with `policy` and (c) the same client with no policy, in rotating rounds so
+ * drift on a shared machine hits all three, and compares the totals.
  */
 export async function measureOverhead(options: {
   baseURL: string;
@@ -55,9 +66,9 @@ export async function measureOverhead(options: {
       if (text.length === 0) throw new Error('raw stream was empty');
     }
   };
-  const consumeStopwise = async () => {
+  const consumeStopwise = async (policy: () => CallPolicyOptions) => {
     for (let i = 0; i < perRound; i += 1) {
-      const run = client.stream({ model, messages, policy: options.policy() });
+      const run = client.stream({ model, messages, policy: policy() });
       let text = '';
       for await (const part of run) if (part.type === 'text-delta') text += part.delta;
       const result = await run.result;
@@ -70,33 +81,45 @@ export async function measureOverhead(options: {
     }
   };
 
-  // Warm both paths up (JIT, connection pool) before measuring.
-  await consumeRaw();
-  await consumeStopwise();
-  const rawCosts: Cost[] = [];
-  const stopwiseCosts: Cost[] = [];
+  const sides = [
+    { consume: consumeRaw, costs: [] as Cost[] },
+    { consume: () => consumeStopwise(options.policy), costs: [] as Cost[] },
+    { consume: () => consumeStopwise(() => ({ profile: 'off' })), costs: [] as Cost[] },
+  ];
+  // Warm every path up (JIT, connection pool) before measuring.
+  for (const side of sides) await side.consume();
   for (let round = 0; round < options.rounds; round += 1) {
-    if (round % 2 === 0) {
-      rawCosts.push(await measure(consumeRaw));
-      stopwiseCosts.push(await measure(consumeStopwise));
-    } else {
-      stopwiseCosts.push(await measure(consumeStopwise));
-      rawCosts.push(await measure(consumeRaw));
+    // Rotate who goes first, so a slow spell of the machine does not always hit the same side.
+    for (let turn = 0; turn < sides.length; turn += 1) {
+      const side = sides[(round + turn) % sides.length] as (typeof sides)[number];
+      side.costs.push(await measure(side.consume));
     }
   }
-  const total = (costs: Cost[], key: keyof Cost) => costs.reduce((sum, cost) => sum + cost[key], 0);
-  const rawWallMs = total(rawCosts, 'wallMs');
-  const stopwiseWallMs = total(stopwiseCosts, 'wallMs');
-  const rawCpuMs = total(rawCosts, 'cpuMs');
-  const stopwiseCpuMs = total(stopwiseCosts, 'cpuMs');
+  const total = (index: number, key: keyof Cost) =>
+    (sides[index] as (typeof sides)[number]).costs.reduce((sum, cost) => sum + cost[key], 0);
+  const [rawWallMs, stopwiseWallMs, noPolicyWallMs] = [0, 1, 2].map((index) => total(index, 'wallMs')) as [
+    number,
+    number,
+    number,
+  ];
+  const [rawCpuMs, stopwiseCpuMs, noPolicyCpuMs] = [0, 1, 2].map((index) => total(index, 'cpuMs')) as [
+    number,
+    number,
+    number,
+  ];
+  const streams = perRound * options.rounds;
   return {
-    streams: perRound * options.rounds,
+    streams,
     chunksPerStream: options.chunksPerStream,
     rawWallMs: round(rawWallMs, 1),
     stopwiseWallMs: round(stopwiseWallMs, 1),
+    noPolicyWallMs: round(noPolicyWallMs, 1),
     rawCpuMs: round(rawCpuMs, 1),
     stopwiseCpuMs: round(stopwiseCpuMs, 1),
+    noPolicyCpuMs: round(noPolicyCpuMs, 1),
     wallRatio: round(stopwiseWallMs / rawWallMs),
     cpuRatio: round(stopwiseCpuMs / rawCpuMs),
+    chainCpuRatio: round(stopwiseCpuMs / noPolicyCpuMs),
+    chainUsPerChunk: round(((stopwiseCpuMs - noPolicyCpuMs) * 1000) / (streams * options.chunksPerStream)),
   };
 }
