@@ -26,15 +26,16 @@ export function scriptedProvider(
           request.signal.throwIfAborted();
           if (step.type === 'wait') {
             await new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(resolve, step.ms);
-              request.signal.addEventListener(
-                'abort',
-                () => {
-                  clearTimeout(timer);
-                  reject(request.signal.reason);
-                },
-                { once: true },
-              );
+              const onAbort = () => {
+                clearTimeout(timer);
+                reject(request.signal.reason);
+              };
+              // Removed when the wait ends: a long script would pile listeners on one signal.
+              const timer = setTimeout(() => {
+                request.signal.removeEventListener('abort', onAbort);
+                resolve();
+              }, step.ms);
+              request.signal.addEventListener('abort', onAbort, { once: true });
             });
           } else if (step.type === 'throw') {
             throw step.error;
