@@ -1,22 +1,23 @@
 import type { CallOptions } from './call-options.js';
-import {
-  ConfigError,
-  describeError,
-  PolicyError,
-  ProviderError,
-  StopwiseError,
-  StreamError,
-} from './errors.js';
+import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
+import { abortForStop, closeQuietly, raceDeadline, timedOut } from './provider-control.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
-import type { RecordedDecision, RunResult, RunUsage, StopInfo } from './run-result.js';
+import {
+  assembleResult,
+  callEndFields,
+  definedOnly,
+  type Ending,
+  resolveUsage,
+  toStopwiseError,
+} from './run-outcome.js';
+import type { RecordedDecision, RunResult, StopInfo } from './run-result.js';
 import { RunState } from './run-state.js';
-import type { FinishReason, Outcome, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
+import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
-import { estimateSavings, type SavingsEstimator } from './telemetry/estimate-savings.js';
-import type { CallEndEvent, TelemetryEventBase } from './telemetry/events.js';
+import type { SavingsEstimator } from './telemetry/estimate-savings.js';
 import { safeCutIndex } from './text-boundary.js';
 import { tokenCounterFor } from './token-counter.js';
 
@@ -37,11 +38,12 @@ export interface RunSetup {
   now?: () => number;
 }
 
-type Ending =
-  | { outcome: 'finish' }
-  | { outcome: 'policy-stop'; stop: StopInfo }
-  | { outcome: 'abort'; reason: unknown }
-  | { outcome: 'error'; error: StopwiseError };
+type Result = IteratorResult<StreamPart, undefined>;
+type Read = IteratorResult<ProviderStreamPart> | typeof timedOut;
+type Delta = StreamPart & { type: 'text-delta' | 'reasoning-delta' };
+
+const done: Result = Object.freeze({ done: true, value: undefined });
+const defaultNow = () => performance.now();
 
 // Policy objects running right now: one object serving two concurrent calls would mix their state.
 const policiesInUse = new WeakSet<StopPolicy>();
@@ -50,80 +52,139 @@ const policiesInUse = new WeakSet<StopPolicy>();
  * Runs one call: resolves its chain, streams from the provider, feeds each delta to the chain,
  * and on a stop records the decision, aborts the provider request, then yields the kept text.
  * Yields exactly one terminal part (`finish`, `policy-stop`, `abort` or `error`) and calls
- * `settle` exactly once, also when the consumer stops iterating early.
+ * `settle` exactly once, also when the consumer stops iterating early (`return()`, which ends
+ * the run with outcome `abort`; so does `throw()`). The run starts on the first `next()`.
  */
-export async function* executeRun(
+export function executeRun(
   setup: RunSetup,
   settle: (result: RunResult) => void,
-): AsyncGenerator<StreamPart> {
-  const { options, provider, telemetry } = setup;
-  const now = setup.now ?? (() => performance.now());
-  const startedAt = now();
-  const state = new RunState(tokenCounterFor(options.model), startedAt, now);
-  const controller = new AbortController();
-  const decisions: RecordedDecision[] = [];
-  const policyErrors: StopwiseError[] = [];
-  const ownedPolicies = options.policy?.policies ?? [];
-  let ending: Ending | undefined;
-  let chain: ResolvedChain | undefined;
-  let root: StopPolicy | undefined;
-  let finishReason: FinishReason = { unified: 'other', raw: undefined };
-  let providerUsage: Partial<Usage> = {};
-  let responseId: string | undefined;
-  let responseModel: string | undefined;
-  let budgetScale = 1;
-  let claimed = false;
-  let stopAnswer: string | undefined;
+): AsyncIterableIterator<StreamPart, undefined> {
+  return new RunIterator(setup, settle);
+}
+
+/**
+ * The run as an iterator written by hand. An async generator costs several rounds of promise
+ * jobs per part (resuming after its `await`, the await inside `yield`), and on a fast stream
+ * that was the largest single cost stopwise added per chunk: here a part costs one `then` on the
+ * provider's read. The generator's `finally` is {@link RunIterator.finalize}, reached from every
+ * ending: the stream's, a stop's, the caller's abort, and the consumer's `return()`.
+ */
+class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
+  private readonly options: CallOptions<unknown>;
+  private readonly telemetry: TelemetryDispatcher;
+  private readonly now: () => number;
+  private readonly controller = new AbortController();
+  private readonly decisions: RecordedDecision[] = [];
+  private readonly policyErrors: StopwiseError[] = [];
+  private readonly ownedPolicies: readonly StopPolicy[];
+  /** Parts ready for the consumer, in order: rarely more than one. */
+  private readonly out: StreamPart[] = [];
+  private status: 'new' | 'starting' | 'streaming' | 'settled' = 'new';
+  /** A `next()` is being answered; reads that overlap it wait in `waiters`. */
+  private busy = false;
+  private waiters: Array<() => void> = [];
+  private startedAt = 0;
+  private state!: RunState;
+  private ending: Ending | undefined;
+  private chain: ResolvedChain | undefined;
+  private root: StopPolicy | undefined;
+  private finishReason: FinishReason = { unified: 'other', raw: undefined };
+  private providerUsage: Partial<Usage> = {};
+  private responseId: string | undefined;
+  private responseModel: string | undefined;
+  private budgetScale = 1;
+  private claimed = false;
+  private stopAnswer: string | undefined;
   // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
-  let stopPosition: number | undefined;
-  let wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
-  let heldOut = false;
+  private stopPosition: number | undefined;
+  private wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
+  private heldOut = false;
+  private iterator: AsyncIterator<ProviderStreamPart> | undefined;
+  private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
+  private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
 
-  const report = (entry: PolicyReport) => {
-    if (entry.type === 'policy-error') {
-      const error = new PolicyError(entry.policy, entry.during, entry.error);
-      policyErrors.push(error);
-      telemetry.error(error, false);
-    } else {
-      decisions.push({
-        policy: entry.policy,
-        decision: entry.decision,
-        atToken: entry.tokens,
-        phase: entry.phase,
-      });
-      telemetry.decision(entry.policy, entry.decision, true, entry.tokens, entry.phase);
+  constructor(
+    private readonly setup: RunSetup,
+    private readonly settle: (result: RunResult) => void,
+  ) {
+    this.options = setup.options;
+    this.telemetry = setup.telemetry;
+    this.now = setup.now ?? defaultNow;
+    this.ownedPolicies = setup.options.policy?.policies ?? [];
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<Result> {
+    const queued = this.out.shift();
+    if (queued !== undefined) return Promise.resolve({ done: false, value: queued });
+    if (this.status === 'settled') return Promise.resolve(done);
+    if (this.busy) {
+      // Reads overlap only when a caller does not await each one: answer them in order.
+      return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.next());
     }
-  };
-  const onCallerAbort = () => {
-    // The first outcome recorded wins: a policy stop recorded before the abort event stands.
-    ending ??= { outcome: 'abort', reason: options.signal?.reason };
-    controller.abort(options.signal?.reason);
-  };
-  let iterator: AsyncIterator<ProviderStreamPart> | undefined;
-  let pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
+    this.busy = true;
+    if (this.status === 'new') {
+      this.status = 'starting';
+      return this.begin().then(this.deliver);
+    }
+    const result = this.deliver();
+    return result instanceof Promise ? result : Promise.resolve(result);
+  }
 
-  try {
-    for (const policy of ownedPolicies) {
-      if (policiesInUse.has(policy)) {
-        throw new ConfigError(
-          'policy.policies',
-          `policy "${policy.name}" is already running in another call; create one policy object per call (or put it in a profile)`,
-        );
+  /** The consumer stopped reading: abort the request and settle the run as `abort`. */
+  return(): Promise<Result> {
+    if (this.status === 'new') this.stamp();
+    if (this.status !== 'settled') {
+      this.ending ??= { outcome: 'abort', reason: new Error('the consumer stopped reading the stream') };
+      this.finalize();
+    }
+    this.out.length = 0;
+    return Promise.resolve(done);
+  }
+
+  /** Like `return()`, with `error` as the abort's reason. */
+  throw(error?: unknown): Promise<Result> {
+    if (this.status !== 'settled') this.ending ??= { outcome: 'abort', reason: error };
+    return this.return();
+  }
+
+  private stamp(): void {
+    this.startedAt = this.now();
+    this.state = new RunState(tokenCounterFor(this.options.model), this.startedAt, this.now);
+  }
+
+  /** Claims the call's policies, resolves the chain, starts it and sends the request. Never rejects. */
+  private async begin(): Promise<void> {
+    const { options, setup, telemetry } = this;
+    this.stamp();
+    try {
+      for (const policy of this.ownedPolicies) {
+        if (policiesInUse.has(policy)) {
+          throw new ConfigError(
+            'policy.policies',
+            `policy "${policy.name}" is already running in another call; create one policy object per call (or put it in a profile)`,
+          );
+        }
       }
-    }
-    for (const policy of ownedPolicies) policiesInUse.add(policy);
-    claimed = true;
-    chain = await resolveChain(options, setup.chain, report);
-    heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
-    telemetry.bind({ profile: chain.profile });
-    root = chain.policy && guardPolicy(chain.policy);
-    for (const change of budgetChanges(root?.start?.(chain.context))) budgetScale *= change.scale;
-    telemetry.callStart(chain.names, options.messages);
-
-    if (options.signal?.aborted) {
-      onCallerAbort();
-    } else {
-      options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      for (const policy of this.ownedPolicies) policiesInUse.add(policy);
+      this.claimed = true;
+      const chain = await resolveChain(options, setup.chain, this.report);
+      // The consumer may have stopped while the chain resolved: the run is settled already.
+      if (this.status === 'settled') return;
+      this.chain = chain;
+      this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
+      telemetry.bind({ profile: chain.profile });
+      this.root = chain.policy && guardPolicy(chain.policy);
+      for (const change of budgetChanges(this.root?.start?.(chain.context))) this.budgetScale *= change.scale;
+      telemetry.callStart(chain.names, options.messages);
+      if (options.signal?.aborted) {
+        this.onCallerAbort();
+        return;
+      }
+      options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
       const request: ProviderRequest<unknown> = {
         model: options.model,
         messages: options.messages,
@@ -132,323 +193,279 @@ export async function* executeRun(
         user: options.user,
         logprobs: options.logprobs,
         providerOptions: options.providerOptions,
-        signal: controller.signal,
+        signal: this.controller.signal,
       };
-      iterator = provider.stream(request)[Symbol.asyncIterator]();
-      let pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
-      while (ending === undefined) {
-        pendingNext ??= iterator.next();
-        const deadline = root?.nextCheckAt?.();
-        const next =
-          deadline === undefined
-            ? await pendingNext
-            : await raceDeadline(pendingNext, deadline - state.elapsed());
-        if (ending !== undefined) break;
-        if (next === timedOut) {
-          // A timed check (timeouts): nothing arrived, ask the chain with an empty delta.
-          const view = state.idleView(budgetScale);
-          const decision = root?.step(view);
-          if (decision && ending === undefined) yield* stopWith(decision, view, undefined);
-          continue;
-        }
-        pendingNext = undefined;
-        if (next.done) {
-          ending = {
-            outcome: 'error',
-            error: new StreamError(
-              `${provider.name} stream ended without a finish event (connection closed early?)`,
-            ),
-          };
-          break;
-        }
-        const part = next.value;
-        switch (part.type) {
-          case 'text-delta':
-          case 'reasoning-delta': {
-            if (part.delta.length === 0) break;
-            const phase = part.type === 'text-delta' ? 'answer' : 'reasoning';
-            const view = state.append(phase, part.delta, budgetScale, pendingLogprobs?.tokens);
-            pendingLogprobs = undefined;
-            const decision = root?.step(view);
-            if (decision && ending === undefined) yield* stopWith(decision, view, part);
-            else yield part;
-            break;
-          }
-          case 'logprobs':
-            // Logprobs arrive just before (OpenAI: with) the delta they describe.
-            pendingLogprobs = part;
-            yield part;
-            break;
-          case 'response-metadata':
-            responseId = part.id ?? responseId;
-            responseModel = part.model ?? responseModel;
-            if (part.usage) providerUsage = { ...providerUsage, ...definedOnly(part.usage) };
-            yield part;
-            break;
-          case 'finish':
-            finishReason = part.finishReason;
-            providerUsage = { ...providerUsage, ...definedOnly(part.usage) };
-            ending = { outcome: 'finish' };
-            yield part;
-            break;
-          default:
-            yield part;
-        }
-      }
+      this.iterator = setup.provider.stream(request)[Symbol.asyncIterator]();
+      this.status = 'streaming';
+    } catch (error) {
+      this.fail(error);
     }
-  } catch (error) {
-    if (ending === undefined) {
-      ending = controller.signal.aborted
-        ? { outcome: 'abort', reason: options.signal?.reason }
-        : { outcome: 'error', error: toStopwiseError(error, provider.name) };
-    }
-  } finally {
-    // Reached on every path, including a consumer that stopped iterating (generator return()).
-    ending ??= { outcome: 'abort', reason: new Error('the consumer stopped reading the stream') };
-    options.signal?.removeEventListener('abort', onCallerAbort);
-    if (!controller.signal.aborted && ending.outcome !== 'finish') controller.abort();
-    // A read abandoned by a stop or timed check rejects once the request is aborted.
-    pendingNext?.then(undefined, () => {});
-    // Also after finish: an adapter suspended at its finish part releases its connection.
-    if (iterator) closeQuietly(iterator);
-    if (claimed) for (const policy of ownedPolicies) policiesInUse.delete(policy);
-    // Settle here: after a consumer's early return() nothing below the finally block runs.
-    buildResult(ending);
   }
 
-  if (ending.outcome === 'abort') yield { type: 'abort', reason: ending.reason };
-  if (ending.outcome === 'error') yield { type: 'error', error: ending.error };
-
   /**
-   * A policy decided: record the stop, abort the request, then yield what is kept of the
-   * delta (if the stop came with one) and the policy-stop part.
+   * Answers the current `next()`: settles the run once it has an ending, then hands out the next
+   * ready part, or reads on.
    */
-  function* stopWith(
-    decision: StopDecision & { policy?: string },
-    view: StreamView,
-    part: (StreamPart & { type: 'text-delta' | 'reasoning-delta' }) | undefined,
-  ): Generator<StreamPart> {
-    if (heldOut) {
-      const policy = decision.policy ?? root?.name ?? 'unknown';
-      wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
-      report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
-      // The chain is done deciding for this call but still gets end(), so it can learn the length.
-      const held = root;
-      root = held && { name: held.name, step: () => undefined, end: (end) => held.end?.(end) };
-      if (part) yield part;
+  private readonly deliver = (): Result | Promise<Result> => {
+    if (this.ending !== undefined && this.status !== 'settled') this.finalize();
+    const part = this.out.shift();
+    if (part !== undefined) return this.answered({ done: false, value: part });
+    if (this.status === 'settled') return this.answered(done);
+    return this.pull();
+  };
+
+  private answered(result: Result): Result {
+    this.busy = false;
+    if (this.waiters.length > 0) {
+      // Wake every waiting read, in order: the first reads on, the others queue behind it again
+      // (a read answered from `out` or after the end never passes here to wake the next one).
+      const waiting = this.waiters;
+      this.waiters = [];
+      for (const wake of waiting) wake();
+    }
+    return result;
+  }
+
+  /** Reads the provider's next part, racing the chain's next timed check when it has one. */
+  private pull(): Promise<Result> {
+    let read: Promise<Read>;
+    try {
+      this.pendingNext ??= (this.iterator as AsyncIterator<ProviderStreamPart>).next();
+      const deadline = this.root?.nextCheckAt?.();
+      read =
+        deadline === undefined
+          ? this.pendingNext
+          : raceDeadline(this.pendingNext, deadline - this.state.elapsed());
+    } catch (error) {
+      this.fail(error);
+      return Promise.resolve(this.deliver());
+    }
+    return read.then(this.onRead, this.onReadError);
+  }
+
+  private readonly onRead = (next: Read): Result | Promise<Result> => {
+    // An ending recorded while the read was pending (the caller's abort) wins over what it read.
+    if (this.ending === undefined) {
+      if (next === timedOut) {
+        this.checkIdle();
+      } else {
+        this.pendingNext = undefined;
+        this.accept(next);
+      }
+    }
+    return this.deliver();
+  };
+
+  private readonly onReadError = (error: unknown): Result | Promise<Result> => {
+    this.fail(error);
+    return this.deliver();
+  };
+
+  /** Records what a failure means, unless the run already has an ending. */
+  private fail(error: unknown): void {
+    if (this.ending !== undefined) return;
+    this.ending = this.controller.signal.aborted
+      ? { outcome: 'abort', reason: this.options.signal?.reason }
+      : { outcome: 'error', error: toStopwiseError(error, this.setup.provider.name) };
+  }
+
+  /** One part from the provider: feeds deltas to the chain and queues what the consumer sees. */
+  private accept(next: IteratorResult<ProviderStreamPart>): void {
+    if (next.done) {
+      this.ending = {
+        outcome: 'error',
+        error: new StreamError(
+          `${this.setup.provider.name} stream ended without a finish event (connection closed early?)`,
+        ),
+      };
       return;
     }
-    stopPosition = view.tokens;
+    const part = next.value;
+    switch (part.type) {
+      case 'text-delta':
+      case 'reasoning-delta': {
+        if (part.delta.length === 0) return;
+        const phase = part.type === 'text-delta' ? 'answer' : 'reasoning';
+        const view = this.state.append(phase, part.delta, this.budgetScale, this.pendingLogprobs?.tokens);
+        this.pendingLogprobs = undefined;
+        const decision = this.root?.step(view);
+        if (decision && this.ending === undefined) this.stopWith(decision, view, part);
+        else this.out.push(part);
+        return;
+      }
+      case 'logprobs':
+        // Logprobs arrive just before (OpenAI: with) the delta they describe.
+        this.pendingLogprobs = part;
+        this.out.push(part);
+        return;
+      case 'response-metadata':
+        this.responseId = part.id ?? this.responseId;
+        this.responseModel = part.model ?? this.responseModel;
+        if (part.usage) this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
+        this.out.push(part);
+        return;
+      case 'finish':
+        this.finishReason = part.finishReason;
+        this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
+        this.ending = { outcome: 'finish' };
+        this.out.push(part);
+        return;
+      default:
+        this.out.push(part);
+    }
+  }
+
+  /** A timed check (timeouts): nothing arrived, so the chain is asked with an empty delta. */
+  private checkIdle(): void {
+    const view = this.state.idleView(this.budgetScale);
+    const decision = this.root?.step(view);
+    if (decision && this.ending === undefined) this.stopWith(decision, view, undefined);
+  }
+
+  private readonly report = (entry: PolicyReport): void => {
+    if (entry.type === 'policy-error') {
+      const error = new PolicyError(entry.policy, entry.during, entry.error);
+      this.policyErrors.push(error);
+      this.telemetry.error(error, false);
+    } else {
+      this.decisions.push({
+        policy: entry.policy,
+        decision: entry.decision,
+        atToken: entry.tokens,
+        phase: entry.phase,
+      });
+      this.telemetry.decision(entry.policy, entry.decision, true, entry.tokens, entry.phase);
+    }
+  };
+
+  private readonly onCallerAbort = (): void => {
+    // The first outcome recorded wins: a policy stop recorded before the abort event stands.
+    this.ending ??= { outcome: 'abort', reason: this.options.signal?.reason };
+    this.controller.abort(this.options.signal?.reason);
+  };
+
+  /**
+   * A policy decided: record the stop, abort the request, then queue what is kept of the delta
+   * (if the stop came with one) and the policy-stop part.
+   */
+  private stopWith(
+    decision: StopDecision & { policy?: string },
+    view: StreamView,
+    part: Delta | undefined,
+  ): void {
+    const policy = decision.policy ?? this.root?.name ?? 'unknown';
+    if (this.heldOut) {
+      this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
+      this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
+      // The chain is done deciding for this call but still gets end(), so it can learn the length.
+      const held = this.root;
+      this.root = held && { name: held.name, step: () => undefined, end: (end) => held.end?.(end) };
+      if (part) this.out.push(part);
+      return;
+    }
+    this.stopPosition = view.tokens;
     // Abort first: the connection closes while the cut is made and the kept text recounted, and
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
-    abortForStop(controller, decision.policy ?? root?.name ?? 'unknown');
-    const stop = recordStop(decision, view.phase, view.deltaOffset);
-    ending = { outcome: 'policy-stop', stop };
-    stopAnswer = decision.answer;
-    telemetry.decision(stop.policy, decision, false, view.tokens, view.phase);
-    telemetry.stop(stop);
+    abortForStop(this.controller, policy);
+    const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
+    this.ending = { outcome: 'policy-stop', stop };
+    this.stopAnswer = decision.answer;
+    this.telemetry.decision(stop.policy, decision, false, view.tokens, view.phase);
+    this.telemetry.stop(stop);
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
-    if (part && kept.length > 0) yield { type: part.type, delta: kept };
-    yield {
+    if (part && kept.length > 0) this.out.push({ type: part.type, delta: kept });
+    this.out.push({
       type: 'policy-stop',
       policy: stop.policy,
       reason: stop.reason,
       at: { phase: view.phase, atChar: stop.atChar, atToken: stop.atToken },
       retractedChars: stop.retractedChars,
       answer: decision.answer,
-    };
+    });
   }
 
-  function recordStop(
-    decision: StopDecision & { policy?: string },
+  private recordStop(
+    decision: StopDecision,
+    policy: string,
     phase: 'reasoning' | 'answer',
     deltaOffset: number,
   ): StopInfo {
-    const target = state.phase(phase);
+    const target = this.state.phase(phase);
     // The cut may reach back before this delta (a loop that began earlier, a stop string split
     // across chunks): the result is trimmed there, and `retractedChars` tells streaming consumers.
     const cut = safeCutIndex(target.text, decision.cutAt ?? target.length);
     target.truncate(cut);
     return {
-      policy: decision.policy ?? root?.name ?? 'unknown',
+      policy,
       reason: decision.reason,
       phase,
       atChar: cut,
-      atToken: state.keptTokens(),
+      atToken: this.state.keptTokens(),
       retractedChars: Math.max(0, deltaOffset - cut),
       kind: decision.kind ?? 'complete',
       confidence: decision.confidence,
     };
   }
 
-  function buildResult(end: Ending): RunResult {
-    const durationMs = now() - startedAt;
-    const usage = resolveUsage(providerUsage, state.receivedTokens, options);
-    const natural = end.outcome === 'finish' && finishReason.unified !== 'length';
-    const stoppedBy = end.outcome === 'policy-stop' ? end.stop.policy : undefined;
-    const stopKind = end.outcome === 'policy-stop' ? end.stop.kind : undefined;
+  /**
+   * What an async generator's `finally` would do, once, on every ending: release the request,
+   * the listener and the policies, settle the result, and queue the `abort` or `error` part.
+   */
+  private finalize(): void {
+    this.status = 'settled';
+    const ending = this.ending ?? { outcome: 'abort', reason: new Error('the run ended without an outcome') };
+    this.options.signal?.removeEventListener('abort', this.onCallerAbort);
+    if (!this.controller.signal.aborted && ending.outcome !== 'finish') this.controller.abort();
+    // A read abandoned by a stop or timed check rejects once the request is aborted.
+    this.pendingNext?.then(undefined, () => {});
+    // Also after finish: an adapter suspended at its finish part releases its connection.
+    if (this.iterator) closeQuietly(this.iterator);
+    if (this.claimed) for (const policy of this.ownedPolicies) policiesInUse.delete(policy);
+    this.buildResult(ending);
+    if (ending.outcome === 'abort') this.out.push({ type: 'abort', reason: ending.reason });
+    if (ending.outcome === 'error') this.out.push({ type: 'error', error: ending.error });
+  }
+
+  private buildResult(ending: Ending): void {
+    const { state } = this;
+    const usage = resolveUsage(this.providerUsage, state.receivedTokens, this.options);
+    const natural = ending.outcome === 'finish' && this.finishReason.unified !== 'length';
+    const stop = ending.outcome === 'policy-stop' ? ending.stop : undefined;
     try {
-      root?.end?.({
-        outcome: end.outcome,
+      this.root?.end?.({
+        outcome: ending.outcome,
         outputTokens: usage.outputTokens ?? 0,
         natural,
-        stoppedBy,
-        stopKind,
+        stoppedBy: stop?.policy,
+        stopKind: stop?.kind,
       });
     } catch {
       // guardPolicy already reports errors from end(); nothing else can throw here.
     }
-    const timeToFirstTokenMs = state.firstTokenAt === undefined ? undefined : state.firstTokenAt - startedAt;
-    const savings = (setup.savings ?? estimateSavings)({
-      outcome: end.outcome,
-      model: options.model,
+    const result = assembleResult({
+      callId: this.setup.callId,
+      options: this.options,
+      provider: this.setup.provider.name,
+      savings: this.setup.savings,
+      chain: this.chain,
+      ending,
       usage,
-      keptTokens: end.outcome === 'policy-stop' ? end.stop.atToken : (usage.outputTokens ?? 0),
-      maxOutputTokens: options.maxOutputTokens,
-      stoppedBy,
-      stopKind,
-      durationMs,
-      timeToFirstTokenMs,
-      metadata: options.metadata ?? {},
-      context: chain?.context,
-      provider: provider.name,
-      responseModel,
       natural,
-      receivedTokens: state.receivedTokens,
-      stopPosition: end.outcome === 'policy-stop' ? stopPosition : undefined,
-      holdout: heldOut
-        ? { wouldStopAtToken: wouldStop?.atToken, policy: wouldStop?.policy, kind: wouldStop?.kind }
-        : undefined,
+      durationMs: this.now() - this.startedAt,
+      timeToFirstTokenMs: state.firstTokenAt === undefined ? undefined : state.firstTokenAt - this.startedAt,
+      state,
+      finishReason: this.finishReason,
+      responseId: this.responseId,
+      responseModel: this.responseModel,
+      answer: this.stopAnswer,
+      stopPosition: this.stopPosition,
+      holdout: this.heldOut ? (this.wouldStop ?? {}) : undefined,
+      decisions: this.decisions,
+      policyErrors: this.policyErrors,
     });
-    const base = {
-      callId: setup.callId,
-      text: state.answer.text,
-      reasoning: state.sawReasoning ? state.reasoning.text : undefined,
-      answer: stopAnswer,
-      finishReason: finishReasonFor(end.outcome, finishReason),
-      usage,
-      savings,
-      model: responseModel ?? options.model,
-      responseId,
-      profile: chain?.profile,
-      policies: chain?.names ?? [],
-      decisions,
-      policyErrors,
-      durationMs,
-      timeToFirstTokenMs,
-    };
-    let result: RunResult;
-    switch (end.outcome) {
-      case 'finish':
-        result = { ...base, outcome: 'finish' };
-        break;
-      case 'policy-stop':
-        result = { ...base, outcome: 'policy-stop', stop: end.stop };
-        break;
-      case 'abort':
-        result = { ...base, outcome: 'abort', abortReason: end.reason };
-        break;
-      case 'error':
-        result = { ...base, outcome: 'error', error: end.error };
-        telemetry.error(end.error, true);
-        break;
-    }
-    telemetry.callEnd(callEndFields(result));
-    settle(result);
-    return result;
-  }
-
-  function callEndFields(result: RunResult): Omit<CallEndEvent, keyof TelemetryEventBase | 'type'> {
-    return {
-      outcome: result.outcome,
-      finishReason: result.finishReason,
-      usage: result.usage,
-      savings: result.savings,
-      durationMs: result.durationMs,
-      timeToFirstTokenMs: result.timeToFirstTokenMs,
-      stoppedBy: result.stop?.policy,
-      stopKind: result.stop?.kind,
-      responseModel,
-      responseId: result.responseId,
-      text: result.text,
-      reasoning: result.reasoning,
-    };
-  }
-}
-
-/** The stop's own reason when stopwise ended the stream; the provider's otherwise. */
-function finishReasonFor(outcome: Outcome, provider: FinishReason): FinishReason {
-  if (outcome === 'finish') return provider;
-  if (outcome === 'error') return { unified: 'error', raw: provider.raw };
-  return { unified: 'other', raw: outcome };
-}
-
-function resolveUsage(
-  provider: Partial<Usage>,
-  receivedTokens: number,
-  options: CallOptions<unknown>,
-): RunUsage {
-  const inputEstimate = () => {
-    const counter = tokenCounterFor(options.model);
-    // ~4 tokens of framing per message in the chat formats.
-    return options.messages.reduce((sum, message) => sum + counter.count(message.content) + 4, 0);
-  };
-  return {
-    inputTokens: provider.inputTokens ?? inputEstimate(),
-    outputTokens: provider.outputTokens ?? receivedTokens,
-    reasoningTokens: provider.reasoningTokens,
-    source: provider.outputTokens === undefined ? 'estimated' : 'provider',
-    inputSource: provider.inputTokens === undefined ? 'estimated' : 'provider',
-  };
-}
-
-function definedOnly(usage: Partial<Usage>): Partial<Usage> {
-  const defined: Partial<Usage> = {};
-  if (usage.inputTokens !== undefined) defined.inputTokens = usage.inputTokens;
-  if (usage.outputTokens !== undefined) defined.outputTokens = usage.outputTokens;
-  if (usage.reasoningTokens !== undefined) defined.reasoningTokens = usage.reasoningTokens;
-  return defined;
-}
-
-function toStopwiseError(error: unknown, provider: string): StopwiseError {
-  if (StopwiseError.isInstance(error)) return error;
-  return new ProviderError({ provider, message: describeError(error), cause: error, retryable: true });
-}
-
-/**
- * Aborts the request for a policy stop, with errors made meanwhile carrying no stack frames.
- * The abort runs the SDK's and undici's handlers synchronously, which make AbortErrors and
- * close the connection through Node streams that read each error's `stack`: formatting those
- * frames (through source maps, when enabled) was most of the time from a stop to the socket
- * closing. A stop is not a bug: nobody needs where these errors were made.
- */
-function abortForStop(controller: AbortController, policy: string): void {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    controller.abort(new Error(`stopped by ${policy}`));
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-const timedOut = Symbol('timed-out');
-
-/** Resolves with `promise`'s value, or with `timedOut` after `ms` (at least 1 ms, so a stale deadline cannot spin). */
-function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<typeof timedOut>((resolve) => {
-    timer = setTimeout(() => resolve(timedOut), Math.max(1, ms));
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-function closeQuietly(iterator: AsyncIterator<unknown>): void {
-  try {
-    const returned = iterator.return?.();
-    if (returned && typeof returned.then === 'function') returned.then(undefined, () => {});
-  } catch {
-    // The request is already aborted; a failing cleanup has nothing left to close.
+    if (result.outcome === 'error') this.telemetry.error(result.error, true);
+    this.telemetry.callEnd(callEndFields(result, this.responseModel));
+    this.settle(result);
   }
 }

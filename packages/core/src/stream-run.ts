@@ -12,7 +12,7 @@ import type { StreamPart } from './stream-part.js';
 export class StreamRun implements AsyncIterable<StreamPart> {
   /** Unique id of this call, the same as in its telemetry events. */
   readonly callId: string;
-  readonly #parts: AsyncGenerator<StreamPart>;
+  readonly #parts: AsyncIterableIterator<StreamPart, undefined>;
   readonly #result: Promise<RunResult>;
   #mode: 'idle' | 'iterating' | 'draining' = 'idle';
 

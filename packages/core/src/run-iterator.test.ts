@@ -1,0 +1,90 @@
+/**
+ * The run's iterator protocol beyond `for await`: reads that overlap, and a consumer that stops
+ * before the first part or while the chain is still resolving. Every path must settle `result`
+ * exactly once and send no request it does not need.
+ */
+import { describe, expect, it } from 'vitest';
+import { createClient, type StopPolicy, type StreamPart } from './index.js';
+import { scriptedProvider, textScript } from './testing/scripted-provider.js';
+
+const messages = [{ role: 'user' as const, content: 'Count.' }];
+
+function stopAt(word: string): StopPolicy {
+  return {
+    name: `stopAt(${word})`,
+    step: (view) => {
+      const index = view.delta.indexOf(word);
+      return index < 0 ? undefined : { reason: `saw ${word}`, cutAt: view.deltaOffset + index };
+    },
+  };
+}
+
+describe('the run iterator', () => {
+  it('answers reads that overlap in order, each part once', async () => {
+    const deltas = ['one ', 'two ', 'three ', 'STOP four ', 'five'];
+    const sequential: StreamPart[] = [];
+    const first = createClient({ provider: scriptedProvider(textScript(deltas)) }).stream({
+      model: 'm',
+      messages,
+      policy: { policies: [stopAt('STOP')] },
+    });
+    for await (const part of first) sequential.push(part);
+
+    const run = createClient({ provider: scriptedProvider(textScript(deltas)) }).stream({
+      model: 'm',
+      messages,
+      policy: { policies: [stopAt('STOP')] },
+    });
+    const iterator = run[Symbol.asyncIterator]();
+    // Ten reads at once: more than the run has parts, so the last ones must report done.
+    const reads = await Promise.all(Array.from({ length: 10 }, () => iterator.next()));
+    const parts = reads.flatMap((read) => (read.done ? [] : [read.value]));
+    expect(parts).toEqual(sequential);
+    expect(reads.slice(parts.length).every((read) => read.done)).toBe(true);
+    expect((await run.result).outcome).toBe('policy-stop');
+  });
+
+  it('return() before the first read settles as abort and sends no request', async () => {
+    const provider = scriptedProvider(textScript(['never']));
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    const iterator = run[Symbol.asyncIterator]();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    const result = await run.result;
+    expect(result.outcome).toBe('abort');
+    expect(result.text).toBe('');
+    expect(provider.requests).toHaveLength(0);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('return() while the chain is resolving settles as abort and sends no request', async () => {
+    const provider = scriptedProvider(textScript(['never']));
+    let answer!: (profile: string) => void;
+    const client = createClient({
+      provider,
+      profiles: () => new Promise<string>((resolve) => (answer = resolve)),
+    });
+    const run = client.stream({ model: 'm', messages, user: 'u1' });
+    const iterator = run[Symbol.asyncIterator]();
+    const firstRead = iterator.next();
+    await iterator.return?.();
+    answer('balanced');
+    expect(await firstRead).toEqual({ done: true, value: undefined });
+    const result = await run.result;
+    expect(result.outcome).toBe('abort');
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('throw() ends the run as abort with the given reason, and the request is aborted', async () => {
+    const provider = scriptedProvider(textScript(['a', 'b', 'c']));
+    const run = createClient({ provider }).stream({ model: 'm', messages });
+    const iterator = run[Symbol.asyncIterator]();
+    await iterator.next(); // stream-start
+    const reason = new Error('the page was closed');
+    expect(await iterator.throw?.(reason)).toEqual({ done: true, value: undefined });
+    const result = await run.result;
+    expect(result.outcome).toBe('abort');
+    expect(result.outcome === 'abort' && result.abortReason).toBe(reason);
+    expect(provider.requests[0]?.signal.aborted).toBe(true);
+    expect(provider.closed).toBe(1);
+  });
+});
