@@ -149,4 +149,23 @@ describe('chunkStream', () => {
     expect(result.text).toBe('The answer is 42');
     expect(result.outcome).toBe('policy-stop');
   });
+
+  it('a chunk whose mapping throws part-way still delivers the parts mapped before the throw', async () => {
+    const stream = chunkStream(
+      mapping({
+        open: async () => chunks(['ab', 'c!d', 'ef']),
+        map: (chunk, emit) => {
+          // A batch of events, the third of which is broken.
+          for (const delta of chunk) {
+            if (delta === '!') throw new Error('bad event');
+            emit({ type: 'text-delta', delta });
+          }
+        },
+      }),
+    );
+    const { parts, error } = await collect(stream);
+    expect(deltas(parts)).toEqual(['a', 'b', 'c']);
+    expect(error).toBeInstanceOf(Mapped);
+    expect((error as Error).message).toBe('bad event');
+  });
 });

@@ -6,7 +6,10 @@ export interface ChunkMapping<TChunk> {
   open(): Promise<AsyncIterable<TChunk>>;
   /** Parts to emit once `open` resolved (e.g. `stream-start`). */
   started?(emit: (part: ProviderStreamPart) => void): void;
-  /** Maps one raw chunk to zero or more parts, synchronously. */
+  /**
+   * Maps one raw chunk to zero or more parts, synchronously. When it throws, the parts it emitted
+   * before throwing are still read first, then the (mapped) error.
+   */
   map(chunk: TChunk, emit: (part: ProviderStreamPart) => void): void;
   /** Parts to emit when the raw chunks end (e.g. `finish`). */
   finish(emit: (part: ProviderStreamPart) => void): void;
@@ -51,12 +54,16 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
     this.state = 'ended';
     throw this.mapping.mapError(error);
   };
+  // A mapping failure waits here until the parts mapped before it (earlier items of the same
+  // chunk, when a chunk is a batch of events) have been read: nothing received is dropped.
+  private failure: { error: unknown } | undefined;
 
   constructor(private readonly mapping: ChunkMapping<TChunk>) {}
 
   next(): Promise<Result> {
     const queued = this.take();
     if (queued) return Promise.resolve(queued);
+    if (this.failure) return Promise.reject(this.takeFailure());
     if (this.state === 'ended') return Promise.resolve({ done: true, value: undefined });
     try {
       if (this.state === 'new') {
@@ -97,10 +104,20 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
           this.mapping.map(read.value, this.emit);
         }
       } catch (error) {
-        return this.fail(error);
+        this.state = 'ended';
+        this.failure = { error: this.mapping.mapError(error) };
       }
-      return this.take() ?? (this.state === 'ended' ? { done: true, value: undefined } : this.pull());
+      const part = this.take();
+      if (part) return part;
+      if (this.failure) throw this.takeFailure();
+      return this.state === 'ended' ? { done: true, value: undefined } : this.pull();
     }, this.fail);
+  }
+
+  private takeFailure(): unknown {
+    const { error } = this.failure as { error: unknown };
+    this.failure = undefined;
+    return error;
   }
 
   private take(): Result | undefined {

@@ -30,7 +30,7 @@ export {
   type SseHttpError,
 } from './http-error.js';
 export type { SseConnectionSettings } from './shared.js';
-export { type SseEventsOptions, sseEvents } from './sse-events.js';
+export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse-events.js';
 export {
   createSseProvider,
   finishPart,
