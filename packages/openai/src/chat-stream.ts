@@ -67,7 +67,29 @@ export function streamChat(
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
   let headers: Headers;
-  return chunkStream<SseEvent>({
+  const mapChunk = (chunk: ChatChunk, emit: (part: ProviderStreamPart) => void) => {
+    if (!sentMetadata) {
+      sentMetadata = true;
+      emit({ type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined });
+    }
+    // DeepSeek puts usage on the finish chunk, OpenAI on a last chunk with no choices.
+    if (chunk.usage) usage = chatUsage(chunk.usage);
+    // With `n` > 1 every choice streams interleaved; a call has one answer: choice 0.
+    const choice = choiceZero(chunk.choices);
+    if (!choice) return;
+    const delta = (choice.delta ?? {}) as ChatDelta;
+    // vLLM sends the same text as both `reasoning` and `reasoning_content`: take one.
+    const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
+    if (reasoning !== undefined) emit({ type: 'reasoning-delta', delta: reasoning });
+    if ((context as StreamContext).request.logprobs) {
+      const tokens = mapTokenLogprobs(choice.logprobs?.content);
+      if (tokens.length > 0) emit({ type: 'logprobs', tokens });
+    }
+    const text = nonEmpty(delta.content);
+    if (text !== undefined) emit({ type: 'text-delta', delta: text });
+    if (choice.finish_reason) finishReason = choice.finish_reason;
+  };
+  return chunkStream<SseEvent[]>({
     async open() {
       context = makeContext();
       const body = await openSseBody(
@@ -75,32 +97,15 @@ export function streamChat(
         context,
       );
       headers = body.headers;
-      return body.events;
+      return body.batches;
     },
     started: (emit) => emit({ type: 'stream-start' }),
-    map(event, emit) {
-      const chunk = eventPayload<ChatChunk>(event, headers);
-      if (chunk === undefined) return;
-      if (!sentMetadata) {
-        sentMetadata = true;
-        emit({ type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined });
+    // One network read's events at a time: a fast stream packs many into one read.
+    map(batch, emit) {
+      for (const event of batch) {
+        const chunk = eventPayload<ChatChunk>(event, headers);
+        if (chunk !== undefined) mapChunk(chunk, emit);
       }
-      // DeepSeek puts usage on the finish chunk, OpenAI on a last chunk with no choices.
-      if (chunk.usage) usage = chatUsage(chunk.usage);
-      // With `n` > 1 every choice streams interleaved; a call has one answer: choice 0.
-      const choice = choiceZero(chunk.choices);
-      if (!choice) return;
-      const delta = (choice.delta ?? {}) as ChatDelta;
-      // vLLM sends the same text as both `reasoning` and `reasoning_content`: take one.
-      const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
-      if (reasoning !== undefined) emit({ type: 'reasoning-delta', delta: reasoning });
-      if ((context as StreamContext).request.logprobs) {
-        const tokens = mapTokenLogprobs(choice.logprobs?.content);
-        if (tokens.length > 0) emit({ type: 'logprobs', tokens });
-      }
-      const text = nonEmpty(delta.content);
-      if (text !== undefined) emit({ type: 'text-delta', delta: text });
-      if (choice.finish_reason) finishReason = choice.finish_reason;
     },
     finish: (emit) => emit(finishOf(context as StreamContext, finishReason, usage)),
     mapError,

@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ProviderStreamPart } from 'stopwise';
 import { completionPrompt } from './completion-prompt.js';
 import { mapCompletionLogprobs } from './logprobs.js';
-import { eventPayload, openSseBody } from './sse-body.js';
+import { eachEvent, eventPayload, openSseBody } from './sse-body.js';
 import { compact, finishOf, type StreamContext, withExtraBody } from './stream-context.js';
 import { chatUsage, unknownUsage } from './usage.js';
 
@@ -42,7 +42,7 @@ export function completionsBody(context: StreamContext): CompletionBody {
  */
 export async function* streamCompletions(context: StreamContext): AsyncGenerator<ProviderStreamPart> {
   const { client, request } = context;
-  const { events, headers } = await openSseBody(
+  const { batches, headers } = await openSseBody(
     client.completions.create(completionsBody(context), context.sdkOptions),
     context,
   );
@@ -50,7 +50,7 @@ export async function* streamCompletions(context: StreamContext): AsyncGenerator
   let sentMetadata = false;
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
-  for await (const event of events) {
+  for await (const event of eachEvent(batches)) {
     const chunk = eventPayload<CompletionChunk>(event, headers);
     if (chunk === undefined) continue;
     if (!sentMetadata) {

@@ -3,7 +3,7 @@ import { APIError } from 'openai';
 import { type ProviderStreamPart, StreamError } from 'stopwise';
 import { mapResponsesFinishReason } from './finish-reason.js';
 import { mapTokenLogprobs } from './logprobs.js';
-import { eventPayload, openSseBody } from './sse-body.js';
+import { eachEvent, eventPayload, openSseBody } from './sse-body.js';
 import { compact, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
 import { responsesUsage } from './usage.js';
 
@@ -50,13 +50,13 @@ export function responsesBody(context: StreamContext): ResponsesBody {
  */
 export async function* streamResponses(context: StreamContext): AsyncGenerator<ProviderStreamPart> {
   const { client, request } = context;
-  const { events, headers } = await openSseBody(
+  const { batches, headers } = await openSseBody(
     client.responses.create(responsesBody(context), context.sdkOptions),
     context,
   );
   yield { type: 'stream-start' };
   let reasoningPart: string | undefined;
-  for await (const sse of events) {
+  for await (const sse of eachEvent(batches)) {
     const event = eventPayload<ResponsesEvent>(sse, headers);
     if (event === undefined) continue;
     switch (event.type) {

@@ -1,6 +1,6 @@
 import { APIError } from 'openai';
 import { StreamError } from 'stopwise';
-import { sseEvents } from 'stopwise/sse';
+import { sseEventBatches } from 'stopwise/sse';
 import type { StreamContext } from './stream-context.js';
 
 /** One server-sent event: its `event:` name, if any, and its joined `data:` lines. */
@@ -9,9 +9,9 @@ export interface SseEvent {
   data: string;
 }
 
-/** The events of a streaming response, and its headers (in-stream errors carry them). */
+/** The events of a streaming response, one batch per network read, and its headers (in-stream errors carry them). */
 export interface SseBody {
-  events: AsyncIterable<SseEvent>;
+  batches: AsyncIterable<SseEvent[]>;
   headers: Headers;
 }
 
@@ -33,14 +33,14 @@ export async function openSseBody(
   if (!response.body) {
     throw new StreamError(`${context.provider} sent a streaming response without a body`);
   }
-  const events = sseEvents({
+  const batches = sseEventBatches({
     provider: context.provider,
     body: response.body,
     signal: context.request.signal,
     secrets: context.secrets,
     maxEventChars,
   });
-  return { events, headers: response.headers };
+  return { batches, headers: response.headers };
 }
 
 /**
@@ -54,4 +54,9 @@ export function eventPayload<T>(event: SseEvent, headers: Headers): T | undefine
   const payload = JSON.parse(event.data) as (T & { error?: unknown }) | null;
   if (payload?.error) throw new APIError(undefined, payload.error as object, undefined, headers);
   return payload ?? undefined;
+}
+
+/** The events of `batches` one by one, for adapters written as generators. */
+export async function* eachEvent(batches: AsyncIterable<SseEvent[]>): AsyncGenerator<SseEvent> {
+  for await (const batch of batches) yield* batch;
 }
