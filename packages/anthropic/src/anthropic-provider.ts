@@ -1,10 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import {
-  type LanguageModelProvider,
-  type ProviderRequest,
-  type ProviderStreamPart,
-  providerStream,
-} from 'stopwise';
+import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
 import { type SdkRequestOptions, streamMessage } from './message-stream.js';
 import type { AnthropicProviderOptions } from './provider-options.js';
 import { buildRequestBody } from './request-body.js';
@@ -12,7 +7,7 @@ import { type AnthropicSettings, resolveSettings } from './settings.js';
 
 /**
  * Anthropic's Messages API as a stopwise provider, over the official `@anthropic-ai/sdk`
- * (`client.messages.stream()`). Text streams as `text-delta`, extended thinking as
+ * (`client.messages.create({ stream: true })`, its body read by stopwise's SSE reader). Text streams as `text-delta`, extended thinking as
  * `reasoning-delta`; system messages become the `system` prompt; `max_tokens` is the call's
  * `maxOutputTokens` or `defaultMaxTokens` (4096). A stop or an abort closes the HTTP request.
  *
@@ -43,20 +38,16 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
   return {
     name: resolved.name,
     stream: (request: ProviderRequest<AnthropicProviderOptions>): AsyncIterable<ProviderStreamPart> =>
-      // Started on the first read, so that a ConfigError surfaces like any other stream error;
-      // streamMessage maps the SDK's errors itself.
-      providerStream(
-        () =>
-          streamMessage({
-            client,
-            body: buildRequestBody(request, resolved.defaultMaxTokens),
-            signal: request.signal,
-            requestOptions,
-            provider: resolved.name,
-            secrets,
-          }),
-        (error) => error,
-      ),
+      // Started on the first read (the body too, so that a ConfigError surfaces like any other
+      // stream error); streamMessage maps the SDK's errors itself.
+      streamMessage({
+        client,
+        body: () => buildRequestBody(request, resolved.defaultMaxTokens),
+        signal: request.signal,
+        requestOptions,
+        provider: resolved.name,
+        secrets,
+      }),
   };
 }
 

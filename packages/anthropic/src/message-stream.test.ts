@@ -122,8 +122,9 @@ describe('a stop closes the connection', () => {
 });
 
 describe('a slow consumer', () => {
-  // The SDK's MessageStream starts the request at once and its iterator misses events emitted
-  // before the iterator exists: a consumer that pauses after stream-start must still get them all.
+  // A consumer that pauses after stream-start must still get every event. (The SDK's
+  // MessageStream, which an earlier adapter used, dropped the events emitted before its iterator
+  // existed.)
   it('that pauses after stream-start still gets every delta and the finish', { timeout: 5000 }, async () => {
     const chunks = loadWireFixture('anthropic-anthropic-text') as Array<{ delta?: { text?: string } }>;
     const expected = chunks.map((chunk) => chunk.delta?.text ?? '').join('');
@@ -145,8 +146,8 @@ describe('failures mid-stream', () => {
   const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
   const firstDeltas = ['Hello', ', wor', 'ld'];
 
-  // With a slow consumer the error arrives while no read is pending: the SDK's iterator then
-  // ends without throwing, and the adapter must still report the error.
+  // With a slow consumer the error arrives while no read is pending; it must still be reported.
+  // (The SDK's MessageStream iterator, which an earlier adapter used, then ended quietly.)
   it.each([0, 25])(
     'an overloaded_error event after 3 deltas (consumer delay %i ms) ends in error with the text kept',
     async (consumerDelayMs) => {

@@ -1,10 +1,12 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ProviderStreamPart } from 'stopwise';
+import { APIError } from '@anthropic-ai/sdk';
+import { chunkStream, type ProviderStreamPart, StreamError } from 'stopwise';
+import { sseEventBatches } from 'stopwise/sse';
 import { mapAnthropicError } from './map-error.js';
 import { createEventMapper } from './map-events.js';
 
 // The body is assembled as plain JSON: the 1.x SDK types no longer list `temperature`/`top_p`/`top_k`.
-type StreamParams = Parameters<Anthropic['messages']['stream']>[0];
+type CreateParams = Parameters<Anthropic['messages']['create']>[0];
 
 /** Per-request options handed to the SDK next to the signal. */
 export interface SdkRequestOptions {
@@ -16,8 +18,11 @@ export interface SdkRequestOptions {
 /** Options of {@link streamMessage}. */
 export interface StreamMessageOptions {
   client: Anthropic;
-  /** The request body (see `buildRequestBody`); `stream: true` is added by the SDK. */
-  body: Record<string, unknown>;
+  /**
+   * Builds the request body (see `buildRequestBody`; `stream: true` is added here). Called on
+   * the first read, so that a `ConfigError` it throws ends the run like any other stream error.
+   */
+  body: () => Record<string, unknown>;
   /** Aborting it closes the HTTP request. */
   signal: AbortSignal;
   requestOptions: SdkRequestOptions;
@@ -26,38 +31,67 @@ export interface StreamMessageOptions {
   secrets: readonly string[];
 }
 
+/** One server-sent event: its `event:` name, if any, and its joined `data:` lines. */
+interface SseEvent {
+  event?: string | undefined;
+  data: string;
+}
+
+// What the SDK's own `Stream` buffers without limit; a bound keeps a runaway line from eating memory.
+const maxEventChars = 32 * 1024 * 1024;
+
 /**
- * Streams one Messages API call through `client.messages.stream()` and yields stopwise parts:
- * `stream-start`, then the mapped events (see `createEventMapper`). Errors are thrown as
- * `ProviderError`/`StreamError` after every part received before them has been yielded. Once
- * `signal` has aborted, the SDK's own abort error is rethrown untouched (the runner ignores it).
+ * Streams one Messages API call and yields stopwise parts: `stream-start`, then the mapped events
+ * (see `createEventMapper`). The request goes through the official client
+ * (`client.messages.create({ stream: true })`: auth, headers, retries, timeouts, HTTP errors); its
+ * SSE body is read by stopwise's reader (`eventsource-parser`), with the SDK's rules: `ping` and
+ * events without a name are skipped, an `error` event becomes the SDK's `APIError`. The SDK's
+ * `messages.stream()` helper also rebuilds the whole message as it goes, which cost more CPU than
+ * the raw SDK's whole stream. Errors are thrown as `ProviderError`/`StreamError` after every part
+ * received before them; once `signal` has aborted, errors pass untouched (the runner ignores them).
  */
-export async function* streamMessage(options: StreamMessageOptions): AsyncGenerator<ProviderStreamPart> {
-  const { client, signal, provider } = options;
-  const stream = client.messages.stream(options.body as unknown as StreamParams, {
-    ...options.requestOptions,
-    signal,
-  });
-  // Two traps of MessageStream's iterator, both seen against the wire server: it only sees
-  // events emitted after it was created (the request is already running, so create it before
-  // the first yield), and it ends without throwing when the error arrives while no read is
-  // pending (so the outcome comes from done() after the loop). Catching done() now also keeps
-  // an early exit from turning the abort into an unhandled rejection.
-  const events = stream[Symbol.asyncIterator]();
-  const ended = stream.done();
-  ended.catch(() => {});
+export function streamMessage(options: StreamMessageOptions): AsyncIterable<ProviderStreamPart> {
+  const { client, signal, provider, secrets } = options;
   const mapper = createEventMapper({ provider });
-  try {
-    yield { type: 'stream-start' };
-    for (let next = await events.next(); !next.done; next = await events.next()) {
-      for (const part of mapper.map(next.value)) yield part;
+  let headers: Headers | undefined;
+  return chunkStream<SseEvent[]>({
+    async open() {
+      const body = { ...options.body(), stream: true } as unknown as CreateParams;
+      const response = await client.messages.create(body, { ...options.requestOptions, signal }).asResponse();
+      if (!response.body) throw new StreamError(`${provider} sent a streaming response without a body`);
+      headers = response.headers;
+      return sseEventBatches({ provider, body: response.body, signal, secrets, maxEventChars });
+    },
+    started: (emit) => emit({ type: 'stream-start' }),
+    // One network read's events at a time: a fast stream packs many into one read.
+    map(batch, emit) {
+      for (const event of batch) {
+        const payload = eventPayload(event, headers);
+        if (payload !== undefined) for (const part of mapper.map(payload)) emit(part);
+      }
+    },
+    // A stream that ends before `message_stop` has no finish: the runner reports it as an error.
+    finish: () => {},
+    mapError: (error) => (signal.aborted ? error : mapAnthropicError(error, { provider, secrets })),
+  });
+}
+
+/**
+ * The JSON payload of one event, as the SDK's `Stream` reads it: `undefined` for `ping`, for
+ * events without a name and for empty data; an `APIError` thrown for an `error` event (with the
+ * response headers, so its request id survives); a `SyntaxError` for data that is not JSON.
+ */
+export function eventPayload(event: SseEvent, headers: Headers | undefined): unknown {
+  if (event.event === undefined || event.event === 'ping' || event.data === '') return undefined;
+  if (event.event === 'error') {
+    let body: unknown = event.data;
+    try {
+      body = JSON.parse(event.data);
+    } catch {
+      // Not JSON: the SDK keeps the raw text as the error body too.
     }
-    await ended;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw mapAnthropicError(error, { provider, secrets: options.secrets });
-  } finally {
-    // Reached early only when the consumer stopped reading: close the request.
-    if (!stream.ended) stream.abort();
+    const type = (body as { error?: { type?: string } } | null)?.error?.type;
+    throw new APIError(undefined, body as object, undefined, headers ?? new Headers(), type as never);
   }
+  return JSON.parse(event.data);
 }

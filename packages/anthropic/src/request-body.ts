@@ -3,8 +3,8 @@ import { mapMessages } from './map-messages.js';
 import { type AnthropicProviderOptions, providerOptionsBody } from './provider-options.js';
 
 /**
- * The Messages API request body for a stopwise request (without `stream`, which
- * `messages.stream()` sets). Anthropic requires `max_tokens`: the call's `maxOutputTokens`, else
+ * The Messages API request body for a stopwise request (without `stream`, which the adapter
+ * adds). Anthropic requires `max_tokens`: the call's `maxOutputTokens`, else
  * `defaultMaxTokens`. Throws a `ConfigError` for options the API would refuse.
  */
 export function buildRequestBody(
