@@ -32,24 +32,22 @@ const chunksPerStream = 300;
 const server = await startServerProcess({ deltas: chunksPerStream, paceMs: 0 });
 try {
   const overhead = await measureOverhead({
-    baseURL: `${server.url}/v1`,
+    baseURL: server.url,
     streams: quick ? 40 : 200,
     rounds: quick ? 4 : 10,
     chunksPerStream,
     policy,
   });
-  console.log('Overhead (same replayed streams, sequential; client process only):');
-  console.table({
-    'raw openai SDK': { wallMs: overhead.rawWallMs, cpuMs: overhead.rawCpuMs },
-    [`stopwise, ${profile}`]: { wallMs: overhead.stopwiseWallMs, cpuMs: overhead.stopwiseCpuMs },
-    'stopwise, no policy': { wallMs: overhead.noPolicyWallMs, cpuMs: overhead.noPolicyCpuMs },
+  printOverhead('openai', overhead);
+  const anthropicOverhead = await measureOverhead({
+    baseURL: server.url,
+    provider: 'anthropic',
+    streams: quick ? 40 : 200,
+    rounds: quick ? 4 : 10,
+    chunksPerStream,
+    policy,
   });
-  console.log(
-    `ratio wall ${overhead.wallRatio}, cpu ${overhead.cpuRatio} over ${overhead.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)`,
-  );
-  console.log(
-    `the ${profile} chain alone: cpu ${overhead.chainCpuRatio} of stopwise with no policy, ${overhead.chainUsPerChunk} µs a chunk (the adapter reads SSE faster than the SDK's Stream, which the ratios above include)\n`,
-  );
+  printOverhead('@anthropic-ai/sdk', anthropicOverhead);
 
   // The same comparison at a pace hosted models never reach (1,000 chunks a second): what the
   // overhead costs an application in time once the stream is not instantaneous.
@@ -57,7 +55,7 @@ try {
   let pacedOverhead: OverheadFigures;
   try {
     pacedOverhead = await measureOverhead({
-      baseURL: `${pacedServer.url}/v1`,
+      baseURL: pacedServer.url,
       streams: quick ? 8 : 40,
       rounds: quick ? 2 : 4,
       chunksPerStream,
@@ -104,10 +102,25 @@ try {
   if (values.json) {
     writeFileSync(
       values.json,
-      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
+      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, anthropicOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
     );
     console.log(`figures written to ${values.json}`);
   }
 } finally {
   await server.close();
+}
+
+function printOverhead(sdk: string, figures: OverheadFigures): void {
+  console.log(`Overhead against the ${sdk} SDK (same replayed streams, sequential; client process only):`);
+  console.table({
+    [`raw ${sdk} SDK`]: { wallMs: figures.rawWallMs, cpuMs: figures.rawCpuMs },
+    [`stopwise, ${profile}`]: { wallMs: figures.stopwiseWallMs, cpuMs: figures.stopwiseCpuMs },
+    'stopwise, no policy': { wallMs: figures.noPolicyWallMs, cpuMs: figures.noPolicyCpuMs },
+  });
+  console.log(
+    `ratio wall ${figures.wallRatio}, cpu ${figures.cpuRatio} over ${figures.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)`,
+  );
+  console.log(
+    `the ${profile} chain alone: cpu ${figures.chainCpuRatio} of stopwise with no policy, ${figures.chainUsPerChunk} µs a chunk (stopwise reads SSE faster than the SDK's Stream, which the ratios above include)\n`,
+  );
 }

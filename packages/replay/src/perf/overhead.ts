@@ -1,10 +1,59 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { anthropic } from '@stopwise/anthropic';
 import { openai } from '@stopwise/openai';
 import OpenAI from 'openai';
-import { type CallPolicyOptions, createClient } from 'stopwise';
+import { type CallPolicyOptions, createClient, type LanguageModelProvider } from 'stopwise';
 import { type Cost, measure, round } from './measure.js';
 
-const model = 'gpt-4o-mini';
 const messages = [{ role: 'user' as const, content: 'Write a long answer.' }];
+
+/** One provider's two ways through: its official SDK's own streaming, and stopwise's adapter. */
+interface ProviderSides {
+  model: string;
+  /** Streams one response through the raw SDK, the way its docs show; returns the text. */
+  rawStream(): Promise<string>;
+  provider: LanguageModelProvider<unknown>;
+}
+
+function openaiSides(baseURL: string): ProviderSides {
+  const raw = new OpenAI({ apiKey: 'bench', baseURL: `${baseURL}/v1`, maxRetries: 0 });
+  const model = 'gpt-4o-mini';
+  return {
+    model,
+    async rawStream() {
+      const stream = await raw.chat.completions.create({
+        model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      return text;
+    },
+    provider: openai({ apiKey: 'bench', baseURL: `${baseURL}/v1`, maxRetries: 0 }),
+  };
+}
+
+function anthropicSides(baseURL: string): ProviderSides {
+  const raw = new Anthropic({ apiKey: 'bench', baseURL, maxRetries: 0 });
+  const model = 'claude-haiku-4-5';
+  return {
+    model,
+    async rawStream() {
+      // `create` with `stream: true`: the SDK's lightest way to stream (`messages.stream()`
+      // also builds the message as it goes).
+      const stream = await raw.messages.create({ model, max_tokens: 4096, messages, stream: true });
+      let text = '';
+      for await (const event of stream) {
+        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+          text += event.delta.text;
+      }
+      return text;
+    },
+    provider: anthropic({ apiKey: 'bench', baseURL, maxRetries: 0, defaultMaxTokens: 4096 }),
+  };
+}
 
 /** Overhead of stopwise against the raw official SDK on the same replayed streams. */
 export interface OverheadFigures {
@@ -32,12 +81,15 @@ export interface OverheadFigures {
 }
 
 /**
- * Consumes `streams` streams one after another through (a) the raw `openai` client, (b) a
+ * Consumes `streams` streams one after another through (a) the provider's raw official SDK, (b) a
  * stopwise client with `policy` and (c) the same client with no policy, in rotating rounds so
  * drift on a shared machine hits all three, and compares the totals.
  */
 export async function measureOverhead(options: {
+  /** The server's root URL (no `/v1`). */
   baseURL: string;
+  /** Whose SDK and adapter to compare. Default `openai`. */
+  provider?: 'openai' | 'anthropic' | undefined;
   streams: number;
   rounds: number;
   chunksPerStream: number;
@@ -47,23 +99,15 @@ export async function measureOverhead(options: {
    */
   policy: () => CallPolicyOptions;
 }): Promise<OverheadFigures> {
-  const raw = new OpenAI({ apiKey: 'bench', baseURL: options.baseURL, maxRetries: 0 });
-  const client = createClient({
-    provider: openai({ apiKey: 'bench', baseURL: options.baseURL, maxRetries: 0 }),
-  });
+  const sides =
+    options.provider === 'anthropic' ? anthropicSides(options.baseURL) : openaiSides(options.baseURL);
+  const { model } = sides;
+  const client = createClient({ provider: sides.provider });
   const perRound = Math.max(1, Math.floor(options.streams / options.rounds));
 
   const consumeRaw = async () => {
     for (let i = 0; i < perRound; i += 1) {
-      const stream = await raw.chat.completions.create({
-        model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
-      let text = '';
-      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-      if (text.length === 0) throw new Error('raw stream was empty');
+      if ((await sides.rawStream()).length === 0) throw new Error('raw stream was empty');
     }
   };
   const consumeStopwise = async (policy: () => CallPolicyOptions) => {
@@ -81,22 +125,22 @@ export async function measureOverhead(options: {
     }
   };
 
-  const sides = [
+  const turns = [
     { consume: consumeRaw, costs: [] as Cost[] },
     { consume: () => consumeStopwise(options.policy), costs: [] as Cost[] },
     { consume: () => consumeStopwise(() => ({ profile: 'off' })), costs: [] as Cost[] },
   ];
   // Warm every path up (JIT, connection pool) before measuring.
-  for (const side of sides) await side.consume();
+  for (const turn of turns) await turn.consume();
   for (let round = 0; round < options.rounds; round += 1) {
     // Rotate who goes first, so a slow spell of the machine does not always hit the same side.
-    for (let turn = 0; turn < sides.length; turn += 1) {
-      const side = sides[(round + turn) % sides.length] as (typeof sides)[number];
-      side.costs.push(await measure(side.consume));
+    for (let index = 0; index < turns.length; index += 1) {
+      const turn = turns[(round + index) % turns.length] as (typeof turns)[number];
+      turn.costs.push(await measure(turn.consume));
     }
   }
   const total = (index: number, key: keyof Cost) =>
-    (sides[index] as (typeof sides)[number]).costs.reduce((sum, cost) => sum + cost[key], 0);
+    (turns[index] as (typeof turns)[number]).costs.reduce((sum, cost) => sum + cost[key], 0);
   const [rawWallMs, stopwiseWallMs, noPolicyWallMs] = [0, 1, 2].map((index) => total(index, 'wallMs')) as [
     number,
     number,

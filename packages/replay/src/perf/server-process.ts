@@ -3,10 +3,11 @@
  * and so that what the server sees (a socket closing) is not delayed by the client's own work
  * on the same event loop. Run as a child: `node --import tsx server-process.ts <deltas> <paceMs>
  * [report]`; prints its URL and, with `report`, one `request {...}` line per request once its
- * socket closed.
+ * socket closed. Requests to `/v1/messages` get the Anthropic wire format, all others OpenAI's.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { syntheticAnthropicChunks } from '../wire/synthetic-anthropic.js';
 import { syntheticChatChunks } from '../wire/synthetic-chat.js';
 import { createWireServer } from '../wire/wire-server.js';
 import { benchDeltas } from './bench-text.js';
@@ -94,11 +95,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     deltas: benchDeltas(deltas),
     usage: { promptTokens: 20, completionTokens: deltas },
   });
+  const anthropicChunks = syntheticAnthropicChunks({ deltas: benchDeltas(deltas) });
   // The server's records use performance.now() of this process: shift them to the epoch.
   const toEpoch = (at: number) => performance.timeOrigin + at;
   let served = 0;
   const server = await createWireServer({
-    respond: () => {
+    respond: (request) => {
       // The server adds a request's record just before asking for its answer: the n-th answer
       // is for the n-th record.
       const index = served;
@@ -114,7 +116,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           process.stdout.write(`request ${JSON.stringify(line)}\n`);
         });
       }
-      return { format: 'openai-chat', chunks, paceMs };
+      return request.path.endsWith('/messages')
+        ? { format: 'anthropic', chunks: anthropicChunks, paceMs }
+        : { format: 'openai-chat', chunks, paceMs };
     },
   });
   process.stdout.write(`listening ${server.url}\n`);
