@@ -230,6 +230,10 @@ export class AnswerPhraseScanner {
   }
 
   private detect(code: number): void {
+    // Cheap rejections first: most 's' are not preceded by "i ", most 'r' not by "we".
+    const recent = this.recent;
+    if (code === 115 && recent.at(1) !== 105) return;
+    if (code === 114 && (recent.at(1) !== 101 || recent.at(2) !== 119)) return;
     if (
       this.enabled.answerIs &&
       code === 115 &&
