@@ -191,19 +191,33 @@ export function validateCallPolicy(policy: CallPolicyOptions | undefined): void 
   if (layer) mergeLayers([layer]);
 }
 
-async function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promise<void> {
-  await Promise.all(
-    entries.map(async ({ policy }) => {
-      const prepare = (policy as { prepare?: (call: CallContext) => Promise<void> }).prepare;
-      if (typeof prepare !== 'function') return;
-      try {
-        await prepare.call(policy, context);
-      } catch (error) {
-        // A history store that is down costs this call its prediction, not the call itself.
-        context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
+/**
+ * Runs every policy's `prepare` (adaptive length loading its history). Returns a promise only when
+ * one of them is async: a resolver awaiting nothing would still cost every call a round trip.
+ */
+function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promise<unknown> | undefined {
+  let pending: Array<Promise<void>> | undefined;
+  for (const { policy } of entries) {
+    const prepare = (policy as { prepare?: (call: CallContext) => unknown }).prepare;
+    if (typeof prepare !== 'function') continue;
+    // A history store that is down costs this call its prediction, not the call itself.
+    const fail = (error: unknown) =>
+      context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
+    try {
+      const result = prepare.call(policy, context);
+      if (isPromiseLike(result)) {
+        pending ??= [];
+        pending.push(Promise.resolve(result).then(() => {}, fail));
       }
-    }),
-  );
+    } catch (error) {
+      fail(error);
+    }
+  }
+  return pending && Promise.all(pending);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /**
@@ -266,7 +280,8 @@ export async function resolveChain(
       parameters: undefined,
     })),
   ];
-  await prepareAll(entries, context);
+  const preparing = prepareAll(entries, context);
+  if (preparing) await preparing;
   const policies = entries.map((entry) => entry.policy);
   const root = policies.length === 0 ? undefined : policies.length === 1 ? policies[0] : anyOf(...policies);
   return {

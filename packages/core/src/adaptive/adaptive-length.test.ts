@@ -255,6 +255,19 @@ describe('adaptiveLength', () => {
     const result = await run(words(50), [adaptiveLength({ store: broken })]);
     expect(result.outcome).toBe('finish');
     expect(result.policyErrors.map((e) => e.message)).toEqual([expect.stringMatching(/store down/)]);
+
+    // A synchronous store that throws: read without a promise, and still only costs the prediction.
+    const brokenNow: LengthHistoryStore = {
+      get: () => {
+        throw new Error('store down now');
+      },
+      add: () => {},
+    };
+    const now = await run(words(50), [adaptiveLength({ store: brokenNow })]);
+    expect(now.outcome).toBe('finish');
+    expect(now.text).toBe(words(50).join(''));
+    expect(now.policyErrors.length).toBeGreaterThan(0);
+    expect(now.policyErrors.every((e) => /store down now/.test(e.message))).toBe(true);
   });
 
   it('rejects bad options with a ConfigError naming the field', () => {

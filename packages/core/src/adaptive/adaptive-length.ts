@@ -69,8 +69,11 @@ export type AdaptiveLengthSettings = Required<
 
 /** An adaptive-length policy: it can load an async history before the call, and tells its budget. */
 export interface AdaptiveLengthPolicy extends StopPolicy {
-  /** Loads the call's history from the store (awaited by the chain resolver before `start`). */
-  prepare(call: CallContext): Promise<void>;
+  /**
+   * Loads the call's history from the store: a promise the chain resolver awaits before `start`
+   * when the store is async, `undefined` when the read was synchronous.
+   */
+  prepare(call: CallContext): Promise<void> | undefined;
   /** The predictions made at the last `start`, by phase. */
   readonly predictions: { readonly reasoning?: LengthPrediction; readonly answer?: LengthPrediction };
   /** The settings in force. */
@@ -91,14 +94,25 @@ const tailLeadTokens = 256;
 // Keeps a cut from going wild on a runaway product of keyword scales.
 const clampScale = (scale: number) => Math.min(10, Math.max(0.1, Number.isFinite(scale) ? scale : 1));
 
-function keysOf(call: CallContext) {
+interface PhaseKeys {
+  fine: string;
+  coarse: string;
+  user: string | undefined;
+}
+type CallKeys = Record<Phase, PhaseKeys>;
+
+function keysOf(call: CallContext): CallKeys {
   const keys = lengthKeys(call);
-  const of = (phase: Phase) => ({
+  const of = (phase: Phase): PhaseKeys => ({
     fine: `${keys.fine}|${phase}`,
     coarse: `${keys.coarse}|${phase}`,
     user: keys.user && `${keys.user}|${phase}`,
   });
   return { reasoning: of('reasoning'), answer: of('answer') };
+}
+
+function phaseHistory([user, fine, coarse]: Array<readonly LengthSample[] | undefined>): PhaseHistory {
+  return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -123,7 +137,8 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
   const { store } = settings;
   let preparedFor: CallContext | undefined;
   let prepared: History | undefined;
-  let keys: ReturnType<typeof keysOf> | undefined;
+  let preparedKeys: CallKeys | undefined;
+  let keys: CallKeys | undefined;
   let predictions: { reasoning?: LengthPrediction; answer?: LengthPrediction } = {};
   const seen = { reasoning: 0, answer: 0, scale: 1 };
   const tails = { reasoning: '', answer: '' };
@@ -141,33 +156,45 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
   };
   const load = (key: string | undefined) => (key === undefined ? noSamples : store.get(key));
 
-  async function prepare(call: CallContext): Promise<void> {
+  /**
+   * Loads the call's history. Synchronous over a synchronous store (the memory store): the
+   * chain then resolves without the promise round trips an async read costs every call.
+   */
+  function prepare(call: CallContext): Promise<void> | undefined {
     const callKeys = keysOf(call);
-    const read = async (phase: Phase): Promise<PhaseHistory> => {
-      const [user, fine, coarse] = await Promise.all([
-        load(callKeys[phase].user),
-        load(callKeys[phase].fine),
-        load(callKeys[phase].coarse),
-      ]);
-      return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
+    const lists = {
+      reasoning: phaseLists(callKeys.reasoning),
+      answer: phaseLists(callKeys.answer),
     };
-    const [reasoning, answer] = await Promise.all([read('reasoning'), read('answer')]);
-    prepared = { reasoning, answer };
-    preparedFor = call;
+    const settle = (loaded: Record<Phase, Array<readonly LengthSample[] | undefined>>) => {
+      prepared = { reasoning: phaseHistory(loaded.reasoning), answer: phaseHistory(loaded.answer) };
+      preparedFor = call;
+      preparedKeys = callKeys;
+    };
+    if (!lists.reasoning.some(isThenable) && !lists.answer.some(isThenable)) {
+      settle(lists as Record<Phase, Array<readonly LengthSample[] | undefined>>);
+      return undefined;
+    }
+    return Promise.all([Promise.all(lists.reasoning), Promise.all(lists.answer)]).then(
+      ([reasoning, answer]) => settle({ reasoning, answer }),
+    );
+  }
+
+  function phaseLists(phaseKeys: PhaseKeys) {
+    return [load(phaseKeys.user), load(phaseKeys.fine), load(phaseKeys.coarse)];
   }
 
   /** The history for `start`: what `prepare` loaded, else a synchronous read (async stores: none). */
-  function historyFor(call: CallContext): History {
+  function historyFor(call: CallContext, callKeys: CallKeys): History {
     if (preparedFor === call && prepared) return prepared;
     const read = (phase: Phase): PhaseHistory => {
-      const lists = [keys?.[phase].user, keys?.[phase].fine, keys?.[phase].coarse].map(load);
+      const lists = phaseLists(callKeys[phase]);
       if (lists.some(isThenable)) {
         // An async store read outside a profile (no prepare): no history this call.
         for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
         return empty;
       }
-      const [user, fine, coarse] = lists as Array<readonly LengthSample[] | undefined>;
-      return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
+      return phaseHistory(lists as Array<readonly LengthSample[] | undefined>);
     };
     return { reasoning: read('reasoning'), answer: read('answer') };
   }
@@ -181,10 +208,13 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
     prepare,
     budget,
     start(call) {
-      keys = keysOf(call);
-      const history = historyFor(call);
+      // Keys are worked out once per call: `prepare` already did when it ran for this call.
+      const callKeys = preparedFor === call && preparedKeys ? preparedKeys : keysOf(call);
+      keys = callKeys;
+      const history = historyFor(call, callKeys);
       preparedFor = undefined;
       prepared = undefined;
+      preparedKeys = undefined;
       predictions = {
         reasoning: predictLength('reasoning', history.reasoning, keys.reasoning, reasoningSettings(settings)),
         answer: predictLength('answer', history.answer, keys.answer, settings),

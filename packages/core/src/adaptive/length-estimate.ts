@@ -28,34 +28,37 @@ export interface LengthQuantile {
  * the natural ends above it. So a stop can only raise (never lower) the estimated quantiles,
  * unlike dropping stopped calls (which biases towards the short calls that escaped every stop)
  * or counting them as ends (which learns from our own cuts and shrinks the budget each time).
- * Returns undefined when there are no samples.
+ * Returns undefined when there are no samples. A sample without a `weight` weighs 1.
  */
 export function censoredQuantile(
-  samples: readonly WeightedLengthSample[],
+  samples: readonly (LengthSample & { readonly weight?: number | undefined })[],
   q: number,
 ): LengthQuantile | undefined {
-  const usable = samples.filter((sample) => sample.weight > 0 && Number.isFinite(sample.tokens));
+  const usable = samples.filter((sample) => (sample.weight ?? 1) > 0 && Number.isFinite(sample.tokens));
   if (usable.length === 0) return undefined;
-  // At equal lengths, ends come before cuts: a call cut at t was still running at t.
-  const sorted = [...usable].sort((a, b) => a.tokens - b.tokens || Number(a.censored) - Number(b.censored));
+  // At equal lengths, ends come before cuts: a call cut at t was still running at t. (`usable`
+  // is a fresh array: sorted in place.)
+  const sorted = usable.sort((a, b) => a.tokens - b.tokens || Number(a.censored) - Number(b.censored));
   let atRisk = 0;
   let naturals = 0;
   let censored = 0;
   for (const sample of sorted) {
-    atRisk += sample.weight;
-    if (sample.censored) censored += sample.weight;
-    else naturals += sample.weight;
+    const weight = sample.weight ?? 1;
+    atRisk += weight;
+    if (sample.censored) censored += weight;
+    else naturals += weight;
   }
   let survival = 1;
   let index = 0;
   while (index < sorted.length) {
-    const time = (sorted[index] as WeightedLengthSample).tokens;
+    const time = (sorted[index] as LengthSample).tokens;
     let ended = 0;
     let left = 0;
-    for (; index < sorted.length && (sorted[index] as WeightedLengthSample).tokens === time; index++) {
-      const sample = sorted[index] as WeightedLengthSample;
-      if (!sample.censored) ended += sample.weight;
-      left += sample.weight;
+    for (; index < sorted.length && (sorted[index] as LengthSample).tokens === time; index++) {
+      const sample = sorted[index] as LengthSample & { readonly weight?: number | undefined };
+      const weight = sample.weight ?? 1;
+      if (!sample.censored) ended += weight;
+      left += weight;
     }
     if (ended > 0) {
       survival *= 1 - ended / atRisk;

@@ -42,6 +42,8 @@ export interface PredictionSettings {
   readonly priorTokens: number | undefined;
 }
 
+type Sample = LengthSample & { readonly weight?: number | undefined };
+
 const weighted = (samples: readonly LengthSample[], weight: number): WeightedLengthSample[] =>
   samples.map((sample) => ({
     tokens: sample.tokens,
@@ -123,14 +125,24 @@ function computePrediction(
   keys: { user: string | undefined; fine: string; coarse: string },
   settings: PredictionSettings,
 ): LengthPrediction {
-  const levels: Array<[PredictionLevel, string | undefined, WeightedLengthSample[]]> = [
-    ['user', keys.user, [...weighted(history.fine, 1), ...weighted(history.user, settings.userWeight)]],
-    ['fine', keys.fine, weighted(history.fine, 1)],
-    ['coarse', keys.coarse, weighted(history.coarse, 1)],
-  ];
-  for (const [level, key, samples] of levels) {
-    if (level === 'user' && (key === undefined || history.user.length === 0)) continue;
-    const naturalCount = samples.filter((sample) => !sample.censored).length;
+  // Levels from the finest; each one's samples are built only when it is tried (most calls stop
+  // at the first), and the user level only exists when the call has a user with history.
+  const levels: Array<[PredictionLevel, string | undefined, () => readonly Sample[]]> = [];
+  if (keys.user !== undefined && history.user.length > 0) {
+    const { user } = keys;
+    levels.push([
+      'user',
+      user,
+      () => [...weighted(history.fine, 1), ...weighted(history.user, settings.userWeight)],
+    ]);
+  }
+  // Samples without a weight weigh 1: the store's own lists, not a copy.
+  levels.push(['fine', keys.fine, () => history.fine]);
+  levels.push(['coarse', keys.coarse, () => history.coarse]);
+  for (const [level, key, samplesOf] of levels) {
+    const samples = samplesOf();
+    let naturalCount = 0;
+    for (const sample of samples) if (!sample.censored) naturalCount += 1;
     if (naturalCount < settings.minSamples) continue;
     const bound = upperQuantileLevel(naturalCount, settings.quantile, settings.confidence);
     const found = bound === undefined ? undefined : censoredQuantile(samples, bound);
