@@ -38,7 +38,7 @@ try {
     chunksPerStream,
     policy,
   });
-  printOverhead('openai', overhead);
+  printOverhead('the openai SDK', overhead);
   const anthropicOverhead = await measureOverhead({
     baseURL: server.url,
     provider: 'anthropic',
@@ -111,9 +111,9 @@ try {
 }
 
 function printOverhead(sdk: string, figures: OverheadFigures): void {
-  console.log(`Overhead against the ${sdk} SDK (same replayed streams, sequential; client process only):`);
+  console.log(`Overhead against ${sdk} (same replayed streams, sequential; client process only):`);
   console.table({
-    [`raw ${sdk} SDK`]: { wallMs: figures.rawWallMs, cpuMs: figures.rawCpuMs },
+    [`raw ${sdk}`]: { wallMs: figures.rawWallMs, cpuMs: figures.rawCpuMs },
     [`stopwise, ${profile}`]: { wallMs: figures.stopwiseWallMs, cpuMs: figures.stopwiseCpuMs },
     'stopwise, no policy': { wallMs: figures.noPolicyWallMs, cpuMs: figures.noPolicyCpuMs },
   });
