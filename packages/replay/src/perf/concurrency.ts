@@ -12,6 +12,8 @@ export interface ConcurrencyFigures {
   finished: number;
   /** Resident memory after the level, with garbage collected, in MiB. */
   rssAfterMiB: number;
+  /** JavaScript heap in use after the level, with garbage collected, in MiB: what a leak grows. */
+  heapAfterMiB: number;
 }
 
 function collectGarbage(): void {
@@ -20,8 +22,9 @@ function collectGarbage(): void {
 
 /**
  * Runs `concurrent` streams at once through one client (repeating small levels until at least
- * `minStreams` streams ran) against a server in another process, and reports streams per second
- * and client CPU per stream.
+ * `minStreams` streams ran) against a server in another process, and reports streams per second,
+ * client CPU per stream and memory after each level. A level listed twice shows whether memory
+ * keeps growing from one run to the next.
  */
 export async function measureConcurrency(options: {
   baseURL: string;
@@ -60,6 +63,7 @@ export async function measureConcurrency(options: {
       cpuMsPerStream: round(cost.cpuMs / streams),
       finished,
       rssAfterMiB: round(process.memoryUsage().rss / 2 ** 20, 1),
+      heapAfterMiB: round(process.memoryUsage().heapUsed / 2 ** 20, 1),
     });
   }
   return figures;
