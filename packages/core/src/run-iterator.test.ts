@@ -4,20 +4,10 @@
  * exactly once and send no request it does not need.
  */
 import { describe, expect, it } from 'vitest';
-import { createClient, type StopPolicy, type StreamPart } from './index.js';
+import { createClient, type StreamPart, stopOn } from './index.js';
 import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'Count.' }];
-
-function stopAt(word: string): StopPolicy {
-  return {
-    name: `stopAt(${word})`,
-    step: (view) => {
-      const index = view.delta.indexOf(word);
-      return index < 0 ? undefined : { reason: `saw ${word}`, cutAt: view.deltaOffset + index };
-    },
-  };
-}
 
 describe('the run iterator', () => {
   it('answers reads that overlap in order, each part once', async () => {
@@ -26,14 +16,14 @@ describe('the run iterator', () => {
     const first = createClient({ provider: scriptedProvider(textScript(deltas)) }).stream({
       model: 'm',
       messages,
-      policy: { policies: [stopAt('STOP')] },
+      policy: { policies: [stopOn(['STOP'])] },
     });
     for await (const part of first) sequential.push(part);
 
     const run = createClient({ provider: scriptedProvider(textScript(deltas)) }).stream({
       model: 'm',
       messages,
-      policy: { policies: [stopAt('STOP')] },
+      policy: { policies: [stopOn(['STOP'])] },
     });
     const iterator = run[Symbol.asyncIterator]();
     // Ten reads at once: more than the run has parts, so the last ones must report done.
