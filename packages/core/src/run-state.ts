@@ -67,6 +67,12 @@ export class RunState {
     budgetScale: number,
     logprobs: readonly TokenLogprob[] | undefined,
   ): StreamView {
+    const deltaOffset = this.record(phase, delta);
+    return this.view(phase, delta, deltaOffset, budgetScale, logprobs);
+  }
+
+  /** Records a delta no policy will see (a run without a chain); returns its offset. */
+  record(phase: Phase, delta: string): number {
     const target = this.phase(phase);
     const deltaOffset = target.length;
     const tokens = this.counter.count(delta);
@@ -75,7 +81,7 @@ export class RunState {
     if (phase === 'reasoning') this.sawReasoning = true;
     this.lastPhase = phase;
     this.firstTokenAt ??= this.now();
-    return this.view(phase, delta, deltaOffset, budgetScale, logprobs);
+    return deltaOffset;
   }
 
   /** The view for a timed check with no new delta (see `StopPolicy.nextCheckAt`). */

@@ -286,9 +286,16 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       case 'reasoning-delta': {
         if (part.delta.length === 0) return;
         const phase = part.type === 'text-delta' ? 'answer' : 'reasoning';
+        if (this.root === undefined) {
+          // No chain: nothing reads a view, so none is built.
+          this.state.record(phase, part.delta);
+          this.pendingLogprobs = undefined;
+          this.out.push(part);
+          return;
+        }
         const view = this.state.append(phase, part.delta, this.budgetScale, this.pendingLogprobs?.tokens);
         this.pendingLogprobs = undefined;
-        const decision = this.root?.step(view);
+        const decision = this.root.step(view);
         if (decision && this.ending === undefined) this.stopWith(decision, view, part);
         else this.out.push(part);
         return;
