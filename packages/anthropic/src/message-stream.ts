@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIError } from '@anthropic-ai/sdk';
 import { chunkStream, type ProviderStreamPart, StreamError } from 'stopwise';
-import { sseEventBatches } from 'stopwise/sse';
+import { type SseMessage, sseEventBatches } from 'stopwise/sse';
 import { mapAnthropicError } from './map-error.js';
 import { createEventMapper } from './map-events.js';
 
@@ -31,14 +31,7 @@ export interface StreamMessageOptions {
   secrets: readonly string[];
 }
 
-/** One server-sent event: its `event:` name, if any, and its joined `data:` lines. */
-interface SseEvent {
-  event?: string | undefined;
-  data: string;
-}
-
-// What the SDK's own `Stream` buffers without limit; a bound keeps a runaway line from eating memory.
-const maxEventChars = 32 * 1024 * 1024;
+type SseEvent = Pick<SseMessage, 'event' | 'data'>;
 
 /**
  * Streams one Messages API call and yields stopwise parts: `stream-start`, then the mapped events
@@ -60,7 +53,7 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
       const response = await client.messages.create(body, { ...options.requestOptions, signal }).asResponse();
       if (!response.body) throw new StreamError(`${provider} sent a streaming response without a body`);
       headers = response.headers;
-      return sseEventBatches({ provider, body: response.body, signal, secrets, maxEventChars });
+      return sseEventBatches({ provider, body: response.body, signal, secrets });
     },
     started: (emit) => emit({ type: 'stream-start' }),
     // One network read's events at a time: a fast stream packs many into one read.

@@ -1,22 +1,16 @@
 import { APIError } from 'openai';
 import { StreamError } from 'stopwise';
-import { sseEventBatches } from 'stopwise/sse';
+import { type SseMessage, sseEventBatches } from 'stopwise/sse';
 import type { StreamContext } from './stream-context.js';
 
-/** One server-sent event: its `event:` name, if any, and its joined `data:` lines. */
-export interface SseEvent {
-  event?: string | undefined;
-  data: string;
-}
+/** One server-sent event (`eventsource-parser`'s message). */
+export type SseEvent = Pick<SseMessage, 'event' | 'data'>;
 
 /** The events of a streaming response, one batch per network read, and its headers (in-stream errors carry them). */
 export interface SseBody {
   batches: AsyncIterable<SseEvent[]>;
   headers: Headers;
 }
-
-// What the SDK's own `Stream` buffers without limit; a bound keeps a runaway line from eating memory.
-const maxEventChars = 32 * 1024 * 1024;
 
 /**
  * Sends a streaming request through the official client and reads the SSE body with stopwise's
@@ -38,7 +32,6 @@ export async function openSseBody(
     body: response.body,
     signal: context.request.signal,
     secrets: context.secrets,
-    maxEventChars,
   });
   return { batches, headers: response.headers };
 }

@@ -30,7 +30,13 @@ export {
   type SseHttpError,
 } from './http-error.js';
 export type { SseConnectionSettings } from './shared.js';
-export { type SseEventsOptions, sseEventBatches, sseEvents } from './sse-events.js';
+export {
+  defaultMaxEventChars,
+  type SseEventsOptions,
+  type SseMessage,
+  sseEventBatches,
+  sseEvents,
+} from './sse-events.js';
 export {
   createSseProvider,
   finishPart,

@@ -1,6 +1,12 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describeError, ProviderError, redactSecrets, StreamError } from '../errors.js';
 
+/** One server-sent event: `event` (when sent), `data` (its data lines joined by `\n`) and `id`. */
+export type SseMessage = EventSourceMessage;
+
+/** The largest event {@link sseEvents} buffers unless told otherwise: 32 MiB. */
+export const defaultMaxEventChars = 32 * 1024 * 1024;
+
 /** Options of {@link sseEvents} and {@link sseEventBatches}. */
 export interface SseEventsOptions {
   /** The provider's name, for error messages. */
@@ -11,8 +17,12 @@ export interface SseEventsOptions {
   signal: AbortSignal;
   /** Credentials to scrub from messages. */
   secrets: readonly string[];
-  /** Largest event (or unterminated line) to buffer, in characters. */
-  maxEventChars: number;
+  /**
+   * Largest event (or unterminated line) to buffer, in characters (default
+   * {@link defaultMaxEventChars}): a runaway line ends the run with a `StreamError` instead of
+   * growing the buffer without bound.
+   */
+  maxEventChars?: number | undefined;
 }
 
 /**
@@ -26,13 +36,13 @@ export interface SseEventsOptions {
  * ```ts
  * const response = await sdk.create(body, { signal }).asResponse();
  * for await (const event of sseEvents({
- *   provider: 'acme', body: response.body!, signal, secrets: [apiKey], maxEventChars: 1 << 20,
+ *   provider: 'acme', body: response.body!, signal, secrets: [apiKey],
  * })) {
  *   if (event.data !== '[DONE]') console.log(JSON.parse(event.data));
  * }
  * ```
  */
-export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<EventSourceMessage> {
+export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<SseMessage> {
   for await (const batch of sseEventBatches(options)) yield* batch;
 }
 
@@ -41,8 +51,9 @@ export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<Even
  * A fast stream packs many events into one read; mapping a batch synchronously (with
  * `chunkStream`) saves a round of promise jobs per event.
  */
-export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerator<EventSourceMessage[]> {
+export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerator<SseMessage[]> {
   const { provider } = options;
+  const maxEventChars = options.maxEventChars ?? defaultMaxEventChars;
   const reader = options.body.getReader();
   const decoder = new TextDecoder();
   let queue: EventSourceMessage[] = [];
@@ -56,13 +67,13 @@ export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerato
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') {
-        failure ??= new StreamError(`${provider}: an SSE event exceeded ${options.maxEventChars} characters`);
+        failure ??= new StreamError(`${provider}: an SSE event exceeded ${maxEventChars} characters`);
       } else {
         // The SSE spec says to ignore unknown fields; remember one in case nothing else arrives.
         strayLine ??= error.line ?? error.message;
       }
     },
-    maxBufferSize: options.maxEventChars,
+    maxBufferSize: maxEventChars,
   });
 
   try {

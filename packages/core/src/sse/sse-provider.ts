@@ -143,7 +143,7 @@ async function* streamSse<T>(
     body: response.body,
     signal: request.signal,
     secrets,
-    maxEventChars: settings.maxEventChars ?? 32 * 1024 * 1024,
+    maxEventChars: settings.maxEventChars,
   });
   for await (const message of events) {
     const event: SseEvent = { ...message, json: () => parseJson(name, message.data, secrets) };
