@@ -35,11 +35,39 @@ export interface KeywordContextPolicy extends StopPolicy {
   readonly rules: readonly KeywordRule[];
 }
 
+interface CallTexts {
+  messages: readonly unknown[];
+  length: number;
+  prompt: string;
+  texts: Partial<Record<KeywordScope, string>>;
+}
+
+// The text of each call, by scope: a profile reads it three or four times per call (marker
+// switches, budget changes, length buckets, the savings estimate), and each read joined the
+// prompt anew. Keyed by the call object (which lives as long as its call), and only reused for
+// the same messages and prompt.
+const textOfCall = new WeakMap<object, CallTexts>();
+
 /** The text keyword rules read for `call`. */
 export function keywordText(
   call: Pick<CallContext, 'messages' | 'prompt'>,
   scope: KeywordScope = 'latest',
 ): string {
+  let memo = textOfCall.get(call);
+  if (
+    memo === undefined ||
+    memo.messages !== call.messages ||
+    memo.length !== call.messages.length ||
+    memo.prompt !== call.prompt
+  ) {
+    memo = { messages: call.messages, length: call.messages.length, prompt: call.prompt, texts: {} };
+    textOfCall.set(call, memo);
+  }
+  memo.texts[scope] ??= readKeywordText(call, scope);
+  return memo.texts[scope];
+}
+
+function readKeywordText(call: Pick<CallContext, 'messages' | 'prompt'>, scope: KeywordScope): string {
   const system = call.messages
     .filter((message) => message.role === 'system')
     .map((message) => message.content);

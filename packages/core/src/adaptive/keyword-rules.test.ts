@@ -108,6 +108,17 @@ describe('keywordContext', () => {
     expect(keywordContext({ scope: 'all' }).start?.(context)).toHaveLength(3);
   });
 
+  it('reads a call once per scope, and again when its messages change', () => {
+    const messages = [{ role: 'user' as const, content: 'Explain briefly.' }];
+    const context = { messages, prompt: 'Explain briefly.' };
+    const first = keywordText(context);
+    expect(keywordText(context)).toBe(first);
+    expect(keywordText(context, 'all')).toBe('Explain briefly.');
+    // A context whose messages grew (a caller reusing one object) is read anew.
+    messages.push({ role: 'user' as const, content: 'Now in detail.' });
+    expect(keywordText(context)).toBe('Now in detail.');
+  });
+
   it('can drop the defaults and validates its options', () => {
     const policy = keywordContext({ defaults: false, rules: [{ id: 'r', match: /urgent/i, scale: 0.5 }] });
     expect(policy.start?.(call('Explain. URGENT'))).toEqual([{ scale: 0.5, reason: 'prompt says "URGENT"' }]);
