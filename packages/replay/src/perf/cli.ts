@@ -38,7 +38,7 @@ try {
     chunksPerStream,
     policy,
   });
-  printOverhead('the openai SDK', overhead);
+  printOverhead('openai', overhead);
   const anthropicOverhead = await measureOverhead({
     baseURL: server.url,
     provider: 'anthropic',
