@@ -201,26 +201,28 @@ export function answerConvergence(options?: AnswerConvergenceOptions): StopPolic
   const holdTokens = integerOption('answerConvergence.holdTokens', given.holdTokens, 400, 0);
   const phase = phaseOption('answerConvergence.phase', given.phase, 'reasoning');
   let counter: TokenCounter | undefined;
+  let model = '';
+  // The call's token counter, looked up when a converger first needs to count.
   const counterOf = () => {
-    counter ??= tokenCounterFor('');
+    counter ??= tokenCounterFor(model);
     return counter;
   };
-  const fresh = () => ({
-    answer: new Converger(confirmations, holdTokens, counterOf),
-    reasoning: new Converger(confirmations, holdTokens, counterOf),
-  });
-  let convergers = fresh();
+  // Made on first use, per phase: a chat call never streams the reasoning this policy watches
+  // by default, and should not pay for its state.
+  let convergers: Partial<Record<'answer' | 'reasoning', Converger>> = {};
   let done = false;
   return {
     name: `answerConvergence(${confirmations} agreeing, ${holdTokens} tokens)`,
     start(call: CallContext) {
-      counter = tokenCounterFor(call.model);
-      convergers = fresh();
+      counter = undefined;
+      model = call.model;
+      convergers = {};
       done = false;
     },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase) || view.delta.length === 0) return undefined;
-      const decision = convergers[view.phase].push(view.delta, view.deltaOffset);
+      convergers[view.phase] ??= new Converger(confirmations, holdTokens, counterOf);
+      const decision = (convergers[view.phase] as Converger).push(view.delta, view.deltaOffset);
       if (decision) done = true;
       return decision;
     },
