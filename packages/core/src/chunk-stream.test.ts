@@ -3,6 +3,7 @@ import { type ChunkMapping, chunkStream } from './chunk-stream.js';
 import { createClient } from './client.js';
 import type { LanguageModelProvider } from './provider.js';
 import type { ProviderStreamPart } from './stream-part.js';
+import { readAll } from './testing/read-all.js';
 
 class Mapped extends Error {}
 
@@ -33,13 +34,8 @@ function mapping(overrides: Partial<ChunkMapping<string>> = {}): ChunkMapping<st
 }
 
 async function collect(stream: AsyncIterable<ProviderStreamPart>) {
-  const parts: ProviderStreamPart[] = [];
-  try {
-    for await (const part of stream) parts.push(part);
-    return { parts };
-  } catch (error) {
-    return { parts, error };
-  }
+  const { items: parts, error } = await readAll(stream);
+  return { parts, error };
 }
 
 const deltas = (parts: ProviderStreamPart[]) =>

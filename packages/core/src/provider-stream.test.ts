@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { providerStream } from './provider-stream.js';
+import { readAll } from './testing/read-all.js';
 
 class Mapped extends Error {}
 
@@ -7,16 +8,6 @@ async function* parts(fail: boolean): AsyncGenerator<number> {
   yield 1;
   yield 2;
   if (fail) throw new Error('socket hang up');
-}
-
-async function collect(source: AsyncIterable<number>): Promise<{ values: number[]; error?: unknown }> {
-  const values: number[] = [];
-  try {
-    for await (const value of source) values.push(value);
-    return { values };
-  } catch (error) {
-    return { values, error };
-  }
 }
 
 describe('providerStream', () => {
@@ -29,7 +20,7 @@ describe('providerStream', () => {
         return new Mapped(`mapped: ${(error as Error).message}`);
       },
     );
-    const { values, error } = await collect(stream);
+    const { items: values, error } = await readAll(stream);
     expect(values).toEqual([1, 2]);
     expect(error).toBeInstanceOf(Mapped);
     expect((error as Error).message).toBe('mapped: socket hang up');
