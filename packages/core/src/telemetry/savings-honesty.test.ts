@@ -266,6 +266,34 @@ function expectHonest(
   expect(accuracy.methods.holdout ?? 0).toBeGreaterThanOrEqual(accuracy.stoppedCalls * 0.9);
 }
 
+/**
+ * A file where the policy would stop fewer calls than the holdout warmup (AIME: most outputs
+ * never finish thinking, so `stopOn('\n\n')` would stop 4 or 8 of 30) is all holdout online:
+ * no call is stopped, so there is no estimate to judge. What can be judged there: the policy was
+ * evaluated in shadow on every holdout call (a would-stop position is recorded), no call claims
+ * anything saved, and every call ran to its end. The file's would-be stops are then judged by
+ * the cross-fitted estimate, the way the small committed sample is.
+ */
+function expectNothingClaimed(rows: readonly ReplayedCall[], label: string): void {
+  const wouldStop = rows.filter((row) => row.savings.holdout?.wouldStopAtToken !== undefined).length;
+  const claimed = rows.reduce((sum, row) => sum + (row.savings.tokensSaved ?? 0), 0);
+  console.info(
+    `[savings honesty] ${label}: no call stopped (${wouldStop} would-be stops, all held out to calibrate); ` +
+      `judged: nothing claimed saved (${claimed} tokens), every call finished`,
+  );
+  expect(wouldStop).toBeGreaterThanOrEqual(1);
+  expect(claimed).toBe(0);
+  for (const row of rows) expect(row.outcome).toBe('finish');
+}
+
+/**
+ * The issue's 0.8 sits three binomial standard errors below the nominal 0.9 from 81 stops on; a
+ * file with fewer stops is held to the same three standard errors.
+ */
+function coverageBar(stops: number): number {
+  return Math.min(0.8, 0.9 - 3 * Math.sqrt((0.9 * 0.1) / Math.max(stops, 1)));
+}
+
 const wholeCases = wholeFiles.flatMap((file) =>
   policies.flatMap(([name, policy]) => orders.map((order) => [file, name, order, policy] as const)),
 );
@@ -281,11 +309,21 @@ describe.skipIf(wholeDir === undefined)(
         loaded.set(file, all);
         const rows = await replayOnline(shuffled(all, order), policy, 42 + order);
         const accuracy = savingsAccuracy(rows);
+        if (accuracy.stoppedCalls === 0) {
+          expectNothingClaimed(rows, `${name} on ${file} (${all.length} records, order ${order})`);
+          const crossFitted = savingsAccuracy(await replayCrossFitted(shuffled(all, order), policy));
+          const minCrossCoverage = coverageBar(crossFitted.stoppedCalls);
+          report(
+            `${name} on ${file}, cross-fitted (bar: coverage ≥ ${(minCrossCoverage * 100).toFixed(1)}%)`,
+            crossFitted,
+          );
+          expect(crossFitted.stoppedCalls).toBeGreaterThanOrEqual(1);
+          expect(crossFitted.intervalCoverage).toBeGreaterThanOrEqual(minCrossCoverage);
+          return;
+        }
         const standardError = aggregateStandardError(rows);
         const stops = accuracy.stoppedCalls;
-        // The issue's 0.8 sits three binomial standard errors below the nominal 0.9 from 81 stops
-        // on; a file with fewer stops is held to the same three standard errors.
-        const minCoverage = Math.min(0.8, 0.9 - 3 * Math.sqrt((0.9 * 0.1) / Math.max(stops, 1)));
+        const minCoverage = coverageBar(stops);
         const maxError = Math.max(0.1, 3 * standardError);
         report(
           `${name} on ${file} (${all.length} records, order ${order}; standard error ${(standardError * 100).toFixed(1)}%, ` +
