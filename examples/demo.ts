@@ -197,7 +197,7 @@ async function ask(index: number, total: number, record: TraceRecord, adapter: A
     via: adapter.name,
     fullTokens,
     keptTokens,
-    estimated: result.outcome === 'policy-stop' ? result.savings.tokensSaved : undefined,
+    estimated: result.outcome === 'policy-stop' ? (result.savings.tokensSaved ?? undefined) : undefined,
     stoppedBy: result.stop?.policy.replace(/\(.*\)$/, '') ?? '-',
     fullCorrect,
     keptCorrect,

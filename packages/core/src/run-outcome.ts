@@ -44,6 +44,18 @@ export interface RunRecord {
   policyErrors: StopwiseError[];
 }
 
+/**
+ * The chain's client-side token cut (the profile's or the call's `maxOutputTokens` setting), when
+ * a policy other than the cut itself stopped the call: the output would have ended there at the
+ * latest, so it bounds what the stop saved.
+ */
+function tokenCutBounding(chain: ResolvedChain | undefined, stoppedBy: string): number | undefined {
+  const cut = chain?.settings.maxOutputTokens;
+  if (typeof cut !== 'number') return undefined;
+  const cutPolicy = chain?.entries.find((entry) => entry.setting === 'maxOutputTokens')?.policy.name;
+  return cutPolicy === undefined || cutPolicy === stoppedBy ? undefined : cut;
+}
+
 /** The run's result: text, usage, what the stop saved, and the outcome's own fields. */
 export function assembleResult(record: RunRecord): RunResult {
   const { ending, options, usage, state } = record;
@@ -54,6 +66,7 @@ export function assembleResult(record: RunRecord): RunResult {
     usage,
     keptTokens: stop ? stop.atToken : (usage.outputTokens ?? 0),
     maxOutputTokens: options.maxOutputTokens,
+    tokenCut: stop ? tokenCutBounding(record.chain, stop.policy) : undefined,
     stoppedBy: stop?.policy,
     stopKind: stop?.kind,
     durationMs: record.durationMs,

@@ -208,7 +208,8 @@ function recordMetrics(
 ): void {
   const base = metricAttributes(event);
   const { savings } = event;
-  if (savings.tokensSaved !== undefined && savings.tokensSaved > 0) {
+  // Only point estimates are counted: a null headline (a bound, or no evidence yet) adds nothing.
+  if (savings.tokensSaved != null && savings.tokensSaved > 0) {
     const attributes = {
       ...base,
       [Stopwise.policy]: event.stoppedBy,

@@ -47,9 +47,17 @@ describe('jsonlFileExporter', () => {
       ...['call-start', 'policy-decision', 'policy-stop', 'call-end'],
       ...['call-start', 'policy-decision', 'policy-stop', 'call-end'],
     ]);
-    const end = events[3] as { savings: { tokensSaved: number; counterfactualTokens: { method: string } } };
+    const end = events[3] as {
+      savings: {
+        tokensSaved: number | null;
+        tokensSavedAtMost: number;
+        counterfactualTokens: { method: string };
+      };
+    };
     expect(end.savings.counterfactualTokens.method).toBe('budget-bound');
-    expect(end.savings.tokensSaved).toBeGreaterThan(0);
+    // A bound is written as one: a null headline beside it, never the bound as the saving.
+    expect(end.savings.tokensSaved).toBeNull();
+    expect(end.savings.tokensSavedAtMost).toBeGreaterThan(0);
     // No content without recordContent.
     expect(readFileSync(path, 'utf8')).not.toContain('the prompt');
   });

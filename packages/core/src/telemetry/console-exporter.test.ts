@@ -23,12 +23,15 @@ describe('consoleExporter', () => {
     });
     await client.generate({ model: 'gpt-4o-mini', messages });
 
+    // No history yet: the cap is only a bound, shown as one, never as a saving.
     expect(lines[0]).toMatch(
-      /^\[stopwise\] gpt-4o-mini stopped by stopOn\("STOP"\): \d+ output tokens \(counted\), saved at most [\d,]+ tokens \(budget-bound, full length \d+-1,000\), \$/,
+      /^\[stopwise\] gpt-4o-mini stopped by stopOn\("STOP"\): \d+ output tokens \(counted\), saved: no estimate yet \(at most [\d,]+ tokens\)$/,
     );
     expect(lines[1]).toBe('[stopwise] gpt-4o-mini finish: 4 output tokens');
     // summaryEvery: 2 printed the summary after the second call.
-    expect(lines[2]).toMatch(/^\[stopwise\] 2 calls, 1 stops, .* saved \([\d,]+ of it upper bounds\), \$/);
+    expect(lines[2]).toMatch(
+      /^\[stopwise\] 2 calls, 1 stops, .* ~0 saved \(1 stops not estimated yet, at most [\d,]+ over the capped stops\), \$/,
+    );
     expect(lines[2]).toContain('policy stopOn("STOP"): 1 calls, 1 stops');
     expect(lines[2]).toContain('model gpt-4o-mini: 2 calls, 1 stops');
     expect(exporter.stats().total.calls).toBe(2);
@@ -37,7 +40,13 @@ describe('consoleExporter', () => {
   it('can be quiet per call and still summarise on demand', async () => {
     const lines: string[] = [];
     const exporter = consoleExporter({ perCall: false, logger: { log: (line) => void lines.push(line) } });
-    const client = createClient({ provider: scriptedProvider(textScript(deltas)), telemetry: exporter });
+    const client = createClient({
+      provider: { name: 'openai', stream: (r) => scriptedProvider(textScript(deltas)).stream(r) },
+      telemetry: exporter,
+      savingsModel: { minSamples: 1 },
+    });
+    // One call that ends on its own, so the stop below has an estimate whose price is unknown.
+    await client.generate({ model: 'unpriced-model', messages });
     await client.generate({
       model: 'unpriced-model',
       messages,
@@ -52,25 +61,30 @@ describe('consoleExporter', () => {
   it('shows the cost range of a call and the summed ranges in the summary', async () => {
     const lines: string[] = [];
     const exporter = consoleExporter({ logger: { log: (line) => void lines.push(line) } });
+    // Three calls that end on their own (8, 12 and 16 words) give the length model its history;
+    // the fourth is stopped.
+    const natural = [8, 12, 16].map((n) => Array.from({ length: n }, (_, i) => `w${i} `));
+    let call = 0;
     const client = createClient({
-      provider: scriptedProvider(textScript(deltas)),
+      provider: {
+        name: 'openai',
+        stream: (r) => scriptedProvider(textScript(natural[call++] ?? deltas)).stream(r),
+      },
       telemetry: exporter,
+      savingsModel: { minSamples: 3 },
       // $1 per output token: the range reads as token counts.
       prices: { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
     });
-    const result = await client.generate({
-      model: 'my-model',
-      messages,
-      maxOutputTokens: 100,
-      policy: { stopOn: ['STOP'] },
-    });
-    const high = result.savings.costSavedRange?.high ?? 0;
-    expect(result.savings.costSavedRange?.low).toBe(0);
-    expect(high).toBeCloseTo(result.savings.costSaved ?? 0, 9);
-    expect(lines[0]).toContain(`, $${high.toFixed(4)} ($0.00-$${high.toFixed(4)}), `);
+    for (let i = 0; i < 3; i++) await client.generate({ model: 'my-model', messages });
+    const result = await client.generate({ model: 'my-model', messages, policy: { stopOn: ['STOP'] } });
+    expect(result.savings.counterfactualTokens?.method).toBe('length-model');
+    const { low, high } = result.savings.costSavedRange ?? { low: 0, high: 0 };
+    expect(high).toBeGreaterThan(low);
+    const usd = (n: number) => `$${n.toFixed(4)}`;
+    expect(lines[3]).toContain(`, ${usd(result.savings.costSaved ?? 0)} (${usd(low)}-${usd(high)})`);
     exporter.printSummary();
-    expect(lines[1]).toContain(`$${high.toFixed(4)} ($0.00-$${high.toFixed(4)}) saved`);
-    expect(exporter.stats().total).toMatchObject({ costSavedLow: 0, costSavedHigh: high });
+    expect(lines[4]).toContain(`${usd(result.savings.costSaved ?? 0)} (${usd(low)}-${usd(high)}) saved`);
+    expect(exporter.stats().total).toMatchObject({ costSavedLow: low, costSavedHigh: high });
   });
 
   it('rejects bad options with a ConfigError naming the field', () => {

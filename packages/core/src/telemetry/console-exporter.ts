@@ -36,16 +36,18 @@ export function formatCallEnd(event: CallEndEvent): string {
   let line = `${head}: ${tokens(savings.outputTokens)} output tokens${savings.outputTokensSource === 'estimated' ? ' (counted)' : ''}`;
   const cf = savings.counterfactualTokens;
   if (event.outcome === 'policy-stop') {
-    if (savings.tokensSaved === undefined || cf === undefined) {
-      line += ', saved: unknown (no maxOutputTokens, no history)';
+    if (savings.tokensSaved == null || cf === undefined) {
+      line +=
+        savings.tokensSavedAtMost == null
+          ? ', saved: no estimate yet, no cap'
+          : `, saved: no estimate yet (at most ${tokens(savings.tokensSavedAtMost)} tokens)`;
     } else {
-      const bound = cf.method === 'budget-bound' ? 'at most ' : '~';
-      line += `, saved ${bound}${tokens(savings.tokensSaved)} tokens (${cf.method}, full length ${tokens(cf.low)}-${tokens(cf.high)})`;
+      line += `, saved ~${tokens(savings.tokensSaved)} tokens (${cf.method}, full length ${tokens(cf.low)}-${tokens(cf.high)})`;
       line +=
         savings.costSaved === null
           ? ', cost unknown'
           : `, ${usd(savings.costSaved)}${usdRange(savings.costSavedRange)}`;
-      if (savings.timeSavedMs !== undefined) line += `, ${duration(savings.timeSavedMs)}`;
+      if (savings.timeSavedMs != null) line += `, ${duration(savings.timeSavedMs)}`;
     }
   }
   if (savings.holdout) {
@@ -60,8 +62,8 @@ export function formatCallEnd(event: CallEndEvent): string {
 
 function totalsLine(totals: SavingsTotals): string {
   let line = `${totals.calls} calls, ${totals.stops} stops, ${tokens(totals.outputTokens)} output tokens, ~${tokens(totals.tokensSaved)} saved`;
-  if (totals.tokensSavedUpperBound > 0)
-    line += ` (${tokens(totals.tokensSavedUpperBound)} of it upper bounds)`;
+  if (totals.unestimatedStops > 0)
+    line += ` (${totals.unestimatedStops} stops not estimated yet, at most ${tokens(totals.tokensSavedAtMost)} over the capped stops)`;
   line += `, ${usd(totals.costSaved)}${usdRange({ low: totals.costSavedLow, high: totals.costSavedHigh })} saved`;
   if (totals.unpricedCalls > 0) line += ` (${totals.unpricedCalls} calls without a price)`;
   if (totals.holdouts > 0) line += `, ${totals.holdouts} holdouts`;

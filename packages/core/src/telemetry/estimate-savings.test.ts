@@ -54,11 +54,31 @@ describe('createSavingsEstimator', () => {
     expect(savings.costSavedRange?.high).toBeCloseTo(190, 9);
   });
 
-  it('gives a budget-bound range from nothing saved to the bound', () => {
+  it('reports a budget bound as a bound only: no headline tokens, cost or time, the bound apart', () => {
     const savings = createSavingsEstimator({ prices })({ ...base, maxOutputTokens: 400 });
     expect(savings.counterfactualTokens?.method).toBe('budget-bound');
-    expect(savings.costSaved).toBeCloseTo(360, 9);
-    expect(savings.costSavedRange).toEqual({ low: 0, high: savings.costSaved });
+    expect(savings.tokensSaved).toBeNull();
+    expect(savings.tokensSavedAtMost).toBe(360);
+    expect(savings.tokensSavedReason).toBe(
+      "no history for this bucket yet (holdout calls or finished calls of its kind); at most 360 (the call's maxOutputTokens 400)",
+    );
+    expect(savings.costSaved).toBeNull();
+    expect(savings.costSavedRange).toBeNull();
+    expect(savings.timeSavedMs).toBeNull();
+  });
+
+  it('takes the smaller of the call cap and the token cut as the bound, and clamps estimates under it', () => {
+    const estimate = createSavingsEstimator({ prices });
+    for (let i = 0; i < 10; i++) estimate(holdout(50, 150 + i * 10));
+    const cut = estimate({ ...base, maxOutputTokens: 1000, tokenCut: 120 });
+    expect(cut.boundSource).toBe('token-cut');
+    expect(cut.tokensSavedAtMost).toBe(80);
+    // The holdout estimate (185) cannot exceed the cut: the output would have ended at 120.
+    expect(cut.counterfactualTokens).toMatchObject({ value: 120, high: 120, method: 'holdout' });
+    expect(cut.tokensSaved).toBe(80);
+    const cap = estimate({ ...base, maxOutputTokens: 100, tokenCut: 120 });
+    expect(cap.boundSource).toBe('maxOutputTokens');
+    expect(cap.tokensSavedAtMost).toBe(60);
   });
 
   it('has a zero range for an unstopped call, and null with the reason for an unknown price', () => {
@@ -67,7 +87,9 @@ describe('createSavingsEstimator', () => {
       low: 0,
       high: 0,
     });
-    const unpriced = estimate({ ...base, model: 'no-such-model-anywhere', maxOutputTokens: 400 });
+    for (let i = 0; i < 10; i++) estimate(holdout(50, 150 + i * 10));
+    const unpriced = estimate({ ...base, model: 'no-such-model-anywhere' });
+    expect(unpriced.tokensSaved).toBe(145);
     expect(unpriced.costSaved).toBeNull();
     expect(unpriced.costSavedRange).toBeNull();
     expect(unpriced.costUnknownReason).toMatch(/no price for model "no-such-model-anywhere"/);

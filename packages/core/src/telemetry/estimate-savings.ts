@@ -27,6 +27,12 @@ export interface SavingsInput {
   /** Output tokens kept after the cut (for a stop), else the output tokens. */
   keptTokens: number;
   maxOutputTokens: number | undefined;
+  /**
+   * The client-side token cut of the call's chain (the profile's or the call's
+   * `policy.maxOutputTokens`), when a policy other than the cut stopped the call: without this
+   * stop the cut would have ended the output there, so it bounds the counterfactual too.
+   */
+  tokenCut?: number | undefined;
   stoppedBy: string | undefined;
   /** What the stop said about the rest of the output (`StopDecision.kind`). Default `complete`. */
   stopKind?: StopKind | undefined;
@@ -82,12 +88,22 @@ function localTokens(input: SavingsInput): number {
   return input.receivedTokens ?? input.usage.outputTokens ?? 0;
 }
 
+/** The smallest cap the call had, and which one it was. */
+function callBound(
+  input: SavingsInput,
+): { cap: number; source: 'maxOutputTokens' | 'token-cut' } | undefined {
+  const { maxOutputTokens, tokenCut } = input;
+  if (tokenCut !== undefined && (maxOutputTokens === undefined || tokenCut < maxOutputTokens))
+    return { cap: tokenCut, source: 'token-cut' };
+  return maxOutputTokens === undefined ? undefined : { cap: maxOutputTokens, source: 'maxOutputTokens' };
+}
+
 function stopPoint(input: SavingsInput): StopPoint {
   const produced = localTokens(input);
   return {
     position: input.stopPosition ?? produced,
     outputTokens: produced,
-    maxOutputTokens: input.maxOutputTokens,
+    maxOutputTokens: callBound(input)?.cap,
   };
 }
 
@@ -110,14 +126,10 @@ function costSaved(
   counterfactual: CounterfactualEstimate | undefined,
   produced: number,
   prices: PriceOverrides | undefined,
+  noEstimateReason: string | undefined,
 ): CostSaved {
-  if (counterfactual === undefined) {
-    return {
-      usd: null,
-      range: null,
-      reason:
-        'no estimate of the tokens saved: the call had no maxOutputTokens and its bucket no history yet',
-    };
+  if (counterfactual === undefined || noEstimateReason !== undefined) {
+    return { usd: null, range: null, reason: `no estimate of the tokens saved: ${noEstimateReason}` };
   }
   const saved = [counterfactual.value, counterfactual.low, counterfactual.high].map((tokens) =>
     Math.max(0, tokens - produced),
@@ -142,6 +154,26 @@ function costSaved(
   return { usd, range: { low: Math.min(low, usd), high: Math.max(high, usd) } };
 }
 
+/**
+ * Why a stop has no point estimate, or undefined when it has one. A `budget-bound`
+ * counterfactual is the cap itself (or the longest run the bucket has seen), an upper bound:
+ * reporting it as saved is what made a stop at token 143 of 150 "save" 856.
+ */
+function noEstimateReason(
+  counterfactual: CounterfactualEstimate | undefined,
+  atMost: number | null,
+  bound: ReturnType<typeof callBound>,
+): string | undefined {
+  if (counterfactual !== undefined && counterfactual.method !== 'budget-bound') return undefined;
+  const history = 'no history for this bucket yet (holdout calls or finished calls of its kind)';
+  if (atMost === null) return `${history}, and the call had no cap to bound it (set maxOutputTokens)`;
+  const from =
+    bound?.source === 'token-cut'
+      ? `the client-side token cut at ${bound.cap}`
+      : `the call's maxOutputTokens ${bound?.cap ?? ''}`.trimEnd();
+  return `${history}; at most ${atMost} (${from})`;
+}
+
 /** Fills in tokens, cost and time saved around a counterfactual estimate. */
 function savingsFrom(
   input: SavingsInput,
@@ -149,26 +181,30 @@ function savingsFrom(
   prices: PriceOverrides | undefined,
 ): Savings {
   const outputTokens = input.usage.outputTokens ?? 0;
-  const produced = counterfactual?.method === 'none' ? outputTokens : localTokens(input);
-  const tokensSaved = counterfactual === undefined ? undefined : Math.max(0, counterfactual.value - produced);
+  const stopped = counterfactual?.method !== 'none';
+  const produced = stopped ? localTokens(input) : outputTokens;
+  const bound = stopped ? callBound(input) : undefined;
+  const atMost = !stopped ? 0 : bound === undefined ? null : Math.max(0, bound.cap - produced);
+  const reason = noEstimateReason(counterfactual, atMost, bound);
+  const tokensSaved =
+    counterfactual === undefined || reason !== undefined
+      ? null
+      : Math.max(0, counterfactual.value - produced);
   const rate = msPerToken(input);
-  const cost = costSaved(input, counterfactual, produced, prices);
+  const cost = costSaved(input, counterfactual, produced, prices, reason);
   return {
     outputTokens,
     outputTokensSource: input.usage.source,
     counterfactualTokens: counterfactual,
     tokensSaved,
+    tokensSavedAtMost: atMost,
+    ...(reason !== undefined ? { tokensSavedReason: reason } : {}),
+    ...(bound !== undefined ? { boundSource: bound.source } : {}),
     costSaved: cost.usd,
     costSavedRange: cost.range,
     ...(cost.usd === null ? { costUnknownReason: cost.reason } : {}),
     timeSavedMs:
-      tokensSaved === undefined
-        ? undefined
-        : tokensSaved === 0
-          ? 0
-          : rate === undefined
-            ? undefined
-            : tokensSaved * rate,
+      tokensSaved === null ? null : tokensSaved === 0 ? 0 : rate === undefined ? null : tokensSaved * rate,
     stoppedBy: input.stoppedBy,
     ...(input.holdout ? { holdout: input.holdout } : {}),
   };
@@ -180,8 +216,8 @@ function notStopped(input: SavingsInput): CounterfactualEstimate {
 }
 
 /**
- * The estimator with no history: an unstopped call saved nothing; a stopped call saved at most
- * up to its `maxOutputTokens` (`budget-bound`, an upper bound), and an unknown amount without
+ * The estimator with no history: an unstopped call saved nothing; a stopped call has no
+ * estimate (`tokensSaved: null`), only the bound of its cap (`tokensSavedAtMost`) when it had
  * one. Clients use {@link createSavingsEstimator}, which learns from past calls.
  */
 export const estimateSavings: SavingsEstimator = (input) =>

@@ -6,9 +6,10 @@ const savings = (outputTokens: number, estimate?: { value: number; low: number; 
   outputTokens,
   outputTokensSource: 'estimated',
   counterfactualTokens: estimate && { ...estimate, method: 'holdout' },
-  tokensSaved: estimate && estimate.value - outputTokens,
+  tokensSaved: estimate ? estimate.value - outputTokens : null,
+  tokensSavedAtMost: null,
   costSaved: null,
-  timeSavedMs: undefined,
+  timeSavedMs: null,
   stoppedBy: 'p',
 });
 

@@ -21,8 +21,9 @@ export interface CounterfactualEstimate {
    * - `length-model`: lengths seen for similar calls, conditioned on being longer than where this
    *   one stopped; `value` is the conditional mean, the interval ~90% conditional quantiles.
    *   Biased when the stop itself says something about the length (an answer-complete stop).
-   * - `budget-bound`: the call's `maxOutputTokens`. An UPPER BOUND, not an estimate:
-   *   `value = high = maxOutputTokens`, so `tokensSaved` is the most the stop could have saved.
+   * - `budget-bound`: the call's cap (its `maxOutputTokens`, or the client-side token cut). An
+   *   UPPER BOUND, not an estimate: `value = high = cap`. `tokensSaved` is then null and
+   *   `tokensSavedAtMost` holds the bound.
    * - `none`: the call was not stopped: nothing was saved.
    */
   method: CounterfactualMethod;
@@ -53,11 +54,32 @@ export interface Savings {
   /** Undefined when no estimate can be made (a stop with no budget and no history). */
   counterfactualTokens: CounterfactualEstimate | undefined;
   /**
-   * Output tokens the stop saved: `counterfactualTokens.value` minus the tokens the call
-   * produced (both counted by the client). An upper bound when the method is `budget-bound`.
+   * Output tokens the stop saved, a point estimate: `counterfactualTokens.value` minus the tokens
+   * the call produced (both counted by the client), when the counterfactual is an estimate
+   * (`holdout` or `length-model`; `none`: 0 for an unstopped call). `null` when there is no
+   * estimate yet, only a bound or nothing (`budget-bound`, or no cap and no history): never an
+   * upper bound passed off as a saving. `tokensSavedReason` says why, `tokensSavedAtMost` gives
+   * the bound.
    */
-  tokensSaved: number | undefined;
-  /** USD saved; null when the model's price is unknown or nothing could be estimated (see `costUnknownReason`). */
+  tokensSaved: number | null;
+  /**
+   * The most the stop can have saved: the smallest cap the call had (the call's
+   * `maxOutputTokens` sent to the provider, or the profile's or call's client-side token cut
+   * when another policy stopped first) minus the tokens produced. `null` when the call had no
+   * cap; 0 for an unstopped call. Summed apart from `tokensSaved` (`stats().total.tokensSavedAtMost`).
+   */
+  tokensSavedAtMost: number | null;
+  /** Why `tokensSaved` is null, with the bound when there is one ("no history for this bucket yet; at most 856"). */
+  tokensSavedReason?: string | undefined;
+  /**
+   * Where `tokensSavedAtMost` came from: `maxOutputTokens` (the call's provider cap) or
+   * `token-cut` (the client-side cut of the profile or the call's `policy.maxOutputTokens`).
+   */
+  boundSource?: 'maxOutputTokens' | 'token-cut' | undefined;
+  /**
+   * USD saved at the point estimate; null when the model's price is unknown or `tokensSaved` is
+   * null (see `costUnknownReason`).
+   */
   costSaved: number | null;
   /**
    * USD the stop saved at the two ends of `counterfactualTokens`' interval: `low` prices
@@ -70,8 +92,11 @@ export interface Savings {
   costSavedRange?: CostRange | null | undefined;
   /** Why `costSaved` is null. */
   costUnknownReason?: string | undefined;
-  /** `tokensSaved` at the call's own observed token rate (tokens after the first / streaming time). */
-  timeSavedMs: number | undefined;
+  /**
+   * `tokensSaved` at the call's own observed token rate (tokens after the first / streaming
+   * time); null when `tokensSaved` is, or the rate is unknown (fewer than two tokens).
+   */
+  timeSavedMs: number | null;
   /** The policy that stopped the call, when one did. */
   stoppedBy: string | undefined;
   /** Present on holdout calls only. */

@@ -12,11 +12,14 @@ export interface SavingsTotals {
   errors: number;
   /** Output tokens produced (billed). */
   outputTokens: number;
-  /** Tokens saved by stops; includes upper bounds from `budget-bound` estimates. */
+  /** Tokens saved by stops: the sum of point estimates only (calls with `tokensSaved: null` add nothing). */
   tokensSaved: number;
-  /** Of `tokensSaved`, the part that is only an upper bound (`budget-bound`). */
-  tokensSavedUpperBound: number;
-  /** Stopped calls whose savings could not be estimated at all. */
+  /**
+   * Σ `tokensSavedAtMost` over the stopped calls that had a cap: the most the stops can have
+   * saved. A bound, summed apart from `tokensSaved`, never added to it.
+   */
+  tokensSavedAtMost: number;
+  /** Stopped calls with no point estimate (`tokensSaved: null`): left out of `tokensSaved`. */
   unestimatedStops: number;
   /** USD saved, over the calls whose model has a known price. */
   costSaved: number;
@@ -27,7 +30,7 @@ export interface SavingsTotals {
    */
   costSavedLow: number;
   costSavedHigh: number;
-  /** Calls whose cost saved is unknown (`costSaved: null`), left out of `costSaved`. */
+  /** Calls with a token estimate but no known price (`costSaved: null`), left out of `costSaved`. */
   unpricedCalls: number;
   /** Milliseconds of streaming the stops saved, where the token rate was known. */
   timeSavedMs: number;
@@ -57,7 +60,7 @@ function emptyTotals(): SavingsTotals {
     errors: 0,
     outputTokens: 0,
     tokensSaved: 0,
-    tokensSavedUpperBound: 0,
+    tokensSavedAtMost: 0,
     unestimatedStops: 0,
     costSaved: 0,
     costSavedLow: 0,
@@ -74,15 +77,15 @@ function add(totals: SavingsTotals, event: CallEndEvent): void {
   if (event.outcome === 'error') totals.errors += 1;
   if (savings.holdout) totals.holdouts += 1;
   totals.outputTokens += savings.outputTokens;
-  if (savings.tokensSaved === undefined) {
+  // `== null`: an estimator written before the null headline may still give undefined.
+  if (savings.tokensSaved == null) {
     if (event.outcome === 'policy-stop') totals.unestimatedStops += 1;
+  } else totals.tokensSaved += savings.tokensSaved;
+  if (event.outcome === 'policy-stop') totals.tokensSavedAtMost += savings.tokensSavedAtMost ?? 0;
+  if (savings.costSaved === null) {
+    // A stop with no token estimate has no cost either; that is not a missing price.
+    if (savings.tokensSaved != null) totals.unpricedCalls += 1;
   } else {
-    totals.tokensSaved += savings.tokensSaved;
-    if (savings.counterfactualTokens?.method === 'budget-bound')
-      totals.tokensSavedUpperBound += savings.tokensSaved;
-  }
-  if (savings.costSaved === null) totals.unpricedCalls += 1;
-  else {
     totals.costSaved += savings.costSaved;
     // An estimator that predates the range gives the point figure at both ends.
     totals.costSavedLow += savings.costSavedRange?.low ?? savings.costSaved;

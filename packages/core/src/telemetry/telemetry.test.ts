@@ -34,6 +34,20 @@ function recorder(extra: Partial<TelemetryHooks> = {}) {
 const localTokens = (deltas: string[]) =>
   deltas.reduce((sum, delta) => sum + tokenCounterFor('gpt-4o-mini').count(delta), 0);
 
+/**
+ * A provider whose first `natural` calls run to their end (30 words), the rest play `then`: the
+ * client's length model then has history, so its stops get a point estimate.
+ */
+function afterNaturalCalls(natural: number, then: readonly ScriptStep[]) {
+  let calls = 0;
+  return sequence(() => (calls++ < natural ? textScript(words(30)) : then));
+}
+
+/** Runs the natural calls of {@link afterNaturalCalls} (min samples 1: one is enough). */
+async function warm(client: { generate(options: object): Promise<unknown> }, model: string) {
+  await client.generate({ model, messages, policy: { stopOn: ['STOP'] } });
+}
+
 const ends = (events: TelemetryEvent[]) =>
   events.filter((event): event is CallEndEvent => event.type === 'call-end');
 
@@ -218,7 +232,7 @@ describe('holdout', () => {
 describe('savings of a stopped call', () => {
   const stopScript: ProviderStreamPart[] = textScript(words(30, 10));
 
-  it('is a budget bound with maxOutputTokens and no history, and unknown without either', async () => {
+  it('has no headline with no history: the cap is only a bound, summed apart, and named in the reason', async () => {
     const client = createClient({ provider: sequence(() => stopScript) });
     const bounded = await client.generate({
       model: 'gpt-4o-mini',
@@ -231,12 +245,41 @@ describe('savings of a stopped call', () => {
       value: 500,
       high: 500,
     });
-    expect(bounded.savings.tokensSaved).toBe(500 - bounded.savings.outputTokens);
-    expect(bounded.savings.costSaved).toBeCloseTo(((500 - bounded.savings.outputTokens) * 0.6) / 1e6, 12);
+    expect(bounded.savings.tokensSaved).toBeNull();
+    expect(bounded.savings.tokensSavedAtMost).toBe(500 - bounded.savings.outputTokens);
+    expect(bounded.savings.boundSource).toBe('maxOutputTokens');
+    expect(bounded.savings.tokensSavedReason).toMatch(
+      new RegExp(
+        `no history for this bucket yet.*at most ${500 - bounded.savings.outputTokens} \\(the call's maxOutputTokens 500\\)`,
+      ),
+    );
+    expect(bounded.savings.costSaved).toBeNull();
+    expect(bounded.savings.timeSavedMs).toBeNull();
     const unknown = await client.generate({ model: 'gpt-4o-mini', messages, policy: { stopOn: ['STOP'] } });
     expect(unknown.savings.counterfactualTokens).toBeUndefined();
+    expect(unknown.savings.tokensSaved).toBeNull();
+    expect(unknown.savings.tokensSavedAtMost).toBeNull();
+    expect(unknown.savings.tokensSavedReason).toMatch(/no cap to bound it/);
     expect(unknown.savings.costSaved).toBeNull();
     expect(unknown.savings.costUnknownReason).toMatch(/no estimate/);
+    const total = client.stats().total;
+    expect(total).toMatchObject({ tokensSaved: 0, unestimatedStops: 2 });
+    expect(total.tokensSavedAtMost).toBe(bounded.savings.tokensSavedAtMost);
+  });
+
+  it("bounds a stop by the profile's client-side token cut when it is below maxOutputTokens (the Quickstart's case)", async () => {
+    const client = createClient({ provider: sequence(() => stopScript) });
+    const result = await client.generate({
+      model: 'gpt-4o-mini',
+      messages,
+      maxOutputTokens: 1000,
+      policy: { stopOn: ['STOP'], maxOutputTokens: 400 },
+    });
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.savings.tokensSaved).toBeNull();
+    expect(result.savings.boundSource).toBe('token-cut');
+    expect(result.savings.tokensSavedAtMost).toBe(400 - result.savings.outputTokens);
+    expect(result.savings.tokensSavedReason).toMatch(/the client-side token cut at 400/);
   });
 
   it('uses the length model once the bucket has natural lengths longer than the stop', async () => {
@@ -261,15 +304,19 @@ describe('savings of a stopped call', () => {
 
   it('prices with overrides, and says why the price of an unknown model is null', async () => {
     const client = createClient({
-      provider: sequence(() => stopScript),
+      provider: afterNaturalCalls(2, stopScript),
       prices: { 'house-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
+      savingsModel: { minSamples: 1 },
     });
+    await warm(client, 'house-model');
+    await warm(client, 'mystery-model');
     const priced = await client.generate({
       model: 'house-model',
       messages,
       maxOutputTokens: 100,
       policy: { stopOn: ['STOP'] },
     });
+    expect(priced.savings.tokensSaved).toBeGreaterThan(0);
     expect(priced.savings.costSaved).toBe(priced.savings.tokensSaved);
     const unpriced = await client.generate({
       model: 'mystery-model',
@@ -285,7 +332,8 @@ describe('savings of a stopped call', () => {
     const paced: ScriptStep[] = [{ type: 'stream-start' }];
     for (const word of words(30, 20))
       paced.push({ type: 'text-delta', delta: word }, { type: 'wait', ms: 4 });
-    const client = createClient({ provider: sequence(() => paced) });
+    const client = createClient({ provider: afterNaturalCalls(1, paced), savingsModel: { minSamples: 1 } });
+    await warm(client, 'gpt-4o-mini');
     const result = await client.generate({
       model: 'gpt-4o-mini',
       messages,
@@ -340,10 +388,14 @@ describe('client.stats()', () => {
     await client.generate({ model: 'gpt-4o-mini', messages, user: 'ann' });
     const stats = client.stats();
     expect(stats.total).toMatchObject({ calls: 3, stops: 2, holdouts: 0, errors: 0 });
-    const saved = stats.byModel['house-model']?.tokensSaved as number;
-    expect(saved).toBeGreaterThan(0);
-    expect(stats.byModel['house-model']?.costSaved).toBe(saved);
-    expect(stats.byModel['house-model']?.tokensSavedUpperBound).toBe(saved);
+    // With no history, the two stops have no estimate: nothing counts as saved, and the caps
+    // (maxOutputTokens 50) give only the bound, summed apart.
+    const house = stats.byModel['house-model'];
+    expect(house?.tokensSaved).toBe(0);
+    expect(house?.costSaved).toBe(0);
+    expect(house?.unestimatedStops).toBe(2);
+    expect(house?.tokensSavedAtMost).toBeGreaterThan(0);
+    expect(house?.tokensSavedAtMost).toBeLessThanOrEqual(2 * 50);
     expect(stats.byProfile['stats-test']?.stops).toBe(2);
     expect(stats.byProfile['(none)']?.calls).toBe(1);
     expect(Object.keys(stats.byPolicy)).toEqual(['stopOn("STOP")']);

@@ -30,8 +30,13 @@ export interface RecordOutcome {
    * for a stop, what the provider generated before the abort, the text a cut removed included.
    */
   producedTokens: number;
-  /** `result.savings.tokensSaved`: the SDK's own estimate of the tokens the stop saved. */
+  /**
+   * `result.savings.tokensSaved`: the SDK's own point estimate of the tokens the stop saved;
+   * undefined for an unstopped call or a stop with no estimate (a null headline).
+   */
   estimatedTokensSaved: number | undefined;
+  /** `result.savings.tokensSavedAtMost` of a stop: the bound its cap gives, when it had one. */
+  upperBoundTokensSaved: number | undefined;
   /** `result.savings.counterfactualTokens` interval: where the SDK thinks the full length lies. */
   counterfactualLow: number | undefined;
   counterfactualHigh: number | undefined;
@@ -115,7 +120,10 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
     stopReason: result.stop?.reason,
     stopPhase: result.stop?.phase,
     producedTokens: result.savings.outputTokens,
-    estimatedTokensSaved: result.outcome === 'policy-stop' ? result.savings.tokensSaved : undefined,
+    estimatedTokensSaved:
+      result.outcome === 'policy-stop' ? (result.savings.tokensSaved ?? undefined) : undefined,
+    upperBoundTokensSaved:
+      result.outcome === 'policy-stop' ? (result.savings.tokensSavedAtMost ?? undefined) : undefined,
     counterfactualLow: counterfactual?.low,
     counterfactualHigh: counterfactual?.high,
     responseId: result.responseId,

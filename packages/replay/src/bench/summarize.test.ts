@@ -17,6 +17,7 @@ const outcome = (over: Partial<RecordOutcome>): RecordOutcome => ({
   stopReason: undefined,
   stopPhase: undefined,
   estimatedTokensSaved: undefined,
+  upperBoundTokensSaved: undefined,
   counterfactualLow: undefined,
   counterfactualHigh: undefined,
   responseId: undefined,

@@ -15,11 +15,19 @@ export interface EvaluationSummary {
   keptAccuracy: number | null;
   /** `keptAccuracy - fullAccuracy`. */
   accuracyDelta: number | null;
+  /** Calls a policy stopped, calibration outputs excluded: the calls the estimate fields cover. */
+  stoppedCalls: number;
   /**
-   * Sum of the SDK's estimates of tokens saved (`result.savings.tokensSaved`) over stopped
-   * calls, calibration outputs excluded (see `calibrationOutputs`).
+   * Sum of the SDK's headline estimates of tokens saved (`result.savings.tokensSaved`) over
+   * stopped calls, calibration outputs excluded (see `calibrationOutputs`). A stop with no
+   * estimate yet (a null headline) adds 0: bounds are never in this sum.
    */
   estimatedTokensSaved: number;
+  /**
+   * Sum of the bounds (`result.savings.tokensSavedAtMost`) over the same stopped calls that had
+   * a cap: the most the stops can have saved, reported apart from the estimate.
+   */
+  upperBoundTokensSaved: number;
   /**
    * What those same stops really saved: the full output's tokens minus the tokens the call
    * produced (`producedTokens`, the unit of the estimates), not minus the kept tokens: text a
@@ -49,7 +57,9 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
   let scored = 0;
   let fullRight = 0;
   let keptRight = 0;
+  let stoppedCalls = 0;
   let estimated = 0;
+  let upperBound = 0;
   let trulySaved = 0;
   let calibrationOutputs = 0;
   let withInterval = 0;
@@ -70,7 +80,9 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
       stopsByPolicy[outcome.stoppedBy] = (stopsByPolicy[outcome.stoppedBy] ?? 0) + 1;
     }
     if (outcome.stoppedBy !== undefined && !outcome.calibration) {
+      stoppedCalls += 1;
       estimated += outcome.estimatedTokensSaved ?? 0;
+      upperBound += outcome.upperBoundTokensSaved ?? 0;
       trulySaved += Math.max(0, outcome.fullTokens - outcome.producedTokens);
       if (outcome.counterfactualLow !== undefined && outcome.counterfactualHigh !== undefined) {
         withInterval += 1;
@@ -92,7 +104,9 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
     fullAccuracy,
     keptAccuracy,
     accuracyDelta: fullAccuracy === null || keptAccuracy === null ? null : keptAccuracy - fullAccuracy,
+    stoppedCalls,
     estimatedTokensSaved: estimated,
+    upperBoundTokensSaved: upperBound,
     trueTokensSaved: trulySaved,
     intervalCoverage: withInterval === 0 ? null : covered / withInterval,
     calibrationOutputs,
