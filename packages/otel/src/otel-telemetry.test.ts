@@ -148,11 +148,12 @@ describe('otelTelemetry', () => {
     });
     // One call that ends on its own gives the length model what it needs for an estimate.
     await client.generate({ model: 'no-such-model-anywhere', messages });
+    // A token cap: the length model's assumption ("longer than here") holds for it.
     const result = await client.generate({
       model: 'no-such-model-anywhere',
       messages,
       maxOutputTokens: 200,
-      policy: { stopOn: ['\n\n'] },
+      policy: { maxOutputTokens: 3 },
     });
     expect(result.savings.tokensSaved).toBeGreaterThan(0);
     expect(result.savings.costSavedRange).toBeNull();
@@ -179,7 +180,7 @@ describe('otelTelemetry', () => {
           model: 'gpt-4o-mini',
           messages,
           maxOutputTokens: 100,
-          policy: { stopOn: ['\n\n'] },
+          policy: { maxOutputTokens: 3 },
         }),
       );
     await client.generate({ model: 'gpt-4o-mini', messages }); // unstopped: adds no savings
@@ -198,7 +199,7 @@ describe('otelTelemetry', () => {
     expect(cost).toBeGreaterThan(0);
     const stops = metrics.get('stopwise.stops')?.dataPoints as DataPoint<number>[];
     expect(stops.map((point) => [point.attributes['stopwise.policy'], point.value])).toEqual([
-      ['stopOn("\\n\\n")', 3],
+      ['maxTokens(3)', 3],
     ]);
     const positions = metrics.get('stopwise.stop_position')?.dataPoints[0]?.value as Histogram;
     expect(positions.count).toBe(3);

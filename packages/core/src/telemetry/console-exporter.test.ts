@@ -45,14 +45,9 @@ describe('consoleExporter', () => {
       telemetry: exporter,
       savingsModel: { minSamples: 1 },
     });
-    // One call that ends on its own, so the stop below has an estimate whose price is unknown.
+    // One call that ends on its own, so the cap below has an estimate whose price is unknown.
     await client.generate({ model: 'unpriced-model', messages });
-    await client.generate({
-      model: 'unpriced-model',
-      messages,
-      maxOutputTokens: 100,
-      policy: { stopOn: ['STOP'] },
-    });
+    await client.generate({ model: 'unpriced-model', messages, policy: { maxOutputTokens: 2 } });
     expect(lines).toEqual([]);
     exporter.printSummary();
     expect(lines[0]).toContain('(1 calls without a price)');
@@ -76,7 +71,8 @@ describe('consoleExporter', () => {
       prices: { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
     });
     for (let i = 0; i < 3; i++) await client.generate({ model: 'my-model', messages });
-    const result = await client.generate({ model: 'my-model', messages, policy: { stopOn: ['STOP'] } });
+    // A token cap: the length model's assumption ("longer than here") holds for it.
+    const result = await client.generate({ model: 'my-model', messages, policy: { maxOutputTokens: 3 } });
     expect(result.savings.counterfactualTokens?.method).toBe('length-model');
     const { low, high } = result.savings.costSavedRange ?? { low: 0, high: 0 };
     expect(high).toBeGreaterThan(low);

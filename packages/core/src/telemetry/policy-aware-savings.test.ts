@@ -121,10 +121,10 @@ describe('runaway stops without calibration', () => {
     // The cap is a bound, not an estimate: no headline until holdouts calibrate runaway stops.
     expect(savings.tokensSaved).toBeNull();
     expect(savings.tokensSavedAtMost).toBe(3946);
-    // A completion stop at the same point still gets the length model (its tokens left are short).
-    expect(estimate(stop(answer, 150, { maxOutputTokens: 4096 })).counterfactualTokens?.method).toBe(
-      'length-model',
-    );
+    // A token cap at the same point gets the length model ("longer than here" is all it says).
+    expect(
+      estimate(stop('maxTokens(100)', 150, { maxOutputTokens: 4096 })).counterfactualTokens?.method,
+    ).toBe('length-model');
   });
 
   it('without maxOutputTokens, take the lengths at which the provider cut calls of the bucket', () => {
@@ -172,8 +172,11 @@ describe('completion stops with few holdout samples', () => {
   it('take the mean remainder of the samples (unbiased), not the length model, with the wider of both intervals', () => {
     const estimate = createSavingsEstimator();
     withNaturalLengths(estimate);
-    const lengthModel = estimate(stop(answer, 150)).counterfactualTokens;
+    // The length model's view of a stop at 150 (what a cap there would get): only its interval is used.
+    const lengthModel = estimate(stop('maxTokens(100)', 150)).counterfactualTokens;
     expect(lengthModel?.method).toBe('length-model');
+    // With no holdout sample, a completion stop has no headline: the length model overstates it.
+    expect(estimate(stop(answer, 150)).tokensSaved).toBeNull();
     // Four holdout calls: the answer's ending left 2..8 tokens.
     for (const [stopAt, final] of [
       [100, 102],

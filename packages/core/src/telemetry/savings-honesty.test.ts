@@ -351,3 +351,30 @@ describe.skipIf(sampleFiles.length === 0)('the committed trace sample, cross-fit
     120_000,
   );
 });
+
+/**
+ * The cold start: the first 20 calls of a file on a fresh client, as a new user sees them. A
+ * stop there has little or no history, so most headlines are null; those that are not must not
+ * add up to more than the truth (1.1 times it, and at most 50 tokens over where the truth is tiny).
+ */
+describe.skipIf(wholeDir === undefined)('cold start: the first 20 calls of every whole file', () => {
+  const coldCases = wholeFiles.flatMap((file) =>
+    policies.flatMap(([name, policy]) => orders.map((order) => [file, name, order, policy] as const)),
+  );
+  it.each(coldCases)(
+    '%s, %s, call order %i: headline savings at most 1.1x the truth',
+    async (file, name, order, policy) => {
+      const all = loaded.get(file) ?? loadTraces(join(wholeDir as string, file));
+      loaded.set(file, all);
+      const first = shuffled(all, order).slice(0, 20);
+      const run = replayClient({});
+      const rows: ReplayedCall[] = [];
+      for (const record of first) rows.push(await run(record, policy()));
+      const accuracy = savingsAccuracy(rows);
+      report(`cold start, ${name} on ${file} (order ${order})`, accuracy);
+      expect(accuracy.estimatedTokensSaved).toBeLessThanOrEqual(
+        Math.max(1.1 * accuracy.trueTokensSaved, accuracy.trueTokensSaved + 50),
+      );
+    },
+  );
+});

@@ -35,17 +35,11 @@ const localTokens = (deltas: string[]) =>
   deltas.reduce((sum, delta) => sum + tokenCounterFor('gpt-4o-mini').count(delta), 0);
 
 /**
- * A provider whose first `natural` calls run to their end (30 words), the rest play `then`: the
- * client's length model then has history, so its stops get a point estimate.
+ * One call that runs to its end, so the client's length model has history (with `minSamples:
+ * 1`) and a token cap after it gets a point estimate.
  */
-function afterNaturalCalls(natural: number, then: readonly ScriptStep[]) {
-  let calls = 0;
-  return sequence(() => (calls++ < natural ? textScript(words(30)) : then));
-}
-
-/** Runs the natural calls of {@link afterNaturalCalls} (min samples 1: one is enough). */
 async function warm(client: { generate(options: object): Promise<unknown> }, model: string) {
-  await client.generate({ model, messages, policy: { stopOn: ['STOP'] } });
+  await client.generate({ model, messages });
 }
 
 const ends = (events: TelemetryEvent[]) =>
@@ -282,17 +276,14 @@ describe('savings of a stopped call', () => {
     expect(result.savings.tokensSavedReason).toMatch(/the client-side token cut at 400/);
   });
 
-  it('uses the length model once the bucket has natural lengths longer than the stop', async () => {
-    let stop = false;
+  it('uses the length model for a cap once the bucket has natural lengths longer than the stop', async () => {
     const client = createClient({
-      provider: sequence(() =>
-        stop ? stopScript : textScript(words(30), { inputTokens: 5, outputTokens: 100 }),
-      ),
+      provider: sequence(() => textScript(words(30), { inputTokens: 5, outputTokens: 100 })),
     });
-    for (let i = 0; i < 10; i++)
-      await client.generate({ model: 'gpt-4o-mini', messages, policy: { stopOn: ['STOP'] } });
-    stop = true;
-    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { stopOn: ['STOP'] } });
+    for (let i = 0; i < 10; i++) await client.generate({ model: 'gpt-4o-mini', messages });
+    // A token cap says only "longer than here", which is what the length model assumes.
+    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { maxOutputTokens: 5 } });
+    expect(result.stop?.kind).toBe('cap');
     const full = localTokens(words(30));
     expect(result.savings.counterfactualTokens).toEqual({
       value: full,
@@ -304,25 +295,19 @@ describe('savings of a stopped call', () => {
 
   it('prices with overrides, and says why the price of an unknown model is null', async () => {
     const client = createClient({
-      provider: afterNaturalCalls(2, stopScript),
+      provider: sequence(() => textScript(words(30))),
       prices: { 'house-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
       savingsModel: { minSamples: 1 },
     });
     await warm(client, 'house-model');
     await warm(client, 'mystery-model');
-    const priced = await client.generate({
-      model: 'house-model',
-      messages,
-      maxOutputTokens: 100,
-      policy: { stopOn: ['STOP'] },
-    });
+    const priced = await client.generate({ model: 'house-model', messages, policy: { maxOutputTokens: 5 } });
     expect(priced.savings.tokensSaved).toBeGreaterThan(0);
     expect(priced.savings.costSaved).toBe(priced.savings.tokensSaved);
     const unpriced = await client.generate({
       model: 'mystery-model',
       messages,
-      maxOutputTokens: 100,
-      policy: { stopOn: ['STOP'] },
+      policy: { maxOutputTokens: 5 },
     });
     expect(unpriced.savings.costSaved).toBeNull();
     expect(unpriced.savings.costUnknownReason).toMatch(/mystery-model/);
@@ -332,14 +317,10 @@ describe('savings of a stopped call', () => {
     const paced: ScriptStep[] = [{ type: 'stream-start' }];
     for (const word of words(30, 20))
       paced.push({ type: 'text-delta', delta: word }, { type: 'wait', ms: 4 });
-    const client = createClient({ provider: afterNaturalCalls(1, paced), savingsModel: { minSamples: 1 } });
+    paced.push({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: {} });
+    const client = createClient({ provider: sequence(() => paced), savingsModel: { minSamples: 1 } });
     await warm(client, 'gpt-4o-mini');
-    const result = await client.generate({
-      model: 'gpt-4o-mini',
-      messages,
-      maxOutputTokens: 200,
-      policy: { stopOn: ['STOP'] },
-    });
+    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { maxOutputTokens: 10 } });
     const { tokensSaved, timeSavedMs, outputTokens } = result.savings;
     const rate = (result.durationMs - (result.timeToFirstTokenMs ?? 0)) / (outputTokens - 1);
     expect(timeSavedMs).toBeCloseTo((tokensSaved as number) * rate, 6);
