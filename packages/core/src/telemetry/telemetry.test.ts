@@ -317,7 +317,11 @@ describe('savings of a stopped call', () => {
     const paced: ScriptStep[] = [{ type: 'stream-start' }];
     for (const word of words(30, 20))
       paced.push({ type: 'text-delta', delta: word }, { type: 'wait', ms: 4 });
-    paced.push({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: {} });
+    paced.push({
+      type: 'finish',
+      finishReason: { unified: 'stop', raw: 'stop' },
+      usage: { inputTokens: undefined, outputTokens: undefined },
+    });
     const client = createClient({ provider: sequence(() => paced), savingsModel: { minSamples: 1 } });
     await warm(client, 'gpt-4o-mini');
     const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { maxOutputTokens: 10 } });
