@@ -171,7 +171,7 @@ console.log(
   "est. saved: the SDK's own estimate of tokens saved; true saved: full minus produced tokens (text a cut removed was billed);",
 );
 console.log(
-  "both over stopped calls outside each profile's calibration fifth; coverage: share of those whose true length fell in the SDK's counterfactual interval.",
+  "both over stopped calls outside each policy set's calibration fifth (stops with no estimate add 0 to est. saved); coverage: share of those whose true length fell in the SDK's counterfactual interval.",
 );
 if (values.json) {
   writeFileSync(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);

@@ -122,7 +122,7 @@ function benchClients(
   ];
 }
 
-/** One output in this many calibrates a profile's savings estimates (see {@link runJob}). */
+/** One output in this many calibrates a policy set's savings estimates (see {@link runJob}). */
 export const calibrationEvery = 5;
 
 /**
@@ -151,11 +151,12 @@ export interface RunJobOptions extends BenchJob {
 export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   const { file, set } = options;
   const history = createSavingsHistory();
-  // A profile's savings estimates are calibrated as in production with a holdout: a fixed fifth
-  // of the outputs first runs unstopped with the profile in shadow, recording where it would
-  // have stopped and how long the output really was. Those outputs are then left out of the
-  // estimate columns (their truth is in the calibration), not out of reduction and accuracy.
-  const calibration = set.kind === 'profile' ? file.records.filter(isCalibrationRecord) : [];
+  // Every policy set's savings estimates (presets and fixed caps alike) are calibrated as in
+  // production with a holdout: a fixed fifth of the outputs first runs unstopped with the set in
+  // shadow, recording where it would have stopped and how long the output really was. Those
+  // outputs are then left out of the estimate columns (their truth is in the calibration), not
+  // out of reduction and accuracy. Without it a cap's stops have only a bound (no headline).
+  const calibration = set.kind === 'none' ? [] : file.records.filter(isCalibrationRecord);
   if (calibration.length > 0) {
     defaultLengthHistory.clear();
     const calibrating = benchClients(options.serverUrl, {
