@@ -1,0 +1,80 @@
+import { anyOf } from '../combinators.js';
+import type { CallContext, StopPolicy } from '../policy.js';
+import { buildPolicies } from '../profiles/sections.js';
+import type { ProfileSettings } from '../profiles/settings.js';
+import type { TokenCounter } from '../token-counter.js';
+import { finalAnswer } from './final-answer.js';
+import { stepSettings, type TuningLadder } from './ladder.js';
+import { replayInShadow, type ShadowOutput, type ShadowStop } from './shadow-replay.js';
+
+/** What one ladder step would have done to one finished output. */
+export interface StepObservation {
+  readonly step: number;
+  /** Where the step's chain would have stopped; undefined when it would have let the output run. */
+  readonly stop: ShadowStop | undefined;
+  /** Output tokens the stop would have saved (0 when it would not have stopped). */
+  readonly tokensSaved: number;
+  /**
+   * Whether the text kept at the stop still carries the full output's final answer (see
+   * `finalAnswer`). An output with no answer to read is judged kept only when the stop cut
+   * nothing but white space: a step cannot earn trust on outputs it cannot be checked on.
+   */
+  readonly answerKept: boolean;
+}
+
+/** Options of {@link observeLadder}. */
+export interface ObserveLadderOptions {
+  /** The profile's own settings (the steps' overrides go over them). */
+  readonly settings: ProfileSettings;
+  readonly ladder: TuningLadder;
+  readonly call: CallContext;
+  /** The holdout call's whole output. */
+  readonly output: ShadowOutput;
+  /** Output tokens the call produced in the end. */
+  readonly finalTokens: number;
+  readonly counter: TokenCounter;
+}
+
+/**
+ * Replays every step of a ladder over one holdout call's output (label-free: "answer kept"
+ * compares the kept text with the full output, not with a gold answer), which is what the tuner
+ * counts per bucket and step. Steps whose chain needs an asynchronous `prepare` (a remote length
+ * store) replay without it: they see what a cold call would.
+ */
+export function observeLadder(options: ObserveLadderOptions): StepObservation[] {
+  const { settings, ladder, call, output, finalTokens, counter } = options;
+  const fullAnswer = finalAnswer(output.text !== '' ? output.text : output.reasoning);
+  return ladder.steps.map((_, step) => {
+    const policy = chainFor(stepSettings(settings, ladder, step), call);
+    const stop = policy && replayInShadow({ policy, call, output, counter });
+    if (stop === undefined) return { step, stop: undefined, tokensSaved: 0, answerKept: true };
+    return {
+      step,
+      stop,
+      tokensSaved: Math.max(0, finalTokens - stop.atToken),
+      answerKept: keptAnswer(stop, output, fullAnswer),
+    };
+  });
+}
+
+function chainFor(settings: ProfileSettings, call: CallContext): StopPolicy | undefined {
+  const policies = buildPolicies(settings, call).map((built) => built.policy);
+  for (const policy of policies) {
+    const prepare = (policy as { prepare?: (call: CallContext) => unknown }).prepare;
+    // A promise means a remote store: replay cold rather than wait (this runs after the call).
+    if (typeof prepare === 'function') void Promise.resolve(prepare.call(policy, call)).catch(() => {});
+  }
+  if (policies.length === 0) return undefined;
+  return policies.length === 1 ? policies[0] : anyOf(...policies);
+}
+
+function keptAnswer(stop: ShadowStop, output: ShadowOutput, fullAnswer: string | undefined): boolean {
+  if (fullAnswer === undefined) {
+    const full = (output.text !== '' ? output.text : output.reasoning).trimEnd();
+    const kept = (stop.phase === 'answer' ? stop.keptText : stop.keptReasoning).trimEnd();
+    return stop.phase === (output.text !== '' ? 'answer' : 'reasoning') && kept === full;
+  }
+  const handed = stop.answer === undefined ? undefined : finalAnswer(`\\boxed{${stop.answer}}`);
+  const kept = handed ?? finalAnswer(stop.keptText !== '' ? stop.keptText : stop.keptReasoning);
+  return kept === fullAnswer;
+}
