@@ -1,0 +1,168 @@
+import { ConfigError } from '../errors.js';
+import { chooseStep, type RiskSettings, type StepChoice } from './choose-step.js';
+import type { TuningLadder } from './ladder.js';
+import type { StepObservation } from './observe-ladder.js';
+import {
+  createMemoryTunerEvidence,
+  type StepDelta,
+  type StepTotals,
+  type TunerEvidence,
+} from './tuner-evidence.js';
+
+/** Options of the tuner (`createClient({ learn })`). */
+export interface LearnOptions {
+  /** Highest acceptable rate of answers lost to stops, per bucket and per user. Default 0.01. */
+  risk?: number | undefined;
+  /** Confidence of the bound on that rate. Default 0.9. */
+  confidence?: number | undefined;
+  /** Observations a step needs before it can replace the profile's own settings. Default 100. */
+  minSamples?: number | undefined;
+  /**
+   * Distinct users whose calls a bucket's evidence must come from before bucket-wide settings
+   * move (a poisoning bound: one user cannot tune everyone's stops). Default 3.
+   */
+  minUsers?: number | undefined;
+  /** Where the counts live. Default: in memory. */
+  evidence?: TunerEvidence | undefined;
+}
+
+/** Whose settings a call runs with. */
+export type TuningScope = 'user' | 'bucket' | 'profile';
+
+/** The tuner's answer for one call. */
+export interface TunedStep {
+  step: number;
+  scope: TuningScope;
+  /** The choice of the scope used, with its evidence (for `explain`). */
+  choice: StepChoice;
+  /** The totals the choice was made on, tokens saved included. */
+  totals: StepTotals[];
+}
+
+/** The keys a call is tuned under: its bucket (model, profile, task) and its end user. */
+export interface TuningKeys {
+  bucket: string;
+  user: string | undefined;
+}
+
+/** A verdict an app gives after a call (see `client.feedback`). */
+export type Verdict = 'good' | 'bad';
+
+/** Throws a {@link ConfigError} naming the field for malformed `learn` options. */
+export function validateLearnOptions(
+  field: string,
+  options: LearnOptions,
+): Required<Omit<LearnOptions, 'evidence'>> {
+  const { risk = 0.01, confidence = 0.9, minSamples = 100, minUsers = 3 } = options;
+  if (!(typeof risk === 'number' && risk > 0 && risk < 1))
+    throw new ConfigError(
+      `${field}.risk`,
+      `must be a number between 0 and 1 (a loss rate, e.g. 0.01), got ${String(risk)}`,
+    );
+  if (!(typeof confidence === 'number' && confidence > 0 && confidence < 1))
+    throw new ConfigError(
+      `${field}.confidence`,
+      `must be a number between 0 and 1 (e.g. 0.9), got ${String(confidence)}`,
+    );
+  if (!Number.isInteger(minSamples) || minSamples < 1)
+    throw new ConfigError(`${field}.minSamples`, `must be a positive integer, got ${String(minSamples)}`);
+  if (!Number.isInteger(minUsers) || minUsers < 1)
+    throw new ConfigError(`${field}.minUsers`, `must be a positive integer, got ${String(minUsers)}`);
+  return { risk, confidence, minSamples, minUsers };
+}
+
+/**
+ * Tunes, per bucket and per user, the step of a ladder each call runs at: the most aggressive
+ * step whose answer-loss rate is at most `risk` with confidence `confidence` (see
+ * {@link chooseStep}). Holdout observations count for the bucket and for the user who made the
+ * call; feedback counts for that user only. A user's own settings are used once the user has
+ * `minSamples` observations; else the bucket's, once its evidence comes from `minUsers` users;
+ * else the profile's own step.
+ */
+export class Tuner {
+  private readonly settings: RiskSettings & { minUsers: number };
+  private readonly evidence: TunerEvidence;
+  // The step each scope key runs at now: moves are one step at a time from here.
+  private readonly current = new Map<string, number>();
+
+  constructor(options: LearnOptions = {}) {
+    this.settings = validateLearnOptions('learn', options);
+    this.evidence = options.evidence ?? createMemoryTunerEvidence();
+  }
+
+  /** The step a call with these keys runs at. */
+  stepFor(keys: TuningKeys, ladder: TuningLadder): TunedStep {
+    const steps = ladder.steps.length;
+    if (keys.user !== undefined) {
+      const userKey = userScope(keys);
+      const totals = this.evidence.read(userKey, steps);
+      if ((totals[0]?.observations ?? 0) >= this.settings.minSamples)
+        return { ...this.choose(userKey, totals, ladder), scope: 'user', totals };
+    }
+    const totals = this.evidence.read(keys.bucket, steps);
+    if (this.evidence.contributors(keys.bucket) >= this.settings.minUsers)
+      return { ...this.choose(keys.bucket, totals, ladder), scope: 'bucket', totals };
+    const choice = chooseStep({
+      evidence: [],
+      current: ladder.home,
+      home: ladder.home,
+      settings: this.settings,
+    });
+    return {
+      step: ladder.home,
+      scope: 'profile',
+      choice: {
+        ...choice,
+        reason: `evidence from ${this.evidence.contributors(keys.bucket)} of ${this.settings.minUsers} users needed: the profile's own settings`,
+      },
+      totals,
+    };
+  }
+
+  /** Adds a holdout call's ladder observations to its bucket and its user. */
+  observe(keys: TuningKeys, observations: readonly StepObservation[]): void {
+    const deltas: StepDelta[] = observations.map((observation) => ({
+      step: observation.step,
+      observations: 1,
+      lost: observation.answerKept ? 0 : 1,
+      tokensSaved: observation.tokensSaved,
+    }));
+    this.evidence.add(keys.bucket, deltas, keys.user ?? '(anonymous)');
+    if (keys.user !== undefined) this.evidence.add(userScope(keys), deltas, keys.user);
+  }
+
+  /**
+   * A verdict on a call that a step stopped. A bad one (the answer was wrong, thumbs down, the
+   * user asked to continue) is a lost answer at that step and at every more aggressive one,
+   * which stop no later; a good one is a kept answer at that step and every more conservative
+   * one, which stop no earlier. It counts for the user only.
+   */
+  feedback(keys: TuningKeys, step: number, steps: number, verdict: Verdict): void {
+    if (keys.user === undefined) return;
+    const affected =
+      verdict === 'bad'
+        ? Array.from({ length: steps - step }, (_, i) => step + i)
+        : Array.from({ length: step + 1 }, (_, i) => i);
+    this.evidence.add(
+      userScope(keys),
+      affected.map((at) => ({ step: at, observations: 1, lost: verdict === 'bad' ? 1 : 0, tokensSaved: 0 })),
+      keys.user,
+    );
+  }
+
+  private choose(
+    key: string,
+    totals: StepTotals[],
+    ladder: TuningLadder,
+  ): { step: number; choice: StepChoice } {
+    const current = this.current.get(key) ?? ladder.home;
+    const choice = chooseStep({ evidence: totals, current, home: ladder.home, settings: this.settings });
+    if (this.current.size >= 100_000 && !this.current.has(key)) this.current.clear();
+    this.current.set(key, choice.step);
+    return { step: choice.step, choice };
+  }
+}
+
+function userScope(keys: TuningKeys): string {
+  return `${keys.bucket}|user:${keys.user}`;
+}
