@@ -18,3 +18,18 @@ describe('finalAnswer', () => {
     expect(finalAnswer('the answer is $42$.')).toBe(finalAnswer('\\boxed{42}'));
   });
 });
+
+describe('finalAnswer on multiple choice', () => {
+  it('reads the letter of a choice, not the option text after it', () => {
+    expect(finalAnswer('The answer is J. true, true')).toBe('j');
+    expect(finalAnswer('The answer is (A) f(4)')).toBe('a');
+    expect(finalAnswer('So the answer is 7.4. Then we check.')).toBe('7.4');
+  });
+});
+
+describe('finalAnswer across lines and markup', () => {
+  it('takes the restatement on the next line, without bold or an unclosed \\text', () => {
+    expect(finalAnswer('the correct answer is:\n\n**The answer is (C).**')).toBe('c');
+    expect(finalAnswer('the answer is:\n\\[ \\text{The answer is A.')).toBe('a');
+  });
+});

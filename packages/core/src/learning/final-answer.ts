@@ -4,10 +4,12 @@
  * in order: the last closed `\boxed{...}`, the last "answer is ..." or "Final answer: ..." (up to
  * the line's end), else the last number. Normalised so that formatting does not count as a
  * different answer: white space, `$`, a trailing period, `\text{}` wrappers and thousands
- * separators are dropped. Undefined when the text states nothing of the kind.
+ * separators and `\\(`/`\\)` delimiters are dropped. Undefined when the text states nothing of the kind. `explicitOnly`
+ * leaves out the last-number fallback: for thinking that never reached an answer, the last
+ * number is whatever the loop was computing, not an answer.
  */
-export function finalAnswer(text: string): string | undefined {
-  const raw = lastBoxed(text) ?? lastStated(text) ?? lastNumber(text);
+export function finalAnswer(text: string, options: { explicitOnly?: boolean } = {}): string | undefined {
+  const raw = lastBoxed(text) ?? lastStated(text) ?? (options.explicitOnly ? undefined : lastNumber(text));
   if (raw === undefined) return undefined;
   const normalised = normalise(raw);
   return normalised === '' ? undefined : normalised;
@@ -29,12 +31,23 @@ function lastBoxed(text: string): string | undefined {
   return lastBoxed(text.slice(0, start));
 }
 
-const stated = /(?:answer\s+(?:is|should be|would be)|final answer\s*(?:is)?\s*:?)\s*:?\s*([^\n]+)/gi;
+// On one line: "the correct answer is:" followed by a line break states nothing yet (the next
+// line usually restates it), and a capture that ran on would swallow that restatement.
+const stated =
+  /(?:answer[ \t]+(?:is|should be|would be)|final answer[ \t]*(?:is)?[ \t]*:?)[ \t]*:?[ \t]*([^\n]+)/gi;
+
+// A choice letter, alone or before the option's text: "(C)", "J. true, true", "A) 4".
+const choiceLetter = /^\(?([A-J])\)?(?=[.:)\s]|$)/;
 
 function lastStated(text: string): string | undefined {
   let last: string | undefined;
   for (const match of text.matchAll(stated)) last = match[1];
-  return last?.trim();
+  if (last === undefined) return undefined;
+  const statement = last.trim();
+  const letter = choiceLetter.exec(statement);
+  if (letter) return letter[1];
+  // The sentence that states it, not the explanation after it.
+  return statement.split(/\.\s/)[0];
 }
 
 const numbers = /-?\d[\d,]*(?:\.\d+)?/g;
@@ -47,7 +60,9 @@ function lastNumber(text: string): string | undefined {
 
 function normalise(answer: string): string {
   return answer
-    .replace(/\\text\{([^}]*)\}/g, '$1')
+    .replace(/\\text\{([^}]*)\}?/g, '$1')
+    .replace(/\*+/g, '')
+    .replace(/\\[()[\]]/g, '')
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
     .replace(/[$\s]/g, '')
     .replace(/^\(([A-Za-z])\)/, '$1')

@@ -27,6 +27,7 @@ function holdout(random: () => number): StepObservation[] {
     stop: undefined,
     tokensSaved: step * 10,
     answerKept: u >= rate,
+    judged: true,
   }));
 }
 

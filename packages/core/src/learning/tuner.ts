@@ -121,12 +121,15 @@ export class Tuner {
 
   /** Adds a holdout call's ladder observations to its bucket and its user. */
   observe(keys: TuningKeys, observations: readonly StepObservation[]): void {
-    const deltas: StepDelta[] = observations.map((observation) => ({
-      step: observation.step,
-      observations: 1,
-      lost: observation.answerKept ? 0 : 1,
-      tokensSaved: observation.tokensSaved,
-    }));
+    const deltas: StepDelta[] = observations
+      .filter((observation) => observation.judged)
+      .map((observation) => ({
+        step: observation.step,
+        observations: 1,
+        lost: observation.answerKept ? 0 : 1,
+        tokensSaved: observation.tokensSaved,
+      }));
+    if (deltas.length === 0) return;
     this.evidence.add(keys.bucket, deltas, keys.user ?? '(anonymous)');
     if (keys.user !== undefined) this.evidence.add(userScope(keys), deltas, keys.user);
   }
