@@ -17,6 +17,7 @@ export {
   scrubbedError,
 } from './errors.js';
 export type { ChainExplanation, ExplainedBudget, ExplainedPolicy } from './explain.js';
+export * from './learning/index.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from './messages.js';
 export * from './policies/index.js';
 export type {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { defineProfile } from '../profiles/define-profile.js';
+import { type RecordedCall, tuneOffline } from './tune-offline.js';
+
+/**
+ * Recorded calls of one task: a worked answer stated early ("So the answer is N."), then a
+ * recheck that, in some outputs, changes its mind. A stop right after the first statement saves
+ * the recheck and loses exactly the answers that changed.
+ */
+function traffic(count: number, changedEvery: number): RecordedCall[] {
+  return Array.from({ length: count }, (_, i) => {
+    const first = 10 + (i % 7);
+    const final = changedEvery > 0 && i % changedEvery === 0 ? first + 1 : first;
+    return {
+      id: `call-${i}`,
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: `What is ${first} plus zero? End with "the answer is".` }],
+      output: `We compute it. So the answer is ${first}.\n\nLet me double-check each step once more, carefully, line by line, to be sure nothing was missed in the arithmetic or the reading of the question. ${'Checking again. '.repeat(20)}So the answer is ${final}.`,
+    };
+  });
+}
+
+describe('tuneOffline', () => {
+  it('certifies the aggressive steps on traffic whose first answer stands, and writes a loadable profile', () => {
+    const tuned = tuneOffline({
+      records: traffic(600, 0),
+      profile: 'balanced',
+      learn: { risk: 0.02, confidence: 0.9, minSamples: 100 },
+    });
+    expect(tuned.pooled.step).toBe(tuned.ladder.length - 1);
+    expect(tuned.report.pooled.tokenReduction).toBeGreaterThan(0);
+    expect(tuned.report.pooled.lossRate).toBe(0);
+    const profile = defineProfile('offline-tuned-test', tuned.definition);
+    expect(profile.name).toBe('offline-tuned-test');
+  });
+
+  it('stays conservative where stopping early loses answers, and reports the loss on held-out calls', () => {
+    // One output in ten changes its answer after the first statement.
+    const tuned = tuneOffline({
+      records: traffic(600, 10),
+      profile: 'balanced',
+      learn: { risk: 0.02, confidence: 0.9, minSamples: 100 },
+    });
+    // Every step keeps balanced's "the answer is" marker, so none is within the risk: the tuner
+    // takes the most conservative step and the held-out report shows what it costs.
+    expect(tuned.pooled.standings.every((standing) => !standing.passes)).toBe(true);
+    expect(tuned.pooled.step).toBe(0);
+    expect(tuned.report.static.records).toBeGreaterThan(50);
+    expect(tuned.report.pooled.lossRate).toBeGreaterThan(0.05);
+    expect(tuned.report.pooled.lossRate).toBeLessThan(0.15);
+  });
+
+  it('refuses an empty record list and a bad held-out share', () => {
+    expect(() => tuneOffline({ records: [], profile: 'balanced' })).toThrow(ConfigError);
+    expect(() => tuneOffline({ records: traffic(5, 0), profile: 'balanced', heldOutShare: 1 })).toThrow(
+      /heldOutShare/,
+    );
+  });
+});

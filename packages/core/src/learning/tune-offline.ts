@@ -1,0 +1,224 @@
+import { ConfigError } from '../errors.js';
+import type { Message } from '../messages.js';
+import type { CallContext } from '../policy.js';
+import type { ProfileDefinition } from '../profiles/define-profile.js';
+import { profileSettings } from '../profiles/define-profile.js';
+import type { ProfileOverrides } from '../profiles/settings.js';
+import { tokenCounterFor } from '../token-counter.js';
+import { chooseStep, type StepStanding } from './choose-step.js';
+import { defaultLadder } from './ladder.js';
+import { observeLadder, type StepObservation } from './observe-ladder.js';
+import { type LearnOptions, validateLearnOptions } from './tuner.js';
+import { createMemoryTunerEvidence, type StepDelta } from './tuner-evidence.js';
+import { tuningKeys } from './tuning-keys.js';
+
+/** One recorded call that ran to its end: what the offline tuner replays. */
+export interface RecordedCall {
+  /** A stable id: the held-out split is made by its hash. */
+  readonly id: string;
+  readonly model: string;
+  readonly messages: readonly Message[];
+  readonly output: string;
+  readonly reasoning?: string | undefined;
+  readonly user?: string | undefined;
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Options of {@link tuneOffline}. */
+export interface TuneOfflineOptions {
+  readonly records: readonly RecordedCall[];
+  /** The profile to tune (a settings profile: a preset or one made with `defineProfile`). */
+  readonly profile: string;
+  readonly learn?: Omit<LearnOptions, 'evidence' | 'minUsers'> | undefined;
+  /** Share of records held out to report on (never tuned on). Default 0.2. */
+  readonly heldOutShare?: number | undefined;
+  /** Called after each record is replayed, for a progress bar. */
+  readonly onRecord?: ((done: number, total: number) => void) | undefined;
+}
+
+/** What a step did on the held-out records. */
+export interface HeldOutFigures {
+  readonly records: number;
+  /** Records with an explicit answer, on which a loss can be judged. */
+  readonly judged: number;
+  readonly fullTokens: number;
+  readonly tokensSaved: number;
+  /** `tokensSaved / fullTokens`. */
+  readonly tokenReduction: number;
+  /** Judged records whose answer the stop lost, over judged records. */
+  readonly lossRate: number | null;
+}
+
+/** One bucket's tuned step and the evidence behind it. */
+export interface TunedBucket {
+  readonly step: number;
+  readonly records: number;
+  readonly standings: readonly StepStanding[];
+}
+
+/** The result of {@link tuneOffline}, written as JSON by `stopwise-tune`. */
+export interface TunedProfile {
+  readonly profile: string;
+  readonly risk: number;
+  readonly confidence: number;
+  readonly minSamples: number;
+  /** The ladder the steps index. */
+  readonly ladder: readonly ProfileOverrides[];
+  /** The profile's own step on it. */
+  readonly home: number;
+  /** The step certified over every bucket pooled: the one `definition` uses. */
+  readonly pooled: TunedBucket;
+  /** Per bucket (model, task, profile): the step its own evidence certifies. */
+  readonly buckets: Readonly<Record<string, TunedBucket>>;
+  /** Loadable as it is: `defineProfile('balanced-tuned', tuned.definition)`. */
+  readonly definition: ProfileDefinition;
+  /** Held-out figures of the profile as it is, of the pooled step, and of each bucket's step. */
+  readonly report: {
+    readonly static: HeldOutFigures;
+    readonly pooled: HeldOutFigures;
+    readonly perBucket: HeldOutFigures;
+  };
+}
+
+/**
+ * Tunes a profile from recorded traffic (calls that ran to their end): every training record
+ * is replayed once per ladder step (see `observeLadder`), each bucket gets the most aggressive
+ * step certified at `risk` with `confidence` (fixed-sequence, as online), and the steps are
+ * reported on a held-out share of the records the tuning never saw.
+ */
+export function tuneOffline(options: TuneOfflineOptions): TunedProfile {
+  const { records, profile } = options;
+  const { risk, confidence, minSamples } = validateLearnOptions('learn', { ...options.learn, minUsers: 1 });
+  const heldOutShare = options.heldOutShare ?? 0.2;
+  if (!(heldOutShare >= 0 && heldOutShare < 1))
+    throw new ConfigError('heldOutShare', `must be a number in [0, 1), got ${String(heldOutShare)}`);
+  if (!Array.isArray(records) || records.length === 0)
+    throw new ConfigError('records', 'must be a non-empty array of recorded calls');
+  const settings = profileSettings('profile', profile);
+  const ladder = defaultLadder(settings);
+  const steps = ladder.steps.length;
+  const risky = { risk, confidence, minSamples };
+  const evidence = createMemoryTunerEvidence();
+  const heldOut: Array<{ bucket: string; observations: StepObservation[]; fullTokens: number }> = [];
+  const bucketRecords = new Map<string, number>();
+  records.forEach((record, index) => {
+    const call = callOf(record, profile);
+    const { bucket } = tuningKeys(call);
+    const counter = tokenCounterFor(record.model);
+    const fullTokens = counter.count(record.reasoning ?? '') + counter.count(record.output);
+    const output = { reasoning: record.reasoning ?? '', text: record.output };
+    const observations = observeLadder({ settings, ladder, call, output, finalTokens: fullTokens, counter });
+    if (isHeldOut(record.id, heldOutShare)) heldOut.push({ bucket, observations, fullTokens });
+    else {
+      const deltas = judgedDeltas(observations);
+      evidence.add(bucket, deltas);
+      evidence.add('*', deltas);
+      bucketRecords.set(bucket, (bucketRecords.get(bucket) ?? 0) + 1);
+    }
+    options.onRecord?.(index + 1, records.length);
+  });
+  const tuned = (key: string, records: number): TunedBucket => {
+    const totals = evidence.read(key, steps);
+    const { standings } = chooseStep({
+      evidence: totals,
+      current: ladder.home,
+      home: ladder.home,
+      settings: risky,
+    });
+    // Offline there is no live traffic to protect: take the certified prefix at once.
+    let step = -1;
+    while (step + 1 < steps && standings[step + 1]?.passes) step += 1;
+    const enough = (standings[0]?.observations ?? 0) >= minSamples;
+    return { step: step >= 0 ? step : enough ? 0 : ladder.home, records, standings };
+  };
+  const pooled = tuned(
+    '*',
+    [...bucketRecords.values()].reduce((a, b) => a + b, 0),
+  );
+  const buckets = Object.fromEntries([...bucketRecords].map(([key, count]) => [key, tuned(key, count)]));
+  const stepOf = (bucket: string) => {
+    const own = buckets[bucket];
+    return own && (own.standings[0]?.observations ?? 0) >= minSamples ? own.step : pooled.step;
+  };
+  return {
+    profile,
+    risk,
+    confidence,
+    minSamples,
+    ladder: ladder.steps,
+    home: ladder.home,
+    pooled,
+    buckets,
+    definition: {
+      extends: profile,
+      description: `${profile}, tuned offline at risk ${risk} (confidence ${confidence}) on ${records.length - heldOut.length} recorded calls`,
+      ...(ladder.steps[pooled.step] as ProfileOverrides),
+    },
+    report: {
+      static: figures(heldOut, () => ladder.home),
+      pooled: figures(heldOut, () => pooled.step),
+      perBucket: figures(heldOut, stepOf),
+    },
+  };
+}
+
+function callOf(record: RecordedCall, profile: string): CallContext {
+  return {
+    model: record.model,
+    messages: record.messages,
+    prompt: record.messages
+      .filter((message) => message.role === 'user')
+      .map((message) => (typeof message.content === 'string' ? message.content : ''))
+      .join('\n'),
+    user: record.user,
+    profile,
+    maxOutputTokens: undefined,
+    metadata: record.metadata ?? {},
+    report: () => {},
+  };
+}
+
+function judgedDeltas(observations: readonly StepObservation[]): StepDelta[] {
+  return observations
+    .filter((observation) => observation.judged)
+    .map((observation) => ({
+      step: observation.step,
+      observations: 1,
+      lost: observation.answerKept ? 0 : 1,
+      tokensSaved: observation.tokensSaved,
+    }));
+}
+
+/** A fixed share of ids, by an FNV-1a hash: the same split on every run. */
+function isHeldOut(id: string, share: number): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) / 4294967296 < share;
+}
+
+function figures(
+  rows: ReadonlyArray<{ bucket: string; observations: StepObservation[]; fullTokens: number }>,
+  stepOf: (bucket: string) => number,
+): HeldOutFigures {
+  let fullTokens = 0;
+  let saved = 0;
+  let judged = 0;
+  let lost = 0;
+  for (const row of rows) {
+    const observation = row.observations[stepOf(row.bucket)];
+    fullTokens += row.fullTokens;
+    saved += observation?.tokensSaved ?? 0;
+    if (observation?.judged) {
+      judged += 1;
+      if (!observation.answerKept) lost += 1;
+    }
+  }
+  return {
+    records: rows.length,
+    judged,
+    fullTokens,
+    tokensSaved: saved,
+    tokenReduction: fullTokens === 0 ? 0 : saved / fullTokens,
+    lossRate: judged === 0 ? null : lost / judged,
+  };
+}

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { defineProfile, type TunedProfile } from 'stopwise';
+import { describe, expect, it } from 'vitest';
+import { sampleTracesDir } from '../traces/trace-paths.js';
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+describe('stopwise-tune CLI', () => {
+  it('tunes the sample traffic, reports held-out figures and writes a profile defineProfile loads', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      cli,
+      '--traces',
+      sampleTracesDir,
+      '--out',
+      out,
+      '--min-samples',
+      '20',
+    ]);
+    expect(stdout).toMatch(/held-out calls \(never tuned on\):/);
+    expect(stdout).toMatch(/balanced as shipped +\d+\.\d% fewer tokens/);
+    const tuned = JSON.parse(readFileSync(out, 'utf8')) as TunedProfile;
+    expect(tuned.profile).toBe('balanced');
+    expect(tuned.ladder.length).toBeGreaterThan(1);
+    expect(defineProfile('cli-tuned-test', tuned.definition).name).toBe('cli-tuned-test');
+  }, 120_000);
+
+  it('says what is missing', async () => {
+    await expect(run(process.execPath, ['--import', 'tsx', cli])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--traces and --out are required/),
+    });
+  });
+});

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `stopwise-tune`: tunes a profile offline from recorded traffic in the trace format (what
+ * `stopwise-replay` serves and the bench reads) and writes a profile `defineProfile` can load,
+ * with a report on a held-out share of the traffic.
+ *
+ *   stopwise-tune --traces traffic.jsonl --profile balanced --risk 0.01 --out tuned.json
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, type HeldOutFigures, tuneOffline } from 'stopwise';
+import { loadTraces } from '../traces/load-traces.js';
+import { formatTraceProblem } from '../traces/read-trace-file.js';
+
+const usage = `usage: stopwise-tune --traces PATH --out FILE [--profile NAME] [--risk R] [--confidence C]
+                     [--min-samples N] [--held-out SHARE]
+
+  --traces PATH        a .jsonl trace file or a folder of them (calls that ran to their end)
+  --out FILE           where to write the tuned profile (JSON)
+  --profile NAME       the profile to tune (default balanced)
+  --risk R             highest acceptable rate of lost answers (default 0.01)
+  --confidence C       confidence of the bound on that rate (default 0.9)
+  --min-samples N      observations a step needs before it can be chosen (default 100)
+  --held-out SHARE     share of calls kept out of tuning and reported on (default 0.2)
+
+Load the result with: defineProfile('my-tuned', JSON.parse(readFileSync(FILE)).definition)`;
+
+const { values } = parseArgs({
+  options: {
+    traces: { type: 'string' },
+    out: { type: 'string' },
+    profile: { type: 'string', default: 'balanced' },
+    risk: { type: 'string', default: '0.01' },
+    confidence: { type: 'string', default: '0.9' },
+    'min-samples': { type: 'string', default: '100' },
+    'held-out': { type: 'string', default: '0.2' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (values.traces === undefined || values.out === undefined) {
+  console.error(`--traces and --out are required\n\n${usage}`);
+  process.exit(2);
+}
+
+const percent = (share: number | null) => (share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`);
+const row = (label: string, figures: HeldOutFigures) =>
+  `  ${label.padEnd(22)} ${percent(figures.tokenReduction).padStart(8)} fewer tokens   ${percent(figures.lossRate).padStart(6)} answers lost (${figures.judged} of ${figures.records} judged)`;
+
+try {
+  const files = await loadTraces({
+    path: values.traces,
+    onProblem: (problem) => console.error(`warning: ${formatTraceProblem(problem)}`),
+  });
+  const records = files.flatMap((file) => file.records);
+  const tuned = tuneOffline({
+    records,
+    profile: values.profile,
+    learn: {
+      risk: Number(values.risk),
+      confidence: Number(values.confidence),
+      minSamples: Number(values['min-samples']),
+    },
+    heldOutShare: Number(values['held-out']),
+    onRecord: (done, total) => {
+      if (process.stderr.isTTY && (done % 50 === 0 || done === total))
+        process.stderr.write(`\rreplayed ${done} of ${total} calls at every step`);
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  writeFileSync(values.out, `${JSON.stringify(tuned, null, 2)}\n`);
+  const buckets = Object.keys(tuned.buckets).length;
+  console.log(
+    `stopwise-tune: ${records.length} calls, ${buckets} bucket(s); ${values.profile} is step ${tuned.home} of ${tuned.ladder.length - 1}, pooled step certified at risk ${tuned.risk}: ${tuned.pooled.step}`,
+  );
+  console.log(`held-out calls (never tuned on):`);
+  console.log(row(`${values.profile} as shipped`, tuned.report.static));
+  console.log(row('pooled step', tuned.report.pooled));
+  console.log(row('step per bucket', tuned.report.perBucket));
+  console.log(`wrote ${values.out}`);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  throw error;
+}
