@@ -1,8 +1,14 @@
 import type { CallOptions } from './call-options.js';
 import { ConfigError } from './errors.js';
 import { type ChainExplanation, explainCall } from './explain.js';
+import {
+  type CallFeedback,
+  type ClientLearnOptions,
+  type FeedbackResult,
+  LearningLoop,
+} from './learning/learning-loop.js';
 import type { LanguageModelProvider, ProviderOptionsOf } from './provider.js';
-import { type UserProfiles, validateChainConfig } from './resolve-chain.js';
+import { type ChainConfig, type UserProfiles, validateChainConfig } from './resolve-chain.js';
 import type { RunResult } from './run-result.js';
 import { StreamRun } from './stream-run.js';
 import { TelemetryDispatcher } from './telemetry/dispatcher.js';
@@ -38,6 +44,13 @@ export interface ClientOptions<P extends LanguageModelProvider<unknown>> {
   savingsModel?: Omit<SavingsEstimatorOptions, 'prices'> | undefined;
   /** Replaces the savings estimator entirely (then `prices` and `savingsModel` are unused). */
   savings?: SavingsEstimator | undefined;
+  /**
+   * Tune the profile's stop settings from this client's own traffic: per bucket (model, task,
+   * profile) and per user, the most aggressive step of a ladder whose answer-loss rate stays at
+   * most `risk` with `confidence`, learnt from holdout calls (raised to `holdoutFloor`) and
+   * feedback. See docs/learning.md.
+   */
+  learn?: ClientLearnOptions | undefined;
 }
 
 /** A stopwise client bound to one provider. */
@@ -57,6 +70,13 @@ export interface StopwiseClient<TProviderOptions = unknown> {
    * without sending anything. Rejects with a `ConfigError` for invalid options.
    */
   explain(options: CallOptions<TProviderOptions>): Promise<ChainExplanation>;
+  /**
+   * A verdict on a finished call (the answer was right or wrong, a thumbs up or down, the user
+   * asked to continue), for a client that learns: a bad verdict on a stopped call moves that
+   * user's settings toward conservative, good ones toward aggressive within the risk bound.
+   * Unknown, duplicate and unusable verdicts change nothing and say why.
+   */
+  feedback(callId: string, feedback: CallFeedback): FeedbackResult;
 }
 
 /**
@@ -75,8 +95,13 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       'must be a provider adapter such as openai({ apiKey }) from @stopwise/openai',
     );
   }
+  const learning = options.learn === undefined ? undefined : new LearningLoop(options.learn);
   // No implicit preset: a client runs the profile it names (the docs recommend `balanced`).
-  const chainConfig = { defaultProfile: options.profile, profiles: options.profiles };
+  const chainConfig: ChainConfig = {
+    defaultProfile: options.profile,
+    profiles: options.profiles,
+    tune: learning && ((profile, call) => learning.tune(profile, call)),
+  };
   validateChainConfig(chainConfig);
   if (options.telemetry !== undefined) validateTelemetryOption('telemetry', options.telemetry);
   if (options.savings !== undefined && typeof options.savings !== 'function') {
@@ -99,7 +124,12 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
   const savings = guardSavingsEstimator(
     options.savings ?? createSavingsEstimator({ ...options.savingsModel, history, prices: options.prices }),
   );
-  const isHoldout = holdoutPicker(options.holdout, history);
+  // Learning needs holdout calls to keep coming: at least its floor of them.
+  const holdout =
+    learning && learning.holdoutFloor > (options.holdout?.fraction ?? 0)
+      ? { ...options.holdout, fraction: learning.holdoutFloor }
+      : options.holdout;
+  const isHoldout = holdoutPicker(holdout, history);
   const collector = new SavingsStatsCollector();
   const clientHooks: TelemetryHooks[] = [
     { onCallEnd: (event) => collector.add(event) },
@@ -119,7 +149,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       { callId, provider: provider.name, model: call.model, profile: undefined, user: call.user },
       { maxOutputTokens: call.maxOutputTokens, temperature: call.temperature },
     );
-    return new StreamRun({
+    const run = new StreamRun({
       callId,
       provider,
       options: call,
@@ -128,12 +158,31 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       savings,
       holdout: isHoldout,
     });
+    if (learning) {
+      void run.result.then((result) => {
+        try {
+          learning.afterCall(call, result, result.tuning);
+        } catch {
+          // Learning is never on a call's path: its failure costs fresh evidence, nothing else.
+        }
+      });
+    }
+    return run;
   };
 
+  // explain peeks at the tuned step without moving it.
+  const explainConfig: ChainConfig = {
+    ...chainConfig,
+    tune: learning && ((profile, call) => learning.tune(profile, call, true)),
+  };
   return {
     stream,
     generate: (call) => stream(call).result,
     stats: () => collector.snapshot(),
-    explain: (call) => explainCall(call, chainConfig),
+    explain: (call) => explainCall(call, explainConfig),
+    feedback: (callId, feedback) =>
+      learning
+        ? learning.feedback(callId, feedback)
+        : { accepted: false, reason: 'this client does not learn: create it with the learn option' },
   };
 }

@@ -4,6 +4,7 @@ import type { KeywordContextPolicy } from './adaptive/keyword-context.js';
 import type { KeywordMatch } from './adaptive/keyword-rules.js';
 import type { LengthPrediction } from './adaptive/length-prediction.js';
 import type { CallOptions } from './call-options.js';
+import type { CallTuning } from './learning/learning-loop.js';
 import type { BudgetChange } from './policy.js';
 import { budgetChanges } from './policy-guard.js';
 import { findProfile } from './profiles/registry.js';
@@ -59,6 +60,11 @@ export interface ChainExplanation {
   readonly lengthBudget:
     | { readonly reasoning: ExplainedBudget; readonly answer: ExplainedBudget }
     | undefined;
+  /**
+   * For a client that learns: the tuned step of the call's bucket (or its user), why, and the
+   * evidence behind it (observations, answers lost, the bound on the loss rate per step).
+   */
+  readonly tuning: CallTuning | undefined;
 }
 
 function isAdaptive(entry: ChainEntry): boolean {
@@ -124,5 +130,6 @@ export async function explainCall(
       reasoning: explainBudget(adaptive, 'reasoning', budgetScale),
       answer: explainBudget(adaptive, 'answer', budgetScale),
     },
+    tuning: chain.tuning,
   };
 }

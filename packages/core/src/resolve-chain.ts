@@ -1,6 +1,7 @@
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
 import { anyOf } from './combinators.js';
 import { ConfigError, describeError } from './errors.js';
+import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
@@ -28,6 +29,12 @@ export interface ChainConfig {
   /** Profile for calls whose user and options name none. Default: no profile. */
   defaultProfile?: string | undefined;
   profiles?: UserProfiles | undefined;
+  /**
+   * The learning loop's step for a call of `profile` (see `createClient({ learn })`): its
+   * overrides go in a layer right after the layer that named the profile, so what the user's
+   * preset or the call sets more specifically still wins.
+   */
+  tune?: ((profile: string, call: TuneInput) => CallTuning | undefined) | undefined;
 }
 
 /** Which layer named the call's profile. */
@@ -35,7 +42,8 @@ export type ProfileSource = 'call' | 'user' | 'client' | 'none';
 
 /** One layer of a call's resolution, as `explain` shows it. */
 export interface ResolutionLayer {
-  readonly layer: 'client' | 'user' | 'call';
+  /** `learned`: the tuned step's overrides (see `createClient({ learn })`). */
+  readonly layer: 'client' | 'user' | 'learned' | 'call';
   /** The profile this layer named, if any. */
   readonly profile: string | undefined;
   /** The overrides this layer gave, if any. */
@@ -69,10 +77,12 @@ export interface ResolvedChain {
   names: string[];
   entries: ChainEntry[];
   context: CallContext;
+  /** The tuned step the call runs with, when the client learns. */
+  tuning: CallTuning | undefined;
 }
 
 interface Layer {
-  layer: 'client' | 'user' | 'call';
+  layer: 'client' | 'user' | 'learned' | 'call';
   field: string;
   profile: string | undefined;
   overrides: ProfileOverrides | undefined;
@@ -132,7 +142,8 @@ function mergeLayers(layers: readonly Layer[]): {
   const base = baseIndex < 0 ? undefined : (layers[baseIndex] as Layer);
   const applied = layers.map((layer, index) => index >= baseIndex && layer.overrides !== undefined);
   const overriding = layers.filter((_, index) => applied[index]);
-  const source: ProfileSource = base?.layer ?? 'none';
+  // A learned layer never names a profile, so the base is one of the other three.
+  const source = (base?.layer ?? 'none') as ProfileSource;
   if (base?.profile !== undefined && overriding.length === 0) {
     return {
       profile: base.profile,
@@ -240,7 +251,26 @@ export async function resolveChain(
   const user = call?.profile === undefined ? await presetOf(config, options.user) : undefined;
   if (user) layers.push(user);
   if (call) layers.push(call);
-  const merged = mergeLayers(layers);
+  let merged = mergeLayers(layers);
+  const tuning =
+    config.tune && merged.profile !== undefined && merged.settings !== undefined
+      ? config.tune(merged.profile, {
+          model: options.model,
+          messages: options.messages,
+          user: options.user,
+          metadata: options.metadata ?? {},
+        })
+      : undefined;
+  if (tuning?.overrides !== undefined) {
+    const named = layers.findLastIndex((layer) => layer.profile !== undefined);
+    layers.splice(named + 1, 0, {
+      layer: 'learned',
+      field: 'learn',
+      profile: undefined,
+      overrides: tuning.overrides,
+    });
+    merged = mergeLayers(layers);
+  }
   const context: CallContext = {
     model: options.model,
     messages: options.messages,
@@ -298,5 +328,6 @@ export async function resolveChain(
     names: policies.map((policy) => policy.name),
     entries,
     context,
+    tuning,
   };
 }

@@ -95,6 +95,7 @@ export function assembleResult(record: RunRecord): RunResult {
     model: record.responseModel ?? options.model,
     responseId: record.responseId,
     profile: record.chain?.profile,
+    ...(record.chain?.tuning ? { tuning: record.chain.tuning } : {}),
     policies: record.chain?.names ?? [],
     decisions: record.decisions,
     policyErrors: record.policyErrors,

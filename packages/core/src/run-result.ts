@@ -1,4 +1,5 @@
 import type { StopwiseError } from './errors.js';
+import type { CallTuning } from './learning/learning-loop.js';
 import type { StopDecision, StopKind } from './policy.js';
 import type { FinishReason, Usage } from './stream-part.js';
 import type { Savings } from './telemetry/savings.js';
@@ -51,6 +52,8 @@ export interface RunResultBase {
   model: string;
   responseId: string | undefined;
   profile: string | undefined;
+  /** The tuned step the call ran with, when the client learns (`createClient({ learn })`). */
+  tuning?: CallTuning | undefined;
   /** Names of the policies in the resolved chain. */
   policies: readonly string[];
   /** Shadow decisions recorded during the run. */

@@ -1,5 +1,11 @@
 export type { StepChoice, StepEvidence, StepStanding } from './choose-step.js';
 export { defaultLadder, stepSettings, type TuningLadder } from './ladder.js';
+export type {
+  CallFeedback,
+  CallTuning,
+  ClientLearnOptions,
+  FeedbackResult,
+} from './learning-loop.js';
 export {
   type HeldOutFigures,
   type RecordedCall,
@@ -8,4 +14,10 @@ export {
   type TuneOfflineOptions,
   tuneOffline,
 } from './tune-offline.js';
-export type { LearnOptions } from './tuner.js';
+export type { LearnOptions, TuningScope } from './tuner.js';
+export {
+  createMemoryTunerEvidence,
+  type StepDelta,
+  type StepTotals,
+  type TunerEvidence,
+} from './tuner-evidence.js';

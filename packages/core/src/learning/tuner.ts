@@ -90,18 +90,21 @@ export class Tuner {
     this.evidence = options.evidence ?? createMemoryTunerEvidence();
   }
 
-  /** The step a call with these keys runs at. */
-  stepFor(keys: TuningKeys, ladder: TuningLadder): TunedStep {
+  /**
+   * The step a call with these keys runs at. `peek` (for `explain`) answers without moving the
+   * scope's current step.
+   */
+  stepFor(keys: TuningKeys, ladder: TuningLadder, peek = false): TunedStep {
     const steps = ladder.steps.length;
     if (keys.user !== undefined) {
       const userKey = userScope(keys);
       const totals = this.evidence.read(userKey, steps);
       if ((totals[0]?.observations ?? 0) >= this.settings.minSamples)
-        return { ...this.choose(userKey, totals, ladder), scope: 'user', totals };
+        return { ...this.choose(userKey, totals, ladder, peek), scope: 'user', totals };
     }
     const totals = this.evidence.read(keys.bucket, steps);
     if (this.evidence.contributors(keys.bucket) >= this.settings.minUsers)
-      return { ...this.choose(keys.bucket, totals, ladder), scope: 'bucket', totals };
+      return { ...this.choose(keys.bucket, totals, ladder, peek), scope: 'bucket', totals };
     const choice = chooseStep({
       evidence: [],
       current: ladder.home,
@@ -157,9 +160,11 @@ export class Tuner {
     key: string,
     totals: StepTotals[],
     ladder: TuningLadder,
+    peek: boolean,
   ): { step: number; choice: StepChoice } {
     const current = this.current.get(key) ?? ladder.home;
     const choice = chooseStep({ evidence: totals, current, home: ladder.home, settings: this.settings });
+    if (peek) return { step: choice.step, choice };
     if (this.current.size >= 100_000 && !this.current.has(key)) this.current.clear();
     this.current.set(key, choice.step);
     return { step: choice.step, choice };

@@ -1,0 +1,114 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../client.js';
+import { ConfigError } from '../errors.js';
+import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
+
+/** An answer stated early, then a long recheck that keeps it (or, with `changes`, changes it). */
+function answerScript(n: number, changes = false) {
+  const recheck = 'Let me verify this once more, step by step, to be sure of every detail here. '.repeat(12);
+  const text = `We add the numbers. So the answer is ${n}.\n\n${recheck}Final check done: the answer is ${changes ? n + 1 : n}.`;
+  return textScript(text.match(/[\s\S]{1,12}/g) ?? []);
+}
+
+function learningClient(options: { changes?: (call: number) => boolean } = {}) {
+  let calls = 0;
+  const errors: unknown[] = [];
+  const client = createClient({
+    provider: {
+      name: 'openai',
+      stream: (request) => {
+        const call = calls++;
+        return scriptedProvider(answerScript(call % 9, options.changes?.(call) ?? false)).stream(request);
+      },
+    },
+    profile: 'balanced',
+    learn: {
+      risk: 0.05,
+      confidence: 0.9,
+      minSamples: 40,
+      minUsers: 3,
+      holdoutFloor: 1,
+      onError: (e) => errors.push(e),
+    },
+  });
+  return { client, errors };
+}
+
+const users = ['ann', 'bob', 'cy'];
+const ask = (user: string | undefined) => ({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user' as const, content: 'Add 2 and 3. End with "the answer is".' }],
+  user,
+});
+
+describe('createClient({ learn })', () => {
+  it('climbs one step at a time once holdout calls from several users certify the steps, and explains why', async () => {
+    const { client, errors } = learningClient();
+    expect((await client.explain(ask(undefined))).tuning).toMatchObject({
+      step: 1,
+      home: 1,
+      scope: 'profile',
+    });
+    const steps: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const result = await client.generate(ask(users[i % 3]));
+      steps.push(result.tuning?.step ?? -1);
+      await sleep(0); // the replay of the ladder runs on a later task
+    }
+    expect(errors).toEqual([]);
+    // Home until 40 observations from 3 users, then one step a call up to the top.
+    expect(steps.slice(0, 39).every((step) => step === 1)).toBe(true);
+    expect(steps.slice(-3)).toEqual([4, 4, 4]);
+    const explained = await client.explain(ask(undefined));
+    expect(explained.tuning).toMatchObject({ step: 4, scope: 'bucket' });
+    expect(explained.tuning?.evidence[4]).toMatchObject({ lost: 0, passes: true });
+    expect(explained.layers.map((layer) => layer.layer)).toContain('learned');
+    expect(explained.policies.find((p) => p.setting === 'answerComplete')?.parameters).toMatchObject({
+      graceChars: 40,
+    });
+  });
+
+  it('stays at the most conservative step where stopping early loses answers', async () => {
+    const { client } = learningClient({ changes: (call) => call % 4 === 0 });
+    let last: number | undefined;
+    for (let i = 0; i < 60; i++) {
+      last = (await client.generate(ask(users[i % 3]))).tuning?.step;
+      await sleep(0);
+    }
+    expect(last).toBe(0);
+  });
+
+  it('takes a verdict once, for a stopped call of a named user, and says why otherwise', async () => {
+    const client = createClient({
+      provider: { name: 'openai', stream: (request) => scriptedProvider(answerScript(5)).stream(request) },
+      profile: 'balanced',
+      learn: { holdoutFloor: 0 },
+    });
+    const stopped = await client.generate(ask('ann'));
+    expect(stopped.outcome).toBe('policy-stop');
+    expect(client.feedback(stopped.callId, { thumbs: 'down' })).toEqual({ accepted: true });
+    expect(client.feedback(stopped.callId, { correct: true })).toMatchObject({
+      accepted: false,
+      reason: /already/,
+    });
+    expect(client.feedback('no-such-call', { correct: true })).toMatchObject({
+      accepted: false,
+      reason: /unknown call id/,
+    });
+    const anonymous = await client.generate(ask(undefined));
+    expect(client.feedback(anonymous.callId, { continued: true })).toMatchObject({ reason: /named no user/ });
+    expect(() => client.feedback(stopped.callId, { thumbs: 'sideways' } as never)).toThrow(ConfigError);
+    const plain = createClient({ provider: scriptedProvider(answerScript(1)) });
+    expect(plain.feedback('x', { correct: false })).toMatchObject({
+      accepted: false,
+      reason: /does not learn/,
+    });
+  });
+
+  it('refuses bad learn options when the client is made', () => {
+    const provider = scriptedProvider(answerScript(1));
+    expect(() => createClient({ provider, learn: { risk: 0 } })).toThrow(/learn.risk/);
+    expect(() => createClient({ provider, learn: { holdoutFloor: 2 } })).toThrow(/learn.holdoutFloor/);
+  });
+});

@@ -1,0 +1,233 @@
+import type { CallOptions } from '../call-options.js';
+import { ConfigError } from '../errors.js';
+import { userPrompt } from '../messages.js';
+import type { CallContext } from '../policy.js';
+import { findProfile } from '../profiles/registry.js';
+import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js';
+import type { RunResult } from '../run-result.js';
+import { tokenCounterFor } from '../token-counter.js';
+import { defaultLadder, type TuningLadder } from './ladder.js';
+import { observeLadder } from './observe-ladder.js';
+import { type LearnOptions, Tuner, type TuningScope, type Verdict, validateLearnOptions } from './tuner.js';
+import { tuningKeys } from './tuning-keys.js';
+
+/** `createClient({ learn })`: online tuning of the profile's stop settings. */
+export interface ClientLearnOptions extends LearnOptions {
+  /**
+   * The least share of calls held out (run unstopped, the chain in shadow) so evidence keeps
+   * coming; the client's `holdout.fraction` is raised to it. Default 0.05.
+   */
+  holdoutFloor?: number | undefined;
+  /** The ladder for a profile's settings. Default {@link defaultLadder}. */
+  ladder?: ((settings: ProfileSettings) => TuningLadder) | undefined;
+  /** Hears a failure of the learning work that runs after a call (it never reaches the call). */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** Which tuned step a call ran with: on `result.tuning` and in `explain`. */
+export interface CallTuning {
+  readonly bucket: string;
+  readonly user: string | undefined;
+  /** The ladder step (0 = most conservative) and the profile's own step. */
+  readonly step: number;
+  readonly home: number;
+  readonly steps: number;
+  /** Whose evidence chose it: the user's, the bucket's, or none yet (the profile's own step). */
+  readonly scope: TuningScope;
+  readonly reason: string;
+  /** The overrides applied over the profile (undefined at the profile's own step). */
+  readonly overrides: ProfileOverrides | undefined;
+  /** Per step: observations, answers lost, the bound on the loss rate, tokens saved. */
+  readonly evidence: ReadonlyArray<{
+    observations: number;
+    lost: number;
+    lossBound: number;
+    passes: boolean;
+    tokensSaved: number;
+  }>;
+}
+
+/** What a verdict can say (see `client.feedback`). */
+export type CallFeedback =
+  | { readonly correct: boolean }
+  | { readonly thumbs: 'up' | 'down' }
+  | { readonly continued: true };
+
+/** `client.feedback`'s answer: whether the verdict counted, and why not when it did not. */
+export type FeedbackResult =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly reason: string };
+
+interface CallRecord {
+  tuning: CallTuning;
+  stopped: boolean;
+  judged: boolean;
+}
+
+const callsRemembered = 10_000;
+
+/**
+ * The client's side of learning: picks each call's step (a layer of overrides between the
+ * user's preset and the call's own), learns from holdout calls after they end (off the
+ * stream's path), and takes verdicts. Profiles registered with only a `build` function are not
+ * tuned: there are no settings to move.
+ */
+export class LearningLoop {
+  readonly holdoutFloor: number;
+  private readonly tuner: Tuner;
+  private readonly ladderOf: (settings: ProfileSettings) => TuningLadder;
+  private readonly ladders = new Map<string, { settings: ProfileSettings; ladder: TuningLadder }>();
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly onError: ((error: unknown) => void) | undefined;
+
+  constructor(options: ClientLearnOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new ConfigError('learn', 'must be an object { risk?, confidence?, minSamples?, ... }');
+    validateLearnOptions('learn', options);
+    const { holdoutFloor = 0.05, ladder = defaultLadder, onError } = options;
+    if (!(typeof holdoutFloor === 'number' && holdoutFloor >= 0 && holdoutFloor <= 1))
+      throw new ConfigError(
+        'learn.holdoutFloor',
+        `must be a number between 0 and 1, got ${String(holdoutFloor)}`,
+      );
+    if (typeof ladder !== 'function')
+      throw new ConfigError('learn.ladder', 'must be a function (settings) => ladder');
+    if (onError !== undefined && typeof onError !== 'function')
+      throw new ConfigError('learn.onError', 'must be a function (error) => void');
+    this.holdoutFloor = holdoutFloor;
+    this.tuner = new Tuner(options);
+    this.ladderOf = ladder;
+    this.onError = onError;
+  }
+
+  /** The tuned step of a call of `profile`, or undefined when the profile cannot be tuned. */
+  tune(profile: string, call: TuneInput, peek = false): CallTuning | undefined {
+    const entry = this.ladderFor(profile);
+    if (entry === undefined) return undefined;
+    const { ladder } = entry;
+    const keys = tuningKeys({ ...call, user: call.user, prompt: userPrompt(call.messages), profile });
+    const tuned = this.tuner.stepFor(keys, ladder, peek);
+    return {
+      bucket: keys.bucket,
+      user: keys.user,
+      step: tuned.step,
+      home: ladder.home,
+      steps: ladder.steps.length,
+      scope: tuned.scope,
+      reason: tuned.choice.reason,
+      overrides: tuned.step === ladder.home ? undefined : ladder.steps[tuned.step],
+      evidence: tuned.totals.map((totals, step) => ({
+        observations: totals.observations,
+        lost: totals.lost,
+        lossBound: tuned.choice.standings[step]?.lossBound ?? 1,
+        passes: tuned.choice.standings[step]?.passes ?? false,
+        tokensSaved: totals.tokensSaved,
+      })),
+    };
+  }
+
+  /**
+   * After a call: remembers it for feedback and, for a holdout call that ran to its end, replays
+   * the ladder over its output and adds the observations. The replay runs on a later task, so
+   * the caller never waits for it; a failure goes to `onError`.
+   */
+  afterCall(options: CallOptions<unknown>, result: RunResult, tuning: CallTuning | undefined): void {
+    if (tuning === undefined) return;
+    if (this.calls.size >= callsRemembered) this.calls.delete(this.calls.keys().next().value as string);
+    this.calls.set(result.callId, { tuning, stopped: result.outcome === 'policy-stop', judged: false });
+    const held = result.savings.holdout !== undefined && result.outcome === 'finish';
+    if (!held || result.profile === undefined) return;
+    const entry = this.ladderFor(result.profile);
+    if (entry === undefined) return;
+    setTimeout(() => {
+      try {
+        const call: CallContext = {
+          model: options.model,
+          messages: options.messages,
+          prompt: userPrompt(options.messages),
+          user: options.user,
+          profile: result.profile,
+          maxOutputTokens: options.maxOutputTokens,
+          metadata: options.metadata ?? {},
+          report: () => {},
+        };
+        const counter = tokenCounterFor(options.model);
+        const output = { reasoning: result.reasoning ?? '', text: result.text };
+        const observations = observeLadder({
+          settings: entry.settings,
+          ladder: entry.ladder,
+          call,
+          output,
+          finalTokens: counter.count(output.reasoning) + counter.count(output.text),
+          counter,
+        });
+        this.tuner.observe({ bucket: tuning.bucket, user: tuning.user }, observations);
+      } catch (error) {
+        try {
+          this.onError?.(error);
+        } catch {
+          // Nothing left to report to.
+        }
+      }
+    }, 0);
+  }
+
+  /** A verdict on a call: see `client.feedback`. */
+  feedback(callId: string, feedback: CallFeedback): FeedbackResult {
+    const verdict = verdictOf(feedback);
+    const record = this.calls.get(callId);
+    if (record === undefined)
+      return {
+        accepted: false,
+        reason: `unknown call id ${JSON.stringify(callId)}: not a call of this client, or older than its last ${callsRemembered} calls`,
+      };
+    if (record.judged) return { accepted: false, reason: `call ${callId} already has a verdict` };
+    if (record.tuning.user === undefined)
+      return {
+        accepted: false,
+        reason: 'the call named no user: feedback tunes the settings of the user who gave it',
+      };
+    if (!record.stopped)
+      return {
+        accepted: false,
+        reason: 'the call was not stopped, so a verdict on it says nothing about the stop settings',
+      };
+    record.judged = true;
+    const { bucket, user, step, steps } = record.tuning;
+    this.tuner.feedback({ bucket, user }, step, steps, verdict);
+    return { accepted: true };
+  }
+
+  private ladderFor(profile: string): { settings: ProfileSettings; ladder: TuningLadder } | undefined {
+    let entry = this.ladders.get(profile);
+    if (entry === undefined) {
+      const settings = findProfile(profile)?.settings;
+      if (settings === undefined) return undefined;
+      entry = { settings, ladder: this.ladderOf(settings) };
+      this.ladders.set(profile, entry);
+    }
+    return entry;
+  }
+}
+
+/** What the tuner reads of a call before it starts. */
+export type TuneInput = Pick<CallOptions<unknown>, 'model' | 'messages' | 'user'> & {
+  readonly metadata: Readonly<Record<string, unknown>>;
+};
+
+function verdictOf(feedback: CallFeedback): Verdict {
+  if (typeof feedback !== 'object' || feedback === null)
+    throw new ConfigError(
+      'feedback',
+      'must be { correct: boolean }, { thumbs: "up" | "down" } or { continued: true }',
+    );
+  if ('correct' in feedback && typeof feedback.correct === 'boolean')
+    return feedback.correct ? 'good' : 'bad';
+  if ('thumbs' in feedback && (feedback.thumbs === 'up' || feedback.thumbs === 'down'))
+    return feedback.thumbs === 'up' ? 'good' : 'bad';
+  if ('continued' in feedback && feedback.continued === true) return 'bad';
+  throw new ConfigError(
+    'feedback',
+    'must be { correct: boolean }, { thumbs: "up" | "down" } or { continued: true }',
+  );
+}
