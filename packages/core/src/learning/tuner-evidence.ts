@@ -22,7 +22,10 @@ export interface TunerEvidence {
   add(bucket: string, deltas: readonly StepDelta[], contributor?: string | undefined): void;
   /** Totals per step of `bucket` (`steps` long; zeros where nothing was seen). */
   read(bucket: string, steps: number): StepTotals[];
-  /** Distinct contributors (users) whose observations the bucket holds, up to a bound. */
+  /**
+   * Distinct contributors (named users) whose observations the bucket holds, up to a bound; 0
+   * when every observation came from calls that named no user.
+   */
   contributors(bucket: string): number;
 }
 

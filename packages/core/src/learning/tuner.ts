@@ -19,7 +19,8 @@ export interface LearnOptions {
   minSamples?: number | undefined;
   /**
    * Distinct users whose calls a bucket's evidence must come from before bucket-wide settings
-   * move (a poisoning bound: one user cannot tune everyone's stops). Default 3.
+   * move (a poisoning bound: one user cannot tune everyone's stops). Default 3. A bucket whose
+   * calls name no user at all is one tenant's traffic and moves on its own evidence.
    */
   minUsers?: number | undefined;
   /** Where the counts live. Default: in memory. */
@@ -103,7 +104,9 @@ export class Tuner {
         return { ...this.choose(userKey, totals, ladder, peek), scope: 'user', totals };
     }
     const totals = this.evidence.read(keys.bucket, steps);
-    if (this.evidence.contributors(keys.bucket) >= this.settings.minUsers)
+    // An app that names no users is one tenant: its own traffic may tune its buckets.
+    const users = this.evidence.contributors(keys.bucket);
+    if (users >= this.settings.minUsers || (users === 0 && (totals[0]?.observations ?? 0) > 0))
       return { ...this.choose(keys.bucket, totals, ladder, peek), scope: 'bucket', totals };
     const choice = chooseStep({
       evidence: [],
@@ -133,7 +136,7 @@ export class Tuner {
         tokensSaved: observation.tokensSaved,
       }));
     if (deltas.length === 0) return;
-    this.evidence.add(keys.bucket, deltas, keys.user ?? '(anonymous)');
+    this.evidence.add(keys.bucket, deltas, keys.user);
     if (keys.user !== undefined) this.evidence.add(userScope(keys), deltas, keys.user);
   }
 

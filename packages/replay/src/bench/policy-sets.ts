@@ -15,7 +15,16 @@ export type PolicySet =
       /** The preset whose token reduction this cap was set to equal, for equal-cut caps. */
       matches?: string | undefined;
     }
-  | { kind: 'policies'; name: string; policies: () => StopPolicy[] };
+  | { kind: 'policies'; name: string; policies: () => StopPolicy[] }
+  | {
+      /**
+       * The profile with the tuner on (`createClient({ learn })`): starts cold, calls in a
+       * fixed-seed shuffled order, every call counted, those it learned from included.
+       */
+      kind: 'tuned';
+      name: string;
+      profile: string;
+    };
 
 /** The policy set with no policy: the full outputs. */
 export const noPolicy: PolicySet = { kind: 'none', name: 'none' };
@@ -29,6 +38,12 @@ export function profileSet(profile: string): PolicySet {
     );
   }
   return { kind: 'profile', name: profile, profile };
+}
+
+/** The set running `profile` with the online tuner on, named `tuned:<profile>`. */
+export function tunedSet(profile: string): PolicySet {
+  profileSet(profile);
+  return { kind: 'tuned', name: `tuned:${profile}`, profile };
 }
 
 /** A fixed cap of `maxTokens` output tokens, named `name`. */
@@ -45,6 +60,7 @@ export function callPolicyFor(set: PolicySet): CallPolicyOptions | undefined {
     case 'none':
       return undefined;
     case 'profile':
+    case 'tuned':
       return { profile: set.profile };
     case 'cap':
       return { maxOutputTokens: set.maxTokens };
@@ -54,8 +70,8 @@ export function callPolicyFor(set: PolicySet): CallPolicyOptions | undefined {
 }
 
 /**
- * Parses a `--policies` list: `none`, profile names, `all` (every registered profile), and caps
- * as `cap:<tokens>`. Caps at quantiles of the file's lengths (`cap-p50`) and equal-cut caps are
+ * Parses a `--policies` list: `none`, profile names, `all` (every registered profile), caps
+ * as `cap:<tokens>`, and `tuned:<profile>` (the profile with the online tuner on). Caps at quantiles of the file's lengths (`cap-p50`) and equal-cut caps are
  * computed per file by the benchmark, not named here.
  */
 export function parsePolicyList(list: string): PolicySet[] {
@@ -69,11 +85,12 @@ export function parsePolicyList(list: string): PolicySet[] {
     else if (raw.startsWith('cap:')) {
       const tokens = Number(raw.slice(4));
       sets.push(capSet(`cap-${raw.slice(4)}`, tokens));
-    } else if (findProfile(raw)) sets.push(profileSet(raw));
+    } else if (raw.startsWith('tuned:')) sets.push(tunedSet(raw.slice('tuned:'.length)));
+    else if (findProfile(raw)) sets.push(profileSet(raw));
     else {
       throw new ConfigError(
         '--policies',
-        `unknown entry ${JSON.stringify(raw)}; use none, all, cap:<tokens> or a registered profile (${profileNames().join(', ')})`,
+        `unknown entry ${JSON.stringify(raw)}; use none, all, cap:<tokens>, tuned:<profile> or a registered profile (${profileNames().join(', ')})`,
       );
     }
   }

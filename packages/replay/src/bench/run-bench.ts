@@ -4,6 +4,7 @@ import {
   type CallContext,
   type ClientOptions,
   createClient,
+  createMemoryTunerEvidence,
   createSavingsHistory,
   defaultLengthHistory,
   findProfile,
@@ -101,7 +102,7 @@ export async function mapConcurrent<T, R>(
 /** The two adapters the benchmark alternates between, pointed at the replay server. */
 function benchClients(
   serverUrl: string,
-  savings: Pick<ClientOptions<LanguageModelProvider>, 'holdout' | 'savingsModel'>,
+  savings: Pick<ClientOptions<LanguageModelProvider>, 'holdout' | 'savingsModel' | 'learn'>,
 ): [StopwiseClient<unknown>, StopwiseClient<unknown>] {
   // No retries: a replay failure is a bug to see, not to hide. Anthropic requires a cap on every
   // request; set it above any recorded output so the server never cuts one.
@@ -120,6 +121,27 @@ function benchClients(
       ...savings,
     }),
   ];
+}
+
+/** The seed of the call order of `tuned:` sets: fixed, so runs compare. */
+export const tunedOrderSeed = 20261203;
+
+/**
+ * `items` in a seeded random order (mulberry32). Trace files are in dataset order, which real
+ * traffic does not follow, and a learner fed a file in order would be judged on a drifted tail.
+ */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return items
+    .map((item) => [random(), item] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, item]) => item);
 }
 
 /** One output in this many calibrates a policy set's savings estimates (see {@link runJob}). */
@@ -156,7 +178,10 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // shadow, recording where it would have stopped and how long the output really was. Those
   // outputs are then left out of the estimate columns (their truth is in the calibration), not
   // out of reduction and accuracy. Without it a cap's stops have only a bound (no headline).
-  const calibration = set.kind === 'none' ? [] : file.records.filter(isCalibrationRecord);
+  // A tuned set counts every call, the ones it learned from included (as in production): no
+  // calibration pass before it.
+  const calibration =
+    set.kind === 'none' || set.kind === 'tuned' ? [] : file.records.filter(isCalibrationRecord);
   if (calibration.length > 0) {
     defaultLengthHistory.clear();
     const calibrating = benchClients(options.serverUrl, {
@@ -174,10 +199,14 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   }
   // The measured pass starts cold, so the order in which sets run does not change their stops.
   defaultLengthHistory.clear();
-  const clients = benchClients(options.serverUrl, { savingsModel: { history } });
+  // The two adapters' clients of a tuned set learn into one store of evidence, as instances of
+  // one app would through a shared store.
+  const learn = set.kind === 'tuned' ? { evidence: createMemoryTunerEvidence() } : undefined;
+  const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn });
   const calibrated = new Set(calibration.map((record) => record.id));
+  const order = set.kind === 'tuned' ? shuffled(file.records, tunedOrderSeed) : file.records;
   const outcomes = await mapConcurrent(
-    file.records,
+    order,
     options.concurrency,
     async (record, index): Promise<RecordOutcome> => {
       const outcome = await runRecord({
@@ -214,7 +243,7 @@ export function capSetsFor(file: TraceFile, rows: readonly BenchRow[]): PolicySe
   const equal = rows
     .filter(
       (row) =>
-        row.kind === 'profile' &&
+        (row.kind === 'profile' || row.kind === 'tuned') &&
         row.sameAs === undefined &&
         row.summary.tokenReduction >= minEqualCutReduction,
     )
@@ -279,7 +308,7 @@ function jobPool(run: BenchExecutor, parallel: number, onCall: () => void) {
  */
 export async function runBench(options: RunBenchOptions): Promise<BenchFileResult[]> {
   const concurrency = options.concurrency ?? 8;
-  const presets = options.sets.filter((set) => set.kind === 'profile').length;
+  const presets = options.sets.filter((set) => set.kind === 'profile' || set.kind === 'tuned').length;
   const perFile = options.sets.length + (options.caps ? capQuantiles.length + presets : 0);
   let total = options.files.reduce((sum, file) => sum + file.records.length * perFile, 0);
   let done = 0;
