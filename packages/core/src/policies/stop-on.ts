@@ -50,7 +50,7 @@ interface Match {
  * ```
  */
 export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions = {}): StopPolicy {
-  const { strings, regexes } = validatePatterns(patterns);
+  const { strings, regexes } = compileStopPatterns(patterns);
   const maxMatchLength = options.maxMatchLength ?? 256;
   if (!Number.isInteger(maxMatchLength) || maxMatchLength < 1) {
     throw new ConfigError(
@@ -115,29 +115,37 @@ export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions 
   };
 }
 
-function validatePatterns(patterns: readonly StopPattern[]): { strings: string[]; regexes: LinearRegex[] } {
+/**
+ * Checks stop patterns and compiles the regexes, as {@link stopOn} does; a {@link ConfigError}
+ * names the bad entry under `field`. For settings that hold stop patterns for later (keyword
+ * rules' `endAfter`), so a bad one is refused when it is defined.
+ */
+export function compileStopPatterns(
+  patterns: readonly StopPattern[],
+  field = 'stopOn',
+): { strings: string[]; regexes: LinearRegex[] } {
   if (!Array.isArray(patterns) || patterns.length === 0) {
-    throw new ConfigError('stopOn', 'must be a non-empty array of strings and RegExps');
+    throw new ConfigError(field, 'must be a non-empty array of strings and RegExps');
   }
   const strings: string[] = [];
   const regexes: LinearRegex[] = [];
   patterns.forEach((pattern, index) => {
-    const field = `stopOn[${index}]`;
+    const entry = `${field}[${index}]`;
     if (typeof pattern === 'string') {
       if (pattern.length === 0)
-        throw new ConfigError(field, 'is an empty string; a stop string needs at least one character');
+        throw new ConfigError(entry, 'is an empty string; a stop string needs at least one character');
       strings.push(pattern);
     } else if (pattern instanceof RegExp) {
-      const regex = compileLinearRegex(field, pattern);
+      const regex = compileLinearRegex(entry, pattern);
       if (usesEndOfText(regex.program)) {
         throw new ConfigError(
-          field,
+          entry,
           `${String(pattern)} uses $ without the m flag, which means the end of the whole output: a stream stops before it, so it would never match; write \\n for a line end, or add the m flag`,
         );
       }
       regexes.push(regex);
     } else {
-      throw new ConfigError(field, `must be a string or a RegExp, got ${typeof pattern}`);
+      throw new ConfigError(entry, `must be a string or a RegExp, got ${typeof pattern}`);
     }
   });
   return { strings, regexes };
