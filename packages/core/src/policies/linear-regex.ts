@@ -65,7 +65,9 @@ export interface LinearRegex {
  * why and how to rewrite it. Refused: what RE2 cannot express (lookarounds, backreferences, the
  * sticky flag, v-flag set operations, repeats over 1000) and any regex that can match the empty
  * string somewhere (`/\b/`, `/x* /`, `/(?:)/`): a stop pattern that matches nothing would stop at
- * once with no text, and a keyword rule would match every prompt.
+ * once with no text, and a keyword rule would match every prompt. Also refused: a repeated group
+ * that can match the empty string (`(a*)*`, `(?:a|b?){1,2}`), the one construct where RE2's
+ * leftmost-first match differs from JS's (see {@link translateRegExp}).
  */
 export function compileLinearRegex(field: string, regex: RegExp): LinearRegex {
   let re2: RE2JS;
@@ -92,6 +94,21 @@ export function compileLinearRegex(field: string, regex: RegExp): LinearRegex {
   return { original: regex, re2, program };
 }
 
+/** Epsilon successors: where `inst` leads without reading a character. */
+function epsilonNext(inst: Re2Inst): number[] {
+  switch (inst.op) {
+    case Op.alt:
+    case Op.altMatch:
+      return [inst.out, inst.arg];
+    case Op.capture:
+    case Op.nop:
+    case Op.emptyWidth:
+      return [inst.out];
+    default:
+      return [];
+  }
+}
+
 /**
  * Whether the program reaches a match without reading a character, on some path, whatever the
  * empty-width conditions (so `\b` alone counts: it matches empty somewhere in most texts).
@@ -104,21 +121,8 @@ function matchesEmpty(program: Re2Program): boolean {
     if (seen.has(pc)) continue;
     seen.add(pc);
     const inst = program.inst[pc] as Re2Inst;
-    switch (inst.op) {
-      case Op.match:
-        return true;
-      case Op.alt:
-      case Op.altMatch:
-        stack.push(inst.out, inst.arg);
-        break;
-      case Op.capture:
-      case Op.nop:
-      case Op.emptyWidth:
-        stack.push(inst.out);
-        break;
-      default:
-        break; // a rune or fail: reading a character, or no match
-    }
+    if (inst.op === Op.match) return true;
+    stack.push(...epsilonNext(inst)); // a rune or fail has none: it reads a character, or fails
   }
   return false;
 }

@@ -37,6 +37,85 @@ interface Cursor {
 }
 
 /**
+ * Whether the items of a group can match the empty string, tracked while translating. JS
+ * rejects an optional iteration of a quantifier that matched nothing and backtracks into the
+ * body for a longer one; RE2 takes the empty iteration. So `(?:a|b?){1,2}` or `(a*)*` would
+ * stop at different places on the two engines: a quantified body that can match the empty
+ * string is refused (it is also the classic shape of catastrophic backtracking).
+ */
+class Nullability {
+  // One frame per open group: nullable so far (before the last item), the last item, and
+  // whether an alternative already closed was nullable.
+  private frames: Array<{ seq: boolean; last: boolean | undefined; alts: boolean }> = [
+    { seq: true, last: undefined, alts: false },
+  ];
+
+  private get top() {
+    return this.frames[this.frames.length - 1] as { seq: boolean; last: boolean | undefined; alts: boolean };
+  }
+
+  /** An item: a character, a class, an assertion (nullable) or a closed group. */
+  item(nullable: boolean): void {
+    const top = this.top;
+    if (top.last !== undefined) top.seq &&= top.last;
+    top.last = nullable;
+  }
+
+  /** A quantifier `{min,max}` on the last item. */
+  quantify(min: number, max: number, text: string): void {
+    const top = this.top;
+    if (top.last === true && max > min) {
+      refuse(
+        `a repeated part that can match the empty string (...)${text}`,
+        'JS and the linear-time engine pick different matches for it; make the repeated part consume a character, e.g. (?:a|b)* instead of (?:a*|b)*, or (a+)? instead of (a*)?',
+      );
+    }
+    if (min === 0) top.last = true;
+  }
+
+  alternative(): void {
+    const top = this.top;
+    top.alts ||= top.seq && top.last !== false;
+    top.seq = true;
+    top.last = undefined;
+  }
+
+  open(): void {
+    this.frames.push({ seq: true, last: undefined, alts: false });
+  }
+
+  close(): void {
+    this.alternative();
+    const closed = this.frames.pop() as { alts: boolean };
+    this.item(closed.alts);
+  }
+}
+
+/** A quantifier at `cur.i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy), or undefined. */
+function readQuantifier(cur: Cursor): { min: number; max: number; text: string } | undefined {
+  const c = cur.src[cur.i];
+  let min: number;
+  let max: number;
+  let length = 1;
+  if (c === '*') [min, max] = [0, Number.POSITIVE_INFINITY];
+  else if (c === '+') [min, max] = [1, Number.POSITIVE_INFINITY];
+  else if (c === '?') [min, max] = [0, 1];
+  else if (c === '{') {
+    const counted = /^\{(\d+)(,(\d*))?\}/.exec(cur.src.slice(cur.i));
+    if (!counted) return undefined; // a literal { without the u flag
+    min = Number(counted[1]);
+    max = counted[2] === undefined ? min : counted[3] === '' ? Number.POSITIVE_INFINITY : Number(counted[3]);
+    length = counted[0].length;
+  } else {
+    return undefined;
+  }
+  if (cur.src[cur.i + length] === '?') length += 1;
+  const text = cur.src.slice(cur.i, cur.i + length);
+  cur.i += length;
+  return { min, max, text };
+}
+
+/**
  * One escape (`cursor.i` is just after the backslash), as RE2 source. `inClass` changes the
  * meaning of `\b` (a backspace) and how class escapes are spelled.
  */
@@ -225,20 +304,36 @@ export function translateRegExp(regex: RegExp): string {
     vMode: flags.includes('v'),
   };
   const dotAll = flags.includes('s');
+  const nullable = new Nullability();
   let out = '';
   while (cur.i < cur.src.length) {
     const c = cur.src[cur.i] as string;
-    if (c === '\\') {
+    const quantifier = readQuantifier(cur);
+    if (quantifier) {
+      nullable.quantify(quantifier.min, quantifier.max, quantifier.text);
+      out += quantifier.text;
+    } else if (c === '\\') {
       cur.i += 1;
+      // \b and \B match no character; every other escape matches one.
+      nullable.item(cur.src[cur.i] === 'b' || cur.src[cur.i] === 'B');
       out += translateEscape(cur, false);
     } else if (c === '[') {
+      nullable.item(false);
       out += translateClass(cur);
     } else if (c === '(') {
+      nullable.open();
       out += translateGroupOpen(cur);
+    } else if (c === ')' || c === '|') {
+      if (c === ')') nullable.close();
+      else nullable.alternative();
+      out += c;
+      cur.i += 1;
     } else if (c === '.') {
+      nullable.item(false);
       out += dotAll ? '(?s:.)' : notLineTerminator;
       cur.i += 1;
     } else {
+      nullable.item(c === '^' || c === '$');
       out += c;
       cur.i += 1;
     }
