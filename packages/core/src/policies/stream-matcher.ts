@@ -79,10 +79,16 @@ export class StreamMatcher {
     this.held = '';
   }
 
-  /** Reads `delta`; returns the match it decided, if any (then the matcher is spent). */
+  /**
+   * Reads `delta`; returns the first match decided in it, if any. Fed on after a decision, it
+   * looks for the next match, starting after the character that decided this one.
+   */
   push(delta: string): StreamMatch | undefined {
     const text = this.held + delta;
     this.held = '';
+    // The whole delta is read even after a decision, so a matcher fed on stays in step with
+    // the text; a second match in the same delta is not reported.
+    let first: StreamMatch | undefined;
     for (let i = 0; i < text.length; ) {
       let rune = text.charCodeAt(i);
       let width = 1;
@@ -98,10 +104,10 @@ export class StreamMatcher {
         }
       }
       const decided = this.step(rune, width);
-      if (decided) return decided;
+      first ??= decided;
       i += width;
     }
-    return undefined;
+    return first;
   }
 
   /** One character at `this.pos`. */
@@ -137,7 +143,13 @@ export class StreamMatcher {
     this.starts = nextStarts;
     this.prevRune = rune;
     this.pos += width;
-    if (this.best !== undefined && nextPcs.length === 0) return { ...this.best, decidedAt: this.pos };
+    if (this.best !== undefined && nextPcs.length === 0) {
+      const decided = { ...this.best, decidedAt: this.pos };
+      // A policy that only records (shadow, allOf) keeps stepping: look for the next match
+      // rather than report this one again on every character.
+      this.best = undefined;
+      return decided;
+    }
     return undefined;
   }
 
