@@ -84,7 +84,7 @@ export function compileLinearRegex(field: string, regex: RegExp): LinearRegex {
     }
     throw error;
   }
-  const program = (re2.re2() as unknown as { prog: Re2Program }).prog;
+  const program = programOf(re2);
   if (matchesEmpty(program)) {
     throw new ConfigError(
       field,
@@ -107,6 +107,25 @@ function epsilonNext(inst: Re2Inst): number[] {
     default:
       return [];
   }
+}
+
+/**
+ * The compiled program inside re2js. It is not part of re2js's typed API (the version is pinned
+ * exactly for that reason), so its shape is checked: a change fails loudly here, not as a
+ * matcher that silently never stops.
+ */
+function programOf(re2: RE2JS): Re2Program {
+  const program = (re2.re2() as unknown as { prog?: Re2Program }).prog;
+  const known = new Set<number>(Object.values(Op));
+  if (
+    !program ||
+    !Array.isArray(program.inst) ||
+    !Number.isInteger(program.start) ||
+    program.inst.some((inst) => !known.has(inst.op) || typeof inst.matchRune !== 'function')
+  ) {
+    throw new Error('re2js internals are not what stopwise expects; is re2js the pinned version?');
+  }
+  return program;
 }
 
 /**
