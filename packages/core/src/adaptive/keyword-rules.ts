@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { compileLinearRegex, firstMatch, type LinearRegex } from '../policies/linear-regex.js';
+import { compileStopPatterns } from '../policies/stop-on.js';
 
 /**
  * A rule of the input side of keyword context: when the prompt contains one of `match`, change
@@ -11,7 +13,8 @@ export interface KeywordRule {
   /**
    * Words or phrases, matched case-insensitively as whole words (`explain` does not match
    * `explained`; white space inside a phrase matches any run of white space), or RegExps used
-   * as given.
+   * as given. RegExps run on the linear-time engine and are refused when the rule is defined if
+   * it cannot run them (lookarounds, backreferences) or they can match the empty string.
    */
   readonly match?: string | RegExp | readonly (string | RegExp)[] | undefined;
   /** Factor applied to the length budget when the rule matches: above 1 raises it, below lowers. */
@@ -26,6 +29,7 @@ export interface KeywordRule {
   /**
    * Patterns that end the answer when the rule matches: the output stops right after the first
    * match, keeping it (a stop string with `includeMatch`). For endings the prompt prescribes.
+   * Checked as `stopOn` patterns when the rule is defined, not when a prompt first matches it.
    */
   readonly endAfter?: readonly (string | RegExp)[] | undefined;
   /** Why, for `explain` and telemetry. Default: `prompt says "<matched text>"`. */
@@ -47,10 +51,16 @@ export interface KeywordMatch {
   readonly reason: string;
 }
 
+/** A `match` entry compiled: the regex, and which capture group is the matched text. */
+export interface KeywordPattern {
+  readonly regex: LinearRegex;
+  readonly group: number;
+}
+
 /** A validated rule with its patterns compiled. */
 export interface CompiledKeywordRule {
   readonly rule: KeywordRule;
-  readonly patterns: readonly RegExp[];
+  readonly patterns: readonly KeywordPattern[];
 }
 
 const raise = (id: string, match: string[], scale: number): KeywordRule => ({ id, match, scale });
@@ -100,7 +110,9 @@ export const defaultKeywordRules: readonly KeywordRule[] = [
     id: 'prescribed-choice',
     match: [/answer is \(X\)/i],
     disableMarkers: ['boxed', 'answer-is', 'final-answer'],
-    endAfter: [/answer is (?:\([A-Z]\)|[A-Z](?=[.\n]))\.?/],
+    // A letter ends the sentence at "." (kept) or at a line end (not kept): `$` with the m flag
+    // stands for the lookahead (?=\n), which the linear-time engine does not have.
+    endAfter: [/answer is (?:\([A-Z]\)\.?|[A-Z]\.|[A-Z]$)/m],
   },
   {
     // "Put your final answer within \boxed{}": the closed box is the answer.
@@ -114,21 +126,37 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A phrase as a case-insensitive, whole-word RegExp. */
+/**
+ * A phrase as a case-insensitive, whole-word RegExp; capture group 1 is the phrase as found. The
+ * word edges are matched as characters (or the text's ends) rather than lookarounds, so the same
+ * pattern runs on the linear-time engine (which has no lookarounds) and on JS.
+ */
 export function phrasePattern(phrase: string): RegExp {
   // Patterns are stateless (no g/y flag), so one compiled RegExp per phrase serves every call:
   // compiling them per call was a visible share of a call's setup.
   let pattern = compiledPhrases.get(phrase);
   if (pattern === undefined) {
     const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-    pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
+    pattern = new RegExp(`(?:^|[^\\p{L}\\p{N}_])(${body})(?:[^\\p{L}\\p{N}_]|$)`, 'iu');
     if (compiledPhrases.size >= 4096) compiledPhrases.clear();
     compiledPhrases.set(phrase, pattern);
   }
   return pattern;
 }
 
+/** A phrase compiled for the linear-time engine, cached like {@link phrasePattern}. */
+function phraseKeywordPattern(phrase: string): KeywordPattern {
+  let pattern = linearPhrases.get(phrase);
+  if (pattern === undefined) {
+    pattern = { regex: compileLinearRegex('phrase', phrasePattern(phrase)), group: 1 };
+    if (linearPhrases.size >= 4096) linearPhrases.clear();
+    linearPhrases.set(phrase, pattern);
+  }
+  return pattern;
+}
+
 const compiledPhrases = new Map<string, RegExp>();
+const linearPhrases = new Map<string, KeywordPattern>();
 const compiledRuleSets = new WeakMap<readonly KeywordRule[], CompiledKeywordRule[]>();
 
 function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
@@ -156,11 +184,15 @@ function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
     throw new ConfigError(`${field}.match`, 'must be a phrase, a RegExp, or a non-empty array of them');
   }
   const patterns = list.map((entry, index) => {
-    if (entry instanceof RegExp) return new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+    if (entry instanceof RegExp) {
+      // g and y only make sense for a JS RegExp's lastIndex; the rule looks for the first match.
+      const plain = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+      return { regex: compileLinearRegex(`${field}.match[${index}]`, plain), group: 0 };
+    }
     if (typeof entry !== 'string' || entry.trim() === '') {
       throw new ConfigError(`${field}.match[${index}]`, 'must be a non-empty phrase or a RegExp');
     }
-    return phrasePattern(entry);
+    return phraseKeywordPattern(entry);
   });
   if (
     rule.scale !== undefined &&
@@ -183,6 +215,8 @@ function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
     if (!ok || endAfter.some((p) => !(p instanceof RegExp) && (typeof p !== 'string' || p === ''))) {
       throw new ConfigError(`${field}.endAfter`, 'must be a non-empty array of stop strings and RegExps');
     }
+    // Refuse a pattern the stream could not run now, not when a prompt first matches the rule.
+    compileStopPatterns(endAfter, `${field}.endAfter`);
   }
   const effects = [rule.scale, rule.enableMarkers, rule.disableMarkers, rule.endAfter];
   if (effects.every((effect) => effect === undefined)) {
@@ -243,16 +277,16 @@ function matchUncached(text: string, compiled: readonly CompiledKeywordRule[]): 
   const matches: KeywordMatch[] = [];
   for (const { rule, patterns } of compiled) {
     for (const pattern of patterns) {
-      const found = pattern.exec(text);
-      if (!found) continue;
+      const found = firstMatch(pattern.regex, text, pattern.group);
+      if (found === undefined) continue;
       matches.push({
         rule: rule.id,
-        matched: found[0],
+        matched: found,
         scale: rule.scale,
         enableMarkers: rule.enableMarkers ?? [],
         disableMarkers: rule.disableMarkers ?? [],
         endAfter: rule.endAfter ?? [],
-        reason: rule.reason ?? `prompt says ${JSON.stringify(found[0])}`,
+        reason: rule.reason ?? `prompt says ${JSON.stringify(found)}`,
       });
       break;
     }

@@ -9,8 +9,8 @@ export {
   answerConvergence,
   convergenceSettings,
 } from './answer-convergence.js';
+export { compileLinearRegex, type LinearRegex } from './linear-regex.js';
 export { type MaxTokensOptions, maxTokens } from './max-tokens.js';
-export { regexHazard } from './regex-safety.js';
 export { type RepetitionOptions, repetition, repetitionSettings } from './repetition.js';
 export { type StopOnOptions, type StopPattern, stopOn } from './stop-on.js';
 export { type TimeoutOptions, timeout } from './timeout.js';

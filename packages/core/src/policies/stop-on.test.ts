@@ -65,4 +65,13 @@ describe('stopOn', () => {
   it('ignores empty deltas (timed checks)', () => {
     expect(feed(stopOn(['x']), answer(['', 'a', ''])).decision).toBeUndefined();
   });
+
+  it('fed on after a decision (shadow, allOf), finds the next regex match instead of repeating one', () => {
+    const policy = stopOn([/\d+/], { includeMatch: true });
+    const step = (delta: string, deltaOffset: number) =>
+      policy.step({ phase: 'answer', delta, deltaOffset } as never)?.cutAt;
+    expect(step('a 12 b 7', 0)).toBe('a 12'.length);
+    expect(step('8 c', 8)).toBe('a 12 b 78'.length);
+    expect(step(' d', 11)).toBeUndefined();
+  });
 });

@@ -1,0 +1,43 @@
+/**
+ * Runs one adversarial pattern in a worker thread, so the test can terminate a frozen run
+ * (a frozen regex blocks its thread: a timer on the same thread would never fire).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileKeywordRules, matchKeywords } from '../adaptive/keyword-rules.js';
+import { stopOn } from './stop-on.js';
+
+/** What the test sends: a pattern, the text, and where to run it. */
+export interface AdversarialJob {
+  readonly source: string;
+  readonly flags: string;
+  readonly text: string;
+  readonly via: 'stopOn' | 'keywordRule';
+}
+
+/** What the worker answers: the time taken and the outcome, or the refusal message. */
+export type AdversarialResult =
+  | { ms: number; refused?: undefined; stoppedAt: number | undefined; matched: boolean }
+  | { ms: number; refused: string };
+
+function run(job: AdversarialJob): AdversarialResult {
+  const regex = new RegExp(job.source, job.flags);
+  const started = performance.now();
+  try {
+    if (job.via === 'keywordRule') {
+      const compiled = compileKeywordRules('rules', [{ id: 'adversarial', match: regex, scale: 2 }]);
+      const matched = matchKeywords(job.text, compiled).length > 0;
+      return { ms: performance.now() - started, stoppedAt: undefined, matched };
+    }
+    const policy = stopOn([regex]);
+    // One character per event, as a slow stream would deliver it.
+    for (let i = 0; i < job.text.length; i++) {
+      const decision = policy.step({ phase: 'answer', delta: job.text[i], deltaOffset: i } as never);
+      if (decision) return { ms: performance.now() - started, stoppedAt: i, matched: true };
+    }
+    return { ms: performance.now() - started, stoppedAt: undefined, matched: false };
+  } catch (error) {
+    return { ms: performance.now() - started, refused: (error as Error).message };
+  }
+}
+
+parentPort?.postMessage(run(workerData as AdversarialJob));
