@@ -9,6 +9,7 @@ import { requireProfile } from './profiles/registry.js';
 import { type BuiltPolicy, buildPolicies } from './profiles/sections.js';
 import {
   emptySettings,
+  freezeSettings,
   isPlainObject,
   type ProfileOverrides,
   type ProfileSettings,
@@ -153,9 +154,39 @@ function mergeLayers(layers: readonly Layer[]): {
     };
   }
   let settings = base?.profile === undefined ? emptySettings : profileSettings(base.field, base.profile);
+  if (overriding.length === 1) {
+    const merged = mergedOnce(
+      settings,
+      (overriding[0] as Layer).field,
+      (overriding[0] as Layer).overrides as ProfileOverrides,
+    );
+    return { profile: base?.profile, source, settings: merged, applied };
+  }
   for (const layer of overriding)
     settings = applyOverrides(layer.field, settings, layer.overrides as ProfileOverrides);
   return { profile: base?.profile, source, settings, applied };
+}
+
+// One set of overrides over a profile, merged once and frozen: the common case of a learned step
+// or a user's preset object, which is the same object call after call. Policies cache what they
+// compile by the identity of frozen settings, so a fresh merge per call would also cost every
+// call its compiled keyword rules.
+const mergedSettings = new WeakMap<ProfileSettings, WeakMap<ProfileOverrides, ProfileSettings>>();
+
+function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOverrides): ProfileSettings {
+  let byOverrides = mergedSettings.get(base);
+  const known = byOverrides?.get(overrides);
+  if (known !== undefined) return known;
+  const merged = freezeSettings(applyOverrides(field, base, overrides));
+  // Only objects the caller cannot change later may be reused: frozen overrides.
+  if (Object.isFrozen(overrides)) {
+    if (byOverrides === undefined) {
+      byOverrides = new WeakMap();
+      mergedSettings.set(base, byOverrides);
+    }
+    byOverrides.set(overrides, merged);
+  }
+  return merged;
 }
 
 async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {

@@ -1,5 +1,5 @@
 import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js';
-import { mergeSettings } from '../profiles/settings.js';
+import { freezeSettings, mergeSettings } from '../profiles/settings.js';
 
 /**
  * A tuning ladder: settings of the tunable policies, ordered from the most conservative step
@@ -53,7 +53,8 @@ export function defaultLadder(settings: ProfileSettings): TuningLadder {
     if (settings.repetition) step.repetition = { minRepeats: minRepeats[i] };
     if (settings.adaptiveLength)
       step.adaptiveLength = { ...answerBudget[i], reasoning: { ...reasoningBudget[i] } };
-    return step as ProfileOverrides;
+    // Frozen: the chain resolution reuses a merge of frozen overrides call after call.
+    return freezeSettings(step as ProfileOverrides);
   });
   return { steps, home: nearestStep(settings, steps) };
 }

@@ -22,6 +22,19 @@ export function lossRateUpperBound(options: {
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   if (n === 0 || lost === n) return 1;
+  // Every call reads the bounds of its bucket's steps, whose counts rarely change between calls.
+  const key = `${lost}/${n}/${confidence}`;
+  const known = bounds.get(key);
+  if (known !== undefined) return known;
+  const bound = computeBound(lost, n, confidence);
+  if (bounds.size >= 4096) bounds.clear();
+  bounds.set(key, bound);
+  return bound;
+}
+
+const bounds = new Map<string, number>();
+
+function computeBound(lost: number, n: number, confidence: number): number {
   const alpha = 1 - confidence;
   // With no loss the bound has a closed form: (1 - p)^n = alpha.
   if (lost === 0) return 1 - alpha ** (1 / n);

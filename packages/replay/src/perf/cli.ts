@@ -37,8 +37,14 @@ try {
     rounds: quick ? 4 : 10,
     chunksPerStream,
     policy,
+    // The tuner's own cost: a client that learns, with the default holdout floor (5%), so some
+    // calls also replay the ladder after they end.
+    learn: {},
   });
   printOverhead('openai', overhead);
+  console.log(
+    `with the online tuner on (learn): cpu ${overhead.learnCpuRatio} of the same client without it (target ≤ 1.05)\n`,
+  );
   const anthropicOverhead = await measureOverhead({
     baseURL: server.url,
     provider: 'anthropic',

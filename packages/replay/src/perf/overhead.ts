@@ -2,7 +2,12 @@ import Anthropic from '@anthropic-ai/sdk';
 import { anthropic } from '@stopwise/anthropic';
 import { openai } from '@stopwise/openai';
 import OpenAI from 'openai';
-import { type CallPolicyOptions, createClient, type LanguageModelProvider } from 'stopwise';
+import {
+  type CallPolicyOptions,
+  type ClientLearnOptions,
+  createClient,
+  type LanguageModelProvider,
+} from 'stopwise';
 import { type Cost, measure, round } from './measure.js';
 
 const messages = [{ role: 'user' as const, content: 'Write a long answer.' }];
@@ -78,6 +83,13 @@ export interface OverheadFigures {
   chainCpuRatio: number;
   /** The chain's CPU per chunk, in microseconds: (with policy − without) / chunks. */
   chainUsPerChunk: number;
+  /**
+   * With `learn`: the same streams through a client that learns (`createClient({ learn })`),
+   * its CPU over the client that does not (the tuner's cost per call: picking the step, and
+   * replaying the ladder after holdout calls). Target ≤ 1.05.
+   */
+  learnCpuMs?: number | undefined;
+  learnCpuRatio?: number | undefined;
 }
 
 /**
@@ -98,11 +110,14 @@ export async function measureOverhead(options: {
    * The streams must run to their end, or the two sides would not consume the same text.
    */
   policy: () => CallPolicyOptions;
+  /** Also measure a client with these `learn` options (the tuner's own cost). */
+  learn?: ClientLearnOptions | undefined;
 }): Promise<OverheadFigures> {
   const sides =
     options.provider === 'anthropic' ? anthropicSides(options.baseURL) : openaiSides(options.baseURL);
   const { model } = sides;
   const client = createClient({ provider: sides.provider });
+  const learning = options.learn && createClient({ provider: sides.provider, learn: options.learn });
   const perRound = Math.max(1, Math.floor(options.streams / options.rounds));
 
   const consumeRaw = async () => {
@@ -110,9 +125,9 @@ export async function measureOverhead(options: {
       if ((await sides.rawStream()).length === 0) throw new Error('raw stream was empty');
     }
   };
-  const consumeStopwise = async (policy: () => CallPolicyOptions) => {
+  const consumeStopwise = async (policy: () => CallPolicyOptions, through = client) => {
     for (let i = 0; i < perRound; i += 1) {
-      const run = client.stream({ model, messages, policy: policy() });
+      const run = through.stream({ model, messages, policy: policy() });
       let text = '';
       for await (const part of run) if (part.type === 'text-delta') text += part.delta;
       const result = await run.result;
@@ -129,6 +144,7 @@ export async function measureOverhead(options: {
     { consume: consumeRaw, costs: [] as Cost[] },
     { consume: () => consumeStopwise(options.policy), costs: [] as Cost[] },
     { consume: () => consumeStopwise(() => ({ profile: 'off' })), costs: [] as Cost[] },
+    ...(learning ? [{ consume: () => consumeStopwise(options.policy, learning), costs: [] as Cost[] }] : []),
   ];
   // Warm every path up (JIT, connection pool) before measuring.
   for (const turn of turns) await turn.consume();
@@ -165,5 +181,8 @@ export async function measureOverhead(options: {
     cpuRatio: round(stopwiseCpuMs / rawCpuMs),
     chainCpuRatio: round(stopwiseCpuMs / noPolicyCpuMs),
     chainUsPerChunk: round(((stopwiseCpuMs - noPolicyCpuMs) * 1000) / (streams * options.chunksPerStream)),
+    ...(learning
+      ? { learnCpuMs: round(total(3, 'cpuMs'), 1), learnCpuRatio: round(total(3, 'cpuMs') / stopwiseCpuMs) }
+      : {}),
   };
 }
