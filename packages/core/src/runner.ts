@@ -3,7 +3,14 @@ import { ConfigError, PolicyError, type StopwiseError, StreamError } from './err
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
-import { abortForStop, closeQuietly, raceDeadline, timedOut } from './provider-control.js';
+import {
+  aborted,
+  abortForStop,
+  closeQuietly,
+  raceAbort,
+  raceDeadline,
+  timedOut,
+} from './provider-control.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
 import {
   assembleResult,
@@ -171,9 +178,13 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       }
       for (const policy of this.ownedPolicies) policiesInUse.add(policy);
       this.claimed = true;
-      const chain = await resolveChain(options, setup.chain, this.report);
-      // The consumer may have stopped while the chain resolved: the run is settled already.
-      if (this.status === 'settled') return;
+      // Listen before resolving: a user's profile resolver may hang (a database that does not
+      // answer), and the caller's abort must end the call there too, with outcome `abort`.
+      options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+      const chain = await raceAbort(resolveChain(options, setup.chain, this.report), this.controller.signal);
+      // The consumer may have stopped while the chain resolved: the run is settled already. Or
+      // the caller aborted: the ending is recorded and the next `deliver` settles the run.
+      if (this.status === 'settled' || chain === aborted) return;
       this.chain = chain;
       this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
       telemetry.bind({ profile: chain.profile });
@@ -184,7 +195,6 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
         this.onCallerAbort();
         return;
       }
-      options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
       const request: ProviderRequest<unknown> = {
         model: options.model,
         messages: options.messages,
