@@ -1,3 +1,5 @@
+import { takeReceived } from './chunk-stream.js';
+
 /**
  * A provider's stream of parts, started on the first read, with every error it throws passed
  * through `mapError` (an SDK error to a `ProviderError`, say).
@@ -36,6 +38,8 @@ export function providerStream<T>(
             return Promise.reject(mapError(error));
           }
         },
+        // Forwards the buffer of a chunkStream inside, so a stop can keep its usage.
+        takeReceived: () => takeReceived(inner),
         return(value?: unknown) {
           // Never started: nothing to close.
           if (!inner?.return) return Promise.resolve({ done: true, value: value as T });

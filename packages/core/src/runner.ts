@@ -1,4 +1,5 @@
 import type { CallOptions } from './call-options.js';
+import { takeReceived } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
@@ -385,6 +386,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
     abortForStop(this.controller, policy);
+    this.keepReceivedUsage();
     const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
     this.ending = { outcome: 'policy-stop', stop };
     this.stopAnswer = decision.answer;
@@ -400,6 +402,19 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       retractedChars: stop.retractedChars,
       answer: decision.answer,
     });
+  }
+
+  /**
+   * Usage the provider already sent with the chunk that held the stopping delta (mapped, not yet
+   * read) is the provider's count: keep it rather than report an estimate. Parts not yet received
+   * are not waited for; the request is already aborted.
+   */
+  private keepReceivedUsage(): void {
+    for (const part of takeReceived(this.iterator)) {
+      if ((part.type === 'finish' || part.type === 'response-metadata') && part.usage) {
+        this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
+      }
+    }
   }
 
   private recordStop(
