@@ -30,7 +30,7 @@ export function providerStream<T>(
         inner ??= start()[Symbol.asyncIterator]();
         return inner;
       };
-      return {
+      const iterator: AsyncIterator<T> & { takeReceived(): unknown[] } = {
         next() {
           try {
             return open().next().then(undefined, rethrow);
@@ -46,6 +46,7 @@ export function providerStream<T>(
           return inner.return(value).then(undefined, rethrow);
         },
       };
+      return iterator;
     },
   };
 }
