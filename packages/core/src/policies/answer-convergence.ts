@@ -25,17 +25,6 @@ export interface AnswerConvergenceOptions {
   phase?: PhaseOption | undefined;
 }
 
-/**
- * Suggested settings, from the reasoning behind each preset: `accurate` waits for four agreeing
- * statements and 600 tokens without a different answer, `balanced` for three and 400,
- * `realtime` for two and 150. None ever stops before a first answer.
- */
-export const convergenceSettings = {
-  accurate: { confirmations: 4, holdTokens: 600 },
-  balanced: { confirmations: 3, holdTokens: 400 },
-  realtime: { confirmations: 2, holdTokens: 150 },
-} as const satisfies Record<string, AnswerConvergenceOptions>;
-
 /** Lines longer than this keep only their end, where conclusions are (bounds memory). */
 export const maxLineChars = 4000;
 
@@ -192,7 +181,7 @@ export class Converger {
  *
  * @example
  * ```ts
- * answerConvergence(convergenceSettings.balanced);
+ * answerConvergence({ confirmations: 3, holdTokens: 400 }); // what `balanced` runs
  * ```
  */
 export function answerConvergence(options?: AnswerConvergenceOptions): StopPolicy {
