@@ -82,6 +82,13 @@ export interface StopDecision {
   confidence?: number | undefined;
   /** A short answer to hand the caller when the stop came before the answer phase. */
   answer?: string | undefined;
+  /**
+   * A safety stop: a limit that protects the caller (a token cap, a timeout), not a judgement
+   * that the rest is not worth paying for. It acts in every call, also in a holdout call where
+   * the other policies only record where they would have stopped. `maxTokens` and `timeout`
+   * set it.
+   */
+  safety?: boolean | undefined;
 }
 
 /** A change a policy's `start` asks of the call's length budget. */
@@ -126,6 +133,11 @@ export type PolicyReport =
 export interface StopPolicy {
   /** Unique, descriptive name, used in results and telemetry. */
   readonly name: string;
+  /**
+   * True for a policy whose stops are safety stops (see `StopDecision.safety`): in a holdout
+   * call it keeps running, and acting, after the rest of the chain has gone quiet.
+   */
+  readonly safety?: boolean | undefined;
   /** Called before the request; may change the length budget. */
   start?(call: CallContext): void | BudgetChange | readonly BudgetChange[];
   /** Called after each delta. Must be O(delta + bounded window). */

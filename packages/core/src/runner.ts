@@ -23,6 +23,7 @@ import {
 } from './run-outcome.js';
 import type { RecordedDecision, RunResult, StopInfo } from './run-result.js';
 import { RunState } from './run-state.js';
+import { safetyChain } from './safety-chain.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
@@ -40,7 +41,8 @@ export interface RunSetup {
   /**
    * Whether this is a holdout call (see the client's `holdout` option), decided once the chain
    * is resolved: the chain then runs in shadow, its first decision is recorded as where the call
-   * would have stopped, and the stream runs to its end.
+   * would have stopped, and the stream runs to its end, unless a safety stop (a token cap, a
+   * timeout: `StopDecision.safety`) ends it: those act in every call.
    */
   holdout?: ((call: CallContext) => boolean) | undefined;
   now?: () => number;
@@ -107,6 +109,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private stopPosition: number | undefined;
   private wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
   private heldOut = false;
+  // In a holdout call: the safety stop that ended it early, which makes it no calibration sample.
+  private cutBy: string | undefined;
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
@@ -364,7 +368,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
 
   /**
    * A policy decided: record the stop, abort the request, then queue what is kept of the delta
-   * (if the stop came with one) and the policy-stop part.
+   * (if the stop came with one) and the policy-stop part. In a holdout call only a safety stop
+   * acts; any other decision is recorded as where the call would have stopped.
    */
   private stopWith(
     decision: StopDecision & { policy?: string },
@@ -373,13 +378,24 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   ): void {
     const policy = decision.policy ?? this.root?.name ?? 'unknown';
     if (this.heldOut) {
-      this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
-      this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
-      // The chain is done deciding for this call but still gets end(), so it can learn the length.
-      const held = this.root;
-      this.root = held && { name: held.name, step: () => undefined, end: (end) => held.end?.(end) };
-      if (part) this.out.push(part);
-      return;
+      // The first decision of the chain, whatever it is, is where the shadow chain stops.
+      const first = this.wouldStop === undefined;
+      if (first) {
+        this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
+        // A safety stop acts and is reported as a stop below, not twice.
+        if (decision.safety !== true)
+          this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
+      }
+      if (decision.safety === true) {
+        this.cutBy = policy;
+      } else {
+        if (first) this.quietenShadowChain();
+        // A safety policy may have decided on this same delta behind the shadow decision.
+        const safety = first ? this.root?.step(view) : undefined;
+        if (safety && this.ending === undefined) this.stopWith(safety, view, part);
+        else if (part) this.out.push(part);
+        return;
+      }
     }
     this.stopPosition = view.tokens;
     // Abort first: the connection closes while the cut is made and the kept text recounted, and
@@ -402,6 +418,23 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       retractedChars: stop.retractedChars,
       answer: decision.answer,
     });
+  }
+
+  /**
+   * In a holdout call, once the chain has recorded where it would have stopped: from then on
+   * only its safety policies decide (the rest of the chain is done deciding for this call), and
+   * the chain still gets `end()`, so it can learn the length.
+   */
+  private quietenShadowChain(): void {
+    const held = this.root;
+    if (held === undefined) return;
+    const safety = safetyChain(this.chain?.entries.map((entry) => entry.policy) ?? [], this.report);
+    this.root = {
+      name: held.name,
+      step: safety?.step ?? (() => undefined),
+      ...(safety?.nextCheckAt && { nextCheckAt: safety.nextCheckAt }),
+      end: (end) => held.end?.(end),
+    };
   }
 
   /**
@@ -492,7 +525,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       responseModel: this.responseModel,
       answer: this.stopAnswer,
       stopPosition: this.stopPosition,
-      holdout: this.heldOut ? (this.wouldStop ?? {}) : undefined,
+      holdout: this.heldOut ? { ...this.wouldStop, cutBy: this.cutBy } : undefined,
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });
