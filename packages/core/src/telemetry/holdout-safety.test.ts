@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type PolicyDecisionEvent, timeout } from '../index.js';
+import { createClient, type PolicyDecisionEvent, type ProviderStreamPart, timeout } from '../index.js';
 import { scriptedProvider } from '../testing/scripted-provider.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
 
 const call = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'go' }] };
-const finish = { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: {} } as const;
+const finish: ProviderStreamPart = {
+  type: 'finish',
+  finishReason: { unified: 'stop', raw: 'stop' },
+  usage: { inputTokens: undefined, outputTokens: undefined },
+};
 
 /** A real history that also counts the holdout samples it is given. */
 function countingHistory(): SavingsHistory & { samples: number } {
@@ -55,7 +59,11 @@ describe('safety stops act in holdout calls', () => {
       provider,
       holdout: { fraction: 1 },
       savingsModel: { history },
-      telemetry: { onPolicyDecision: (event) => decisions.push(event) },
+      telemetry: {
+        onPolicyDecision: (event) => {
+          decisions.push(event);
+        },
+      },
     });
     const result = await client.generate({ ...call, policy: { stopOn: ['STOP'], maxOutputTokens: 20 } });
     expect(result.outcome).toBe('policy-stop');
