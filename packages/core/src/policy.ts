@@ -61,7 +61,11 @@ export type StopKind = 'complete' | 'runaway' | 'cap';
 
 /** A policy's verdict that the rest of the stream is not worth paying for. */
 export interface StopDecision {
-  /** Human-readable why, e.g. `stop string "\n\n" matched`. */
+  /**
+   * Human-readable why, e.g. `stop string "\n\n" matched`. It goes into telemetry whether or
+   * not `recordContent` is on: never quote the model's output or the prompt here (put an
+   * extracted answer in `answer`, which telemetry carries only with `recordContent`).
+   */
   reason: string;
   /**
    * Where to cut the current phase's text: keep `text.slice(0, cutAt)`. Omitted: keep all that

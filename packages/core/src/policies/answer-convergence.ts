@@ -158,7 +158,9 @@ export class Converger {
     // An earlier explicit statement of another answer would still be what a reader finds.
     if (this.lastExplicit !== undefined && this.lastExplicit !== streak.key) return undefined;
     return {
-      reason: `answer converged: ${JSON.stringify(streak.display)} stated ${streak.count} times`,
+      // The answer itself goes in `answer`, not the reason: reasons reach telemetry and traces
+      // whatever `recordContent` says, and the answer is model output.
+      reason: `answer converged: the same answer stated ${streak.count} times`,
       cutAt: streak.lastEnd,
       confidence: Math.min(0.95, 0.5 + 0.1 * streak.count),
       answer: streak.display,
