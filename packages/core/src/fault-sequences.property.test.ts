@@ -124,7 +124,9 @@ describe('random fault sequences (property)', () => {
           expect(parts.at(-1)).toBe(ends[0]);
           expect(result.outcome).toBe(ends[0]?.type);
           const stop = parts.find((part) => part.type === 'policy-stop');
-          const retracted = stop?.type === 'policy-stop' ? (stop.retractedChars ?? 0) : 0;
+          // Retraction is in the stop's phase: a stop while reasoning retracts reasoning text.
+          const retracted =
+            stop?.type === 'policy-stop' && stop.at.phase === 'answer' ? (stop.retractedChars ?? 0) : 0;
           expect(received.slice(0, received.length - retracted)).toBe(result.text);
         }
         // A throwing policy is reported and switched off; it never ends the stream itself.
