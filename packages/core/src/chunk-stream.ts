@@ -84,6 +84,15 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
     }
   }
 
+  /**
+   * Hands over, and forgets, the parts already mapped but not yet read: a stop decided on one
+   * part of a chunk still gets the usage the same chunk carried (Gemini's last chunk holds text,
+   * finish reason and usage together). Synchronous: nothing more is read.
+   */
+  takeReceived(): ProviderStreamPart[] {
+    return this.queue.splice(0);
+  }
+
   return(): Promise<Result> {
     this.state = 'ended';
     this.queue.splice(0);
@@ -123,5 +132,22 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
   private take(): Result | undefined {
     const value = this.queue.shift();
     return value === undefined ? undefined : { done: false, value };
+  }
+}
+
+/**
+ * The parts a provider iterator has already received but not handed out yet, taken without
+ * reading further; empty for iterators that do not buffer ({@link chunkStream}'s do, and
+ * {@link providerStream} forwards them).
+ */
+export function takeReceived(iterator: AsyncIterator<unknown> | undefined): ProviderStreamPart[] {
+  const take = (iterator as { takeReceived?: unknown } | undefined)?.takeReceived;
+  if (typeof take !== 'function') return [];
+  try {
+    const parts = take.call(iterator);
+    return Array.isArray(parts) ? parts : [];
+  } catch {
+    // An adapter's own buffer failing costs this call the provider's count, nothing else.
+    return [];
   }
 }

@@ -177,7 +177,14 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
   };
   return {
     stream,
-    generate: (call) => stream(call).result,
+    // Invalid options reject (as documented) rather than throw: `generate(bad).catch(...)` works.
+    generate: (call) => {
+      try {
+        return stream(call).result;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     stats: () => collector.snapshot(),
     explain: (call) => explainCall(call, explainConfig),
     feedback: (callId, feedback) =>

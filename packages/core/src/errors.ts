@@ -87,8 +87,8 @@ export class ConfigError extends StopwiseError {
   /** The option path to fix, e.g. `messages[2].role` or `policy.stopOn[0]`. */
   readonly field: string;
 
-  constructor(field: string, problem: string) {
-    super('config', `Invalid \`${field}\`: ${problem}`);
+  constructor(field: string, problem: string, options?: { cause?: unknown }) {
+    super('config', `Invalid \`${field}\`: ${problem}`, options);
     this.name = 'ConfigError';
     this.field = field;
   }

@@ -29,6 +29,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
   };
   return {
     name: policy.name,
+    ...(policy.safety === true && { safety: true }),
     start(context: CallContext) {
       disabled = false;
       call = context;

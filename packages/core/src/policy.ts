@@ -61,7 +61,11 @@ export type StopKind = 'complete' | 'runaway' | 'cap';
 
 /** A policy's verdict that the rest of the stream is not worth paying for. */
 export interface StopDecision {
-  /** Human-readable why, e.g. `stop string "\n\n" matched`. */
+  /**
+   * Human-readable why, e.g. `stop string "\n\n" matched`. It goes into telemetry whether or
+   * not `recordContent` is on: never quote the model's output or the prompt here (put an
+   * extracted answer in `answer`, which telemetry carries only with `recordContent`).
+   */
   reason: string;
   /**
    * Where to cut the current phase's text: keep `text.slice(0, cutAt)`. Omitted: keep all that
@@ -82,6 +86,13 @@ export interface StopDecision {
   confidence?: number | undefined;
   /** A short answer to hand the caller when the stop came before the answer phase. */
   answer?: string | undefined;
+  /**
+   * A safety stop: a limit that protects the caller (a token cap, a timeout), not a judgement
+   * that the rest is not worth paying for. It acts in every call, also in a holdout call where
+   * the other policies only record where they would have stopped. `maxTokens` and `timeout`
+   * set it.
+   */
+  safety?: boolean | undefined;
 }
 
 /** A change a policy's `start` asks of the call's length budget. */
@@ -126,6 +137,11 @@ export type PolicyReport =
 export interface StopPolicy {
   /** Unique, descriptive name, used in results and telemetry. */
   readonly name: string;
+  /**
+   * True for a policy whose stops are safety stops (see `StopDecision.safety`): in a holdout
+   * call it keeps running, and acting, after the rest of the chain has gone quiet.
+   */
+  readonly safety?: boolean | undefined;
   /** Called before the request; may change the length budget. */
   start?(call: CallContext): void | BudgetChange | readonly BudgetChange[];
   /** Called after each delta. Must be O(delta + bounded window). */

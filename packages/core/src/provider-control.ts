@@ -36,3 +36,27 @@ export function closeQuietly(iterator: AsyncIterator<unknown>): void {
     // The request is already aborted; a failing cleanup has nothing left to close.
   }
 }
+
+/** What {@link raceAbort} resolves with when `signal` aborted first. */
+export const aborted = Symbol('aborted');
+
+/**
+ * Resolves with `promise`'s value, or with `aborted` as soon as `signal` aborts: a step the run
+ * awaits before it has a request to abort (a user's profile resolver, a history lookup) must not
+ * hold the call once the caller gave up. A late rejection of `promise` is swallowed.
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof aborted> {
+  if (signal.aborted) {
+    promise.then(undefined, () => {});
+    return Promise.resolve(aborted);
+  }
+  let onAbort: (() => void) | undefined;
+  const abortedFirst = new Promise<typeof aborted>((resolve) => {
+    onAbort = () => resolve(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.then(undefined, () => {});
+  return Promise.race([promise, abortedFirst]).finally(() =>
+    signal.removeEventListener('abort', onAbort as () => void),
+  );
+}

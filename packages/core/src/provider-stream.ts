@@ -1,3 +1,5 @@
+import { takeReceived } from './chunk-stream.js';
+
 /**
  * A provider's stream of parts, started on the first read, with every error it throws passed
  * through `mapError` (an SDK error to a `ProviderError`, say).
@@ -28,7 +30,7 @@ export function providerStream<T>(
         inner ??= start()[Symbol.asyncIterator]();
         return inner;
       };
-      return {
+      const iterator: AsyncIterator<T> & { takeReceived(): unknown[] } = {
         next() {
           try {
             return open().next().then(undefined, rethrow);
@@ -36,12 +38,15 @@ export function providerStream<T>(
             return Promise.reject(mapError(error));
           }
         },
+        // Forwards the buffer of a chunkStream inside, so a stop can keep its usage.
+        takeReceived: () => takeReceived(inner),
         return(value?: unknown) {
           // Never started: nothing to close.
           if (!inner?.return) return Promise.resolve({ done: true, value: value as T });
           return inner.return(value).then(undefined, rethrow);
         },
       };
+      return iterator;
     },
   };
 }

@@ -192,7 +192,18 @@ function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOver
 async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {
   const { profiles } = config;
   if (profiles === undefined || user === undefined) return undefined;
-  if (typeof profiles === 'function') return userLayer('profiles(user)', await profiles(user));
+  if (typeof profiles === 'function') {
+    let preset: UserPreset | undefined;
+    try {
+      preset = await profiles(user);
+    } catch (error) {
+      // The application's own code failed, not the provider: not retryable, and the cause kept.
+      throw new ConfigError('profiles', `the profile resolver threw: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    return userLayer('profiles(user)', preset);
+  }
   const field = `profiles[${JSON.stringify(user)}]`;
   return userLayer(field, Object.hasOwn(profiles, user) ? profiles[user] : undefined);
 }

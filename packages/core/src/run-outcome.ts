@@ -39,7 +39,7 @@ export interface RunRecord {
   /** Output tokens received when the stop was decided. */
   stopPosition: number | undefined;
   /** In a holdout call: where the chain would have stopped (empty when it never decided). */
-  holdout: { policy?: string; atToken?: number; kind?: StopKind } | undefined;
+  holdout: { policy?: string; atToken?: number; kind?: StopKind; cutBy?: string | undefined } | undefined;
   decisions: RecordedDecision[];
   policyErrors: StopwiseError[];
 }
@@ -82,6 +82,7 @@ export function assembleResult(record: RunRecord): RunResult {
       wouldStopAtToken: record.holdout.atToken,
       policy: record.holdout.policy,
       kind: record.holdout.kind,
+      ...(record.holdout.cutBy === undefined ? {} : { cutBy: record.holdout.cutBy }),
     },
   });
   const base = {

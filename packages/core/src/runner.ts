@@ -1,9 +1,17 @@
 import type { CallOptions } from './call-options.js';
+import { takeReceived } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
-import { abortForStop, closeQuietly, raceDeadline, timedOut } from './provider-control.js';
+import {
+  aborted,
+  abortForStop,
+  closeQuietly,
+  raceAbort,
+  raceDeadline,
+  timedOut,
+} from './provider-control.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
 import {
   assembleResult,
@@ -15,6 +23,7 @@ import {
 } from './run-outcome.js';
 import type { RecordedDecision, RunResult, StopInfo } from './run-result.js';
 import { RunState } from './run-state.js';
+import { safetyChain } from './safety-chain.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
@@ -32,7 +41,8 @@ export interface RunSetup {
   /**
    * Whether this is a holdout call (see the client's `holdout` option), decided once the chain
    * is resolved: the chain then runs in shadow, its first decision is recorded as where the call
-   * would have stopped, and the stream runs to its end.
+   * would have stopped, and the stream runs to its end, unless a safety stop (a token cap, a
+   * timeout: `StopDecision.safety`) ends it: those act in every call.
    */
   holdout?: ((call: CallContext) => boolean) | undefined;
   now?: () => number;
@@ -99,6 +109,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private stopPosition: number | undefined;
   private wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
   private heldOut = false;
+  // In a holdout call: the safety stop that ended it early, which makes it no calibration sample.
+  private cutBy: string | undefined;
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
@@ -171,9 +183,13 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       }
       for (const policy of this.ownedPolicies) policiesInUse.add(policy);
       this.claimed = true;
-      const chain = await resolveChain(options, setup.chain, this.report);
-      // The consumer may have stopped while the chain resolved: the run is settled already.
-      if (this.status === 'settled') return;
+      // Listen before resolving: a user's profile resolver may hang (a database that does not
+      // answer), and the caller's abort must end the call there too, with outcome `abort`.
+      options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+      const chain = await raceAbort(resolveChain(options, setup.chain, this.report), this.controller.signal);
+      // The consumer may have stopped while the chain resolved: the run is settled already. Or
+      // the caller aborted: the ending is recorded and the next `deliver` settles the run.
+      if (this.status === 'settled' || chain === aborted) return;
       this.chain = chain;
       this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
       telemetry.bind({ profile: chain.profile });
@@ -184,7 +200,6 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
         this.onCallerAbort();
         return;
       }
-      options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
       const request: ProviderRequest<unknown> = {
         model: options.model,
         messages: options.messages,
@@ -353,7 +368,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
 
   /**
    * A policy decided: record the stop, abort the request, then queue what is kept of the delta
-   * (if the stop came with one) and the policy-stop part.
+   * (if the stop came with one) and the policy-stop part. In a holdout call only a safety stop
+   * acts; any other decision is recorded as where the call would have stopped.
    */
   private stopWith(
     decision: StopDecision & { policy?: string },
@@ -362,19 +378,31 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   ): void {
     const policy = decision.policy ?? this.root?.name ?? 'unknown';
     if (this.heldOut) {
-      this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
-      this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
-      // The chain is done deciding for this call but still gets end(), so it can learn the length.
-      const held = this.root;
-      this.root = held && { name: held.name, step: () => undefined, end: (end) => held.end?.(end) };
-      if (part) this.out.push(part);
-      return;
+      // The first decision of the chain, whatever it is, is where the shadow chain stops.
+      const first = this.wouldStop === undefined;
+      if (first) {
+        this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
+        // A safety stop acts and is reported as a stop below, not twice.
+        if (decision.safety !== true)
+          this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
+      }
+      if (decision.safety === true) {
+        this.cutBy = policy;
+      } else {
+        if (first) this.quietenShadowChain();
+        // A safety policy may have decided on this same delta behind the shadow decision.
+        const safety = first ? this.root?.step(view) : undefined;
+        if (safety && this.ending === undefined) this.stopWith(safety, view, part);
+        else if (part) this.out.push(part);
+        return;
+      }
     }
     this.stopPosition = view.tokens;
     // Abort first: the connection closes while the cut is made and the kept text recounted, and
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
     abortForStop(this.controller, policy);
+    this.keepReceivedUsage();
     const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
     this.ending = { outcome: 'policy-stop', stop };
     this.stopAnswer = decision.answer;
@@ -390,6 +418,36 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       retractedChars: stop.retractedChars,
       answer: decision.answer,
     });
+  }
+
+  /**
+   * In a holdout call, once the chain has recorded where it would have stopped: from then on
+   * only its safety policies decide (the rest of the chain is done deciding for this call), and
+   * the chain still gets `end()`, so it can learn the length.
+   */
+  private quietenShadowChain(): void {
+    const held = this.root;
+    if (held === undefined) return;
+    const safety = safetyChain(this.chain?.entries.map((entry) => entry.policy) ?? [], this.report);
+    this.root = {
+      name: held.name,
+      step: safety?.step ?? (() => undefined),
+      ...(safety?.nextCheckAt && { nextCheckAt: safety.nextCheckAt }),
+      end: (end) => held.end?.(end),
+    };
+  }
+
+  /**
+   * Usage the provider already sent with the chunk that held the stopping delta (mapped, not yet
+   * read) is the provider's count: keep it rather than report an estimate. Parts not yet received
+   * are not waited for; the request is already aborted.
+   */
+  private keepReceivedUsage(): void {
+    for (const part of takeReceived(this.iterator)) {
+      if ((part.type === 'finish' || part.type === 'response-metadata') && part.usage) {
+        this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
+      }
+    }
   }
 
   private recordStop(
@@ -467,7 +525,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       responseModel: this.responseModel,
       answer: this.stopAnswer,
       stopPosition: this.stopPosition,
-      holdout: this.heldOut ? (this.wouldStop ?? {}) : undefined,
+      holdout: this.heldOut ? { ...this.wouldStop, cutBy: this.cutBy } : undefined,
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });

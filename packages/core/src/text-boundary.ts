@@ -9,13 +9,15 @@ function isHighSurrogate(code: number): boolean {
 }
 
 /**
- * Moves `index` back by one when it would land between the two halves of a surrogate pair, so
- * `text.slice(0, index)` is always well-formed. Clamps to `[0, text.length]`.
+ * Moves `index` back by one when the kept text `text.slice(0, index)` would end in a high
+ * surrogate, so it never ends in half a character. That covers a cut between the two halves of
+ * a pair and also a cut at the very end of text whose last delta ended in a high surrogate (a
+ * provider that split the pair across chunks): its low half would only come in the next delta,
+ * which a stop discards. Clamps to `[0, text.length]`.
  */
 export function safeCutIndex(text: string, index: number): number {
   const clamped = Math.max(0, Math.min(text.length, Math.floor(index)));
-  if (clamped > 0 && clamped < text.length && isHighSurrogate(text.charCodeAt(clamped - 1)))
-    return clamped - 1;
+  if (clamped > 0 && isHighSurrogate(text.charCodeAt(clamped - 1))) return clamped - 1;
   return clamped;
 }
 

@@ -112,7 +112,8 @@ describe('otelTelemetry', () => {
       'gen_ai.response.finish_reasons': ['policy-stop'],
       'gen_ai.usage.output_tokens': result.usage.outputTokens,
       'stopwise.outcome': 'policy-stop',
-      'stopwise.stopped_by': 'stopOn("\\n\\n")',
+      // Without recordContent: the kind and a hash, not the pattern (policy-label.ts).
+      'stopwise.stopped_by': expect.stringMatching(/^stopOn#[0-9a-f]{8}$/),
       'stopwise.stop_kind': 'complete',
       // No history yet: the cap is only a bound, so no headline saving, the bound beside it.
       'stopwise.tokens_saved.at_most': result.savings.tokensSavedAtMost,
@@ -199,7 +200,8 @@ describe('otelTelemetry', () => {
     expect(cost).toBeGreaterThan(0);
     const stops = metrics.get('stopwise.stops')?.dataPoints as DataPoint<number>[];
     expect(stops.map((point) => [point.attributes['stopwise.policy'], point.value])).toEqual([
-      ['maxTokens(3)', 3],
+      // The kind only: bounded cardinality, no pattern or parameter text.
+      ['maxTokens', 3],
     ]);
     const positions = metrics.get('stopwise.stop_position')?.dataPoints[0]?.value as Histogram;
     expect(positions.count).toBe(3);

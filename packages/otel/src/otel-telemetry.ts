@@ -19,6 +19,7 @@ import {
   type TelemetryHooks,
 } from 'stopwise';
 import { defined, endAttributes, GenAI, metricAttributes, Stopwise, startAttributes } from './attributes.js';
+import { policyKind, spanPolicy } from './policy-label.js';
 
 /** Options of {@link otelTelemetry}. */
 export interface OtelTelemetryOptions {
@@ -125,7 +126,10 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHook
   return {
     recordContent,
     onCallStart(event) {
-      const span = startSpan(event, event.timestamp, startAttributes(event));
+      const span = startSpan(event, event.timestamp, {
+        ...startAttributes(event),
+        [Stopwise.policies]: event.policies.map((name) => spanPolicy(name, recordContent)),
+      });
       if (recordContent && event.messages)
         span.setAttribute(GenAI.inputMessages, JSON.stringify(event.messages));
     },
@@ -133,7 +137,7 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHook
       open.get(event.callId)?.addEvent(
         'stopwise.policy_decision',
         defined({
-          [Stopwise.policy]: event.policy,
+          [Stopwise.policy]: spanPolicy(event.policy, recordContent),
           'stopwise.shadow': event.shadow,
           'stopwise.at_token': event.atToken,
           'stopwise.reason': event.decision.reason,
@@ -142,13 +146,14 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHook
       );
     },
     onPolicyStop(event: PolicyStopEvent) {
-      const attributes = { ...metricAttributes(event), [Stopwise.policy]: event.policy };
+      // Metrics: the policy's kind only (bounded; no stop patterns). See policy-label.ts.
+      const attributes = { ...metricAttributes(event), [Stopwise.policy]: policyKind(event.policy) };
       metric.stops.add(1, attributes);
       metric.stopPosition.record(event.at.atToken, attributes);
       open.get(event.callId)?.addEvent(
         'stopwise.policy_stop',
         {
-          [Stopwise.policy]: event.policy,
+          [Stopwise.policy]: spanPolicy(event.policy, recordContent),
           'stopwise.reason': event.reason,
           'stopwise.at_token': event.at.atToken,
           'stopwise.phase': event.at.phase,
@@ -180,6 +185,8 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHook
         startSpan(event, event.timestamp - event.durationMs, metricAttributes(event));
       open.delete(event.callId);
       span.setAttributes(endAttributes(event));
+      if (event.stoppedBy !== undefined)
+        span.setAttribute(Stopwise.stoppedBy, spanPolicy(event.stoppedBy, recordContent));
       if (recordContent && event.text !== undefined) {
         span.setAttribute(
           GenAI.outputMessages,
@@ -212,7 +219,7 @@ function recordMetrics(
   if (savings.tokensSaved != null && savings.tokensSaved > 0) {
     const attributes = {
       ...base,
-      [Stopwise.policy]: event.stoppedBy,
+      [Stopwise.policy]: event.stoppedBy === undefined ? undefined : policyKind(event.stoppedBy),
       [Stopwise.counterfactualMethod]: savings.counterfactualTokens?.method,
     };
     metric.tokensSaved.add(savings.tokensSaved, defined(attributes));

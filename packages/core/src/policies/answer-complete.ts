@@ -240,16 +240,6 @@ function validateMarkers(value: unknown): Set<CompletionMarker> {
 }
 
 /**
- * Suggested settings per preset: how long to wait for a restatement after the answer. A longer
- * wait costs a few more tokens per stop and protects answers restated late or boxed step by step.
- */
-export const completionSettings = {
-  accurate: { quietChars: 600 },
-  balanced: { quietChars: 300 },
-  realtime: { quietChars: 150 },
-} as const satisfies Record<string, AnswerCompleteOptions>;
-
-/**
  * Stops once the output says its answer is complete: a closed `\boxed{...}` (nested braces
  * fine), "the answer is (X)." / "The answer is X.", "Final answer: ..." (by default), the first
  * closed fenced code block (`'code-fence'`), or a complete top-level JSON object or array that

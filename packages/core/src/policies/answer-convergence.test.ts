@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { balancedSettings, realtimeSettings } from '../profiles/presets.js';
 import { isHedged, statementIn } from './answer-candidates.js';
-import {
-  type AnswerConvergenceOptions,
-  answerConvergence,
-  convergenceSettings,
-} from './answer-convergence.js';
+import { type AnswerConvergenceOptions, answerConvergence } from './answer-convergence.js';
 import { isValueLike, normalizeAnswer } from './answer-normalize.js';
 import { chunks, type Delta, feed, runWith } from './policy-harness.test-util.js';
 
@@ -218,12 +215,9 @@ describe('answerConvergence', () => {
   });
 
   it('has ordered presets and validates its options', () => {
-    expect(convergenceSettings.accurate.confirmations).toBeGreaterThan(
-      convergenceSettings.balanced.confirmations,
-    );
-    expect(convergenceSettings.balanced.confirmations).toBeGreaterThan(
-      convergenceSettings.realtime.confirmations,
-    );
+    const balanced = balancedSettings.answerConvergence as AnswerConvergenceOptions;
+    const realtime = realtimeSettings.answerConvergence as AnswerConvergenceOptions;
+    expect(balanced.confirmations).toBeGreaterThan(realtime.confirmations as number);
     const field = (options: AnswerConvergenceOptions) => {
       try {
         answerConvergence(options);
@@ -235,7 +229,7 @@ describe('answerConvergence', () => {
     expect(field({ confirmations: 0 })).toBe('answerConvergence.confirmations');
     expect(field({ holdTokens: -5 })).toBe('answerConvergence.holdTokens');
     expect(field({ phase: 'x' as never })).toBe('answerConvergence.phase');
-    expect(field(convergenceSettings.balanced)).toBe('none');
+    expect(field(balanced)).toBe('none');
   });
 
   it('through the runner: the reasoning ends with the answer, the answer phase never starts', async () => {

@@ -25,17 +25,6 @@ export interface AnswerConvergenceOptions {
   phase?: PhaseOption | undefined;
 }
 
-/**
- * Suggested settings, from the reasoning behind each preset: `accurate` waits for four agreeing
- * statements and 600 tokens without a different answer, `balanced` for three and 400,
- * `realtime` for two and 150. None ever stops before a first answer.
- */
-export const convergenceSettings = {
-  accurate: { confirmations: 4, holdTokens: 600 },
-  balanced: { confirmations: 3, holdTokens: 400 },
-  realtime: { confirmations: 2, holdTokens: 150 },
-} as const satisfies Record<string, AnswerConvergenceOptions>;
-
 /** Lines longer than this keep only their end, where conclusions are (bounds memory). */
 export const maxLineChars = 4000;
 
@@ -169,7 +158,9 @@ export class Converger {
     // An earlier explicit statement of another answer would still be what a reader finds.
     if (this.lastExplicit !== undefined && this.lastExplicit !== streak.key) return undefined;
     return {
-      reason: `answer converged: ${JSON.stringify(streak.display)} stated ${streak.count} times`,
+      // The answer itself goes in `answer`, not the reason: reasons reach telemetry and traces
+      // whatever `recordContent` says, and the answer is model output.
+      reason: `answer converged: the same answer stated ${streak.count} times`,
       cutAt: streak.lastEnd,
       confidence: Math.min(0.95, 0.5 + 0.1 * streak.count),
       answer: streak.display,
@@ -192,7 +183,7 @@ export class Converger {
  *
  * @example
  * ```ts
- * answerConvergence(convergenceSettings.balanced);
+ * answerConvergence({ confirmations: 3, holdTokens: 400 }); // what `balanced` runs
  * ```
  */
 export function answerConvergence(options?: AnswerConvergenceOptions): StopPolicy {

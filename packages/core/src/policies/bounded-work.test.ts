@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StopPolicy } from '../policy.js';
+import { realtimeSettings } from '../profiles/presets.js';
 import { tokenCounterFor } from '../token-counter.js';
 import { answerComplete } from './answer-complete.js';
-import { answerConvergence, Converger, convergenceSettings, maxLineChars } from './answer-convergence.js';
+import type { AnswerConvergenceOptions } from './answer-convergence.js';
+import { answerConvergence, Converger, maxLineChars } from './answer-convergence.js';
 import { JsonScanner, maxJsonDepth } from './json-scanner.js';
 import { chunks, type Delta, feed } from './policy-harness.test-util.js';
 import { RepeatDetector } from './repeat-detector.js';
@@ -69,7 +71,11 @@ describe('bounded work on a 100,000-token output', () => {
     answerComplete: () =>
       answerComplete({ markers: ['boxed', 'answer-is', 'final-answer', 'code-fence', 'json'], phase: 'any' }),
     repetition: () => repetition(),
-    answerConvergence: () => answerConvergence({ ...convergenceSettings.realtime, phase: 'any' }),
+    answerConvergence: () =>
+      answerConvergence({
+        ...(realtimeSettings.answerConvergence as AnswerConvergenceOptions),
+        phase: 'any',
+      }),
   };
 
   it.each(Object.entries(policies))('%s never reads the full text', (_, make) => {

@@ -9,8 +9,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyOf } from '../combinators.js';
 import type { StopPolicy } from '../policy.js';
+import { balancedSettings, realtimeSettings } from '../profiles/presets.js';
 import { answerComplete } from './answer-complete.js';
-import { answerConvergence, convergenceSettings } from './answer-convergence.js';
+import type { AnswerConvergenceOptions } from './answer-convergence.js';
+import { answerConvergence } from './answer-convergence.js';
 import {
   type Delta,
   feed,
@@ -54,8 +56,9 @@ const policies: Record<string, () => StopPolicy> = {
     ),
   answerComplete: () => answerComplete({ quietChars: 300 }),
   repetition: () => repetition(),
-  answerConvergence: () => answerConvergence(convergenceSettings.realtime),
-  'answerConvergence(balanced)': () => answerConvergence(convergenceSettings.balanced),
+  answerConvergence: () => answerConvergence(realtimeSettings.answerConvergence as AnswerConvergenceOptions),
+  'answerConvergence(balanced)': () =>
+    answerConvergence(balancedSettings.answerConvergence as AnswerConvergenceOptions),
   // A chain: when two policies decide on the same delta, the one that would have decided first
   // on any split must win, not the first in chain order.
   'anyOf(stopOn, answerComplete, repetition)': () =>

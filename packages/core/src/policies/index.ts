@@ -2,15 +2,13 @@ export {
   type AnswerCompleteOptions,
   answerComplete,
   type CompletionMarker,
-  completionSettings,
 } from './answer-complete.js';
 export {
   type AnswerConvergenceOptions,
   answerConvergence,
-  convergenceSettings,
 } from './answer-convergence.js';
 export { compileLinearRegex, type LinearRegex } from './linear-regex.js';
 export { type MaxTokensOptions, maxTokens } from './max-tokens.js';
-export { type RepetitionOptions, repetition, repetitionSettings } from './repetition.js';
+export { type RepetitionOptions, repetition } from './repetition.js';
 export { type StopOnOptions, type StopPattern, stopOn } from './stop-on.js';
 export { type TimeoutOptions, timeout } from './timeout.js';

@@ -25,11 +25,13 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
   }
   return {
     name: phase ? `maxTokens(${limit}, ${phase})` : `maxTokens(${limit})`,
+    // A token cap protects the caller's budget: it must act in holdout calls too.
+    safety: true,
     step(view) {
       if (phase && view.phase !== phase) return undefined;
       const used = phase ? view.phaseTokens : view.tokens;
       return used >= limit
-        ? { reason: `reached ${limit} output tokens`, kind: 'cap', confidence: 1 }
+        ? { reason: `reached ${limit} output tokens`, kind: 'cap', confidence: 1, safety: true }
         : undefined;
     },
   };

@@ -26,18 +26,6 @@ export interface RepetitionOptions {
 }
 
 /**
- * Suggested settings per preset. `accurate` waits for three copies over a 600-character run;
- * `balanced` and `realtime` stop at the first full repeat of a block over 400 characters.
- * Lower thresholds buy little (real loops run on for thousands of characters) and start to
- * catch a model that repeats a sentence two or three times and then moves on.
- */
-export const repetitionSettings = {
-  accurate: { minRepeatChars: 600, minRepeats: 3 },
-  balanced: { minRepeatChars: 400, minRepeats: 2 },
-  realtime: { minRepeatChars: 400, minRepeats: 2 },
-} as const satisfies Record<string, RepetitionOptions>;
-
-/**
  * Stops a model that is looping: the output repeats the same block (lines, a paragraph, or a
  * phrase inside a line) back to back, `minRepeats` times, over at least `minRepeatChars`
  * characters. The stop keeps one copy: `cutAt` is where the text first repeats, moved forward to

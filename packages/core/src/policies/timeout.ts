@@ -59,13 +59,15 @@ export function timeout(options: TimeoutOptions): StopPolicy {
 
   return {
     name: `timeout(${parts.join(', ')})`,
+    // A deadline protects the caller: it must act in holdout calls too.
+    safety: true,
     start() {
       lastTokenAt = undefined;
     },
     step(view) {
       if (view.delta.length > 0) lastTokenAt = view.elapsedMs;
       const due = deadlines().find(([at]) => view.elapsedMs >= at);
-      return due ? { reason: due[1], kind: 'cap', confidence: 1 } : undefined;
+      return due ? { reason: due[1], kind: 'cap', confidence: 1, safety: true } : undefined;
     },
     nextCheckAt() {
       const ats = deadlines().map(([at]) => at);

@@ -4,6 +4,12 @@ export {
   type ProfileDefinition,
   profileSettings,
 } from './define-profile.js';
+export {
+  completionSettings,
+  convergenceSettings,
+  repetitionSettings,
+  type TunedPreset,
+} from './preset-sections.js';
 export { accurateSettings, balancedSettings, presetNames, realtimeSettings } from './presets.js';
 export { findProfile, type Profile, profileNames, registerProfile, requireProfile } from './registry.js';
 export { type BuiltPolicy, buildPolicies, validateSettings } from './sections.js';

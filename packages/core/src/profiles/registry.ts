@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext, StopPolicy } from '../policy.js';
-import { presetProfiles } from './presets.js';
+import { presetNames, presetProfiles } from './presets.js';
 import type { ProfileSettings } from './settings.js';
 
 /**
@@ -25,7 +25,13 @@ export interface Profile {
 // The shipped presets are registered here, not by a side-effect import, so no bundler can drop them.
 const registry = new Map<string, Profile>(presetProfiles.map((profile) => [profile.name, profile]));
 
-/** Adds a profile to the registry (replacing one of the same name). */
+/**
+ * Adds a profile to the registry. A custom profile of the same name is replaced (the last
+ * definition wins, as with `defineProfile`); a shipped preset (`realtime`, `balanced`,
+ * `accurate`, `off`) is not: replacing it would silently change every client that names it, so
+ * that throws a {@link ConfigError}. Define a variant under another name with
+ * `defineProfile(name, { extends: 'balanced', ... })`.
+ */
 export function registerProfile(profile: Profile): Profile {
   if (typeof profile !== 'object' || profile === null)
     throw new ConfigError('profile', 'must be a profile object');
@@ -34,6 +40,12 @@ export function registerProfile(profile: Profile): Profile {
   }
   if (typeof profile.build !== 'function')
     throw new ConfigError(`profiles.${profile.name}.build`, 'must be a function');
+  if (presetNames.includes(profile.name) && registry.get(profile.name) !== profile) {
+    throw new ConfigError(
+      'profile.name',
+      `"${profile.name}" is a shipped preset and cannot be replaced; define your own under another name, e.g. defineProfile('my-${profile.name}', { extends: '${profile.name}', ... })`,
+    );
+  }
   registry.set(profile.name, profile);
   return profile;
 }

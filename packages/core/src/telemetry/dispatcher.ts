@@ -52,7 +52,13 @@ export class TelemetryDispatcher {
     atToken: number,
     phase: 'reasoning' | 'answer',
   ): void {
-    this.emit('onPolicyDecision', { type: 'policy-decision', policy, decision, shadow, atToken, phase });
+    // `decision.answer` is model output: on the event only for hook sets with `recordContent`.
+    const { answer: _answer, ...contentFree } = decision;
+    this.emit(
+      'onPolicyDecision',
+      { type: 'policy-decision', policy, decision: contentFree, shadow, atToken, phase },
+      (event) => ({ ...event, decision }) as TelemetryEvent,
+    );
   }
 
   /** A policy stopped the stream. */

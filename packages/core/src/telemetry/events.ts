@@ -32,6 +32,10 @@ export interface CallStartEvent extends TelemetryEventBase {
 export interface PolicyDecisionEvent extends TelemetryEventBase {
   type: 'policy-decision';
   policy: string;
+  /**
+   * The decision. Its `answer` (model output) is there only with `recordContent: true`; its
+   * `reason` never quotes output (built-in policies keep content out of reasons).
+   */
   decision: StopDecision;
   /** True when the decision came from a `shadow(...)` policy and did not stop the stream. */
   shadow: boolean;

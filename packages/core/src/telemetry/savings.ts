@@ -37,6 +37,13 @@ export interface HoldoutRecord {
   policy: string | undefined;
   /** What that stop would have said about the rest of the output. Default `complete`. */
   kind?: StopKind | undefined;
+  /**
+   * The safety stop (a token cap, a timeout) that ended this holdout call before its natural
+   * end. Such a call is no calibration sample (it did not run to its end), so the estimator
+   * does not learn from it, and its savings are those of the safety stop, estimated like any
+   * other stop's.
+   */
+  cutBy?: string | undefined;
 }
 
 /** A USD interval: `low ≤ high`. */

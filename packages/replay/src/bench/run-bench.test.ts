@@ -81,18 +81,21 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
       expect(Math.abs((cap?.summary.keptTokens ?? 0) - keptUnderCap(lengths, 200))).toBeLessThanOrEqual(
         stops,
       );
-      // True savings count what the provider no longer generated: full minus produced, which for
-      // a cap (nothing cut away after the stop) is full minus kept, up to the same recount, over
-      // the outputs outside the calibration fifth (the estimate columns leave it out).
+      // True savings count what the provider no longer generated: full minus produced, over the
+      // outputs outside the calibration fifth (the estimate columns leave it out). For a cap
+      // (nothing cut away after the stop) that is at most full minus kept, up to the same
+      // recount; less when the loopback server had already sent the rest with its usage in the
+      // read that held the stopping delta: the run then reports that (provider) count, and those
+      // tokens were generated, not saved.
       const measured = records.filter((record) => !isCalibrationRecord(record));
       const measuredLengths = measured.map(
         (record) => recordChunks({ record, model: record.model }).outputTokens,
       );
       const measuredFull = measuredLengths.reduce((sum, length) => sum + length, 0);
       expect(cap?.summary.stoppedCalls).toBe(measuredLengths.filter((length) => length >= 200).length);
-      expect(
-        Math.abs((cap?.summary.trueTokensSaved ?? 0) - (measuredFull - keptUnderCap(measuredLengths, 200))),
-      ).toBeLessThanOrEqual(stops);
+      const saved = cap?.summary.trueTokensSaved ?? 0;
+      expect(saved).toBeGreaterThanOrEqual(0);
+      expect(saved).toBeLessThanOrEqual(measuredFull - keptUnderCap(measuredLengths, 200) + stops);
     }
   });
 

@@ -1,0 +1,48 @@
+import type { PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
+
+/**
+ * The safety policies of a chain (`policy.safety`: token caps, timeouts) as a chain of their
+ * own, for a holdout call once the full chain has recorded where it would have stopped: from
+ * then on only these still decide, so a holdout call stays under its caps and deadlines. They
+ * are the same objects the full chain stepped (their state is current), not restarted. A safety
+ * policy that throws is switched off and reported, as `guardPolicy` does. Undefined when the
+ * chain has none.
+ */
+export function safetyChain(
+  policies: readonly StopPolicy[],
+  report: (entry: PolicyReport) => void,
+): Pick<StopPolicy, 'step' | 'nextCheckAt'> | undefined {
+  const active = policies.filter((policy) => policy.safety === true);
+  if (active.length === 0) return undefined;
+  const disabled = new Set<StopPolicy>();
+  const guarded = <T>(policy: StopPolicy, run: () => T): T | undefined => {
+    if (disabled.has(policy)) return undefined;
+    try {
+      return run();
+    } catch (error) {
+      disabled.add(policy);
+      report({ type: 'policy-error', policy: policy.name, error, during: 'step' });
+      return undefined;
+    }
+  };
+  const timed = active.filter((policy) => policy.nextCheckAt !== undefined);
+  return {
+    step(view: StreamView): (StopDecision & { policy: string }) | undefined {
+      for (const policy of active) {
+        const decision = guarded(policy, () => policy.step(view));
+        if (decision) return { ...decision, policy: policy.name, safety: true };
+      }
+      return undefined;
+    },
+    ...(timed.length > 0 && {
+      nextCheckAt(): number | undefined {
+        let earliest: number | undefined;
+        for (const policy of timed) {
+          const at = guarded(policy, () => policy.nextCheckAt?.());
+          if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+        }
+        return earliest;
+      },
+    }),
+  };
+}
