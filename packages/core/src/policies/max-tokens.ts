@@ -5,6 +5,14 @@ import type { StopPolicy } from '../policy.js';
 export interface MaxTokensOptions {
   /** Count only this phase's tokens; default both (all output tokens). */
   phase?: 'reasoning' | 'answer' | undefined;
+  /**
+   * Whether the cap is a safety stop (default true): it acts in every call, holdout calls
+   * included, so no call runs past it, and its own savings can only be bounded, never calibrated
+   * (nothing past the cap is ever seen). `false` makes it a cut like any other stop policy: in a
+   * holdout call it is only recorded, so its savings can be calibrated; for evaluating a cut as a
+   * stop policy (the benchmark's fixed caps), not for protecting a budget.
+   */
+  safety?: boolean | undefined;
 }
 
 /**
@@ -16,7 +24,10 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
   if (!Number.isInteger(limit) || limit < 1) {
     throw new ConfigError('maxTokens(limit)', `must be a positive integer, got ${String(limit)}`);
   }
-  const { phase } = options;
+  const { phase, safety = true } = options;
+  if (typeof safety !== 'boolean') {
+    throw new ConfigError('maxTokens.safety', `must be true or false, got ${String(safety)}`);
+  }
   if (phase !== undefined && phase !== 'reasoning' && phase !== 'answer') {
     throw new ConfigError(
       'maxTokens.phase',
@@ -26,12 +37,12 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
   return {
     name: phase ? `maxTokens(${limit}, ${phase})` : `maxTokens(${limit})`,
     // A token cap protects the caller's budget: it must act in holdout calls too.
-    safety: true,
+    safety,
     step(view) {
       if (phase && view.phase !== phase) return undefined;
       const used = phase ? view.phaseTokens : view.tokens;
       return used >= limit
-        ? { reason: `reached ${limit} output tokens`, kind: 'cap', confidence: 1, safety: true }
+        ? { reason: `reached ${limit} output tokens`, kind: 'cap', confidence: 1, safety }
         : undefined;
     },
   };

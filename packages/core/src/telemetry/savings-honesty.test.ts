@@ -43,23 +43,12 @@ interface TraceRecord {
 
 type Policy = readonly [name: string, make: () => StopPolicy];
 
-/** The same policy, its stops no longer safety stops (they stay shadowed in holdout calls). */
-function withoutSafety(policy: StopPolicy): StopPolicy {
-  return {
-    name: policy.name,
-    step: (view) => {
-      const decision = policy.step(view);
-      return decision && { ...decision, safety: false };
-    },
-  };
-}
-
 const policies: Policy[] = [
   // A token cap (below the median length): the stop position says only "longer than here".
-  // Without its safety flag: a safety stop acts in holdout calls too, so holdout calls could
-  // never run past it to calibrate it (docs/telemetry.md); this measures the estimate of a
-  // cap-kind stop from holdout calls, which only a non-safety cap has.
-  ['maxTokens(100)', () => withoutSafety(maxTokens(100))],
+  // Not a safety cap: a safety stop acts in holdout calls too, so holdout calls could never run
+  // past it to calibrate it (docs/telemetry.md); this measures the estimate of a cap-kind stop
+  // from holdout calls, which only a cut that is not a safety stop has.
+  ['maxTokens(100)', () => maxTokens(100, { safety: false })],
   // The first paragraph break: the stop position varies call by call.
   ['stopOn(\\n\\n)', () => stopOn(['\n\n'])],
 ];

@@ -1,4 +1,11 @@
-import { type CallPolicyOptions, ConfigError, findProfile, profileNames, type StopPolicy } from 'stopwise';
+import {
+  type CallPolicyOptions,
+  ConfigError,
+  findProfile,
+  maxTokens,
+  profileNames,
+  type StopPolicy,
+} from 'stopwise';
 
 /**
  * One configuration the benchmark runs every output through: no policy, a registered profile,
@@ -63,7 +70,9 @@ export function callPolicyFor(set: PolicySet): CallPolicyOptions | undefined {
     case 'tuned':
       return { profile: set.profile };
     case 'cap':
-      return { maxOutputTokens: set.maxTokens };
+      // A cut evaluated as a stop policy, not a budget's safety cap: like a preset's stops, its
+      // stops are only recorded in the holdout fifth, so their savings can be calibrated.
+      return { policies: [maxTokens(set.maxTokens, { safety: false })] };
     case 'policies':
       return { policies: set.policies() };
   }
