@@ -1,5 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
+import {
+  collectCredentials,
+  type HeadersInput,
+  type LanguageModelProvider,
+  type ProviderRequest,
+  type ProviderStreamPart,
+} from 'stopwise';
 import { type SdkRequestOptions, streamMessage } from './message-stream.js';
 import type { AnthropicProviderOptions } from './provider-options.js';
 import { buildRequestBody } from './request-body.js';
@@ -51,13 +57,15 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
   };
 }
 
-/** Every credential this provider may send, so error messages that echo one can be scrubbed. */
+/**
+ * Every credential this provider may send, so error messages that echo one can be scrubbed: the
+ * keys, and the credential headers of our settings and of the client's own `defaultHeaders`.
+ */
 function secretsOf(settings: AnthropicSettings, client: Anthropic): string[] {
-  const secrets = [settings.apiKey, client.apiKey, client.authToken];
-  for (const [name, value] of Object.entries(settings.headers ?? {})) {
-    if (/authorization|api[-_]?key|token|secret|cookie/i.test(name)) {
-      secrets.push(value, value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
-  }
-  return secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 6);
+  // `_options` is protected in the SDK's types; a caller's own client keeps its default headers there.
+  const clientOptions = (client as unknown as { _options?: { defaultHeaders?: unknown } })._options;
+  return collectCredentials({
+    keys: [settings.apiKey, client.apiKey, client.authToken],
+    headers: [settings.headers, clientOptions?.defaultHeaders as HeadersInput],
+  });
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APIError, AuthenticationError } from '@anthropic-ai/sdk';
+import Anthropic, { APIError, AuthenticationError } from '@anthropic-ai/sdk';
 import { createWireServer, loadWireFixture, type WireServer } from '@stopwise/replay';
 import { createClient, ProviderError, type RunResult, StreamError } from 'stopwise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,28 @@ describe('HTTP errors before the stream starts', () => {
     expect(error.cause).toBeInstanceOf(Error);
     expect((error.cause as Error).name).toBe('AuthenticationError');
     expectNoKey(result, error);
+  });
+
+  it("scrubs credential headers of the caller's own client (defaultHeaders)", async () => {
+    const gatewayKey = 'gateway-credential-93x7';
+    server.enqueue({
+      format: 'anthropic',
+      status: 401,
+      body: errorBody('authentication_error', `gateway rejected ${gatewayKey}`),
+    });
+    const own = new Anthropic({
+      apiKey: 'unused-key',
+      baseURL: server.url,
+      maxRetries: 0,
+      defaultHeaders: { 'x-gateway-api-key': gatewayKey },
+    });
+    const result = await createClient({ provider: anthropic({ client: own }) }).generate({
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(result.error?.message).toBe('anthropic 401: gateway rejected [redacted]');
+    expect(JSON.stringify(result)).not.toContain(gatewayKey);
+    expect(String((result.error as ProviderError).cause)).not.toContain(gatewayKey);
   });
 
   it('scrubs a key of any shape, not only sk-... ones', async () => {

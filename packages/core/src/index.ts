@@ -4,6 +4,12 @@ export { type ChunkMapping, chunkStream } from './chunk-stream.js';
 export { type ClientOptions, createClient, type StopwiseClient } from './client.js';
 export { allOf, anyOf, type PolicyCondition, shadow, when } from './combinators.js';
 export {
+  collectCredentials,
+  credentialsInHeaders,
+  type HeadersInput,
+  isCredentialHeader,
+} from './credentials.js';
+export {
   ConfigError,
   describeError,
   isRetryableStatus,

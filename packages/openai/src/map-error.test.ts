@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APIConnectionError, APIError } from 'openai';
-import { createClient, ProviderError } from 'stopwise';
+import OpenAI, { APIConnectionError, APIError } from 'openai';
+import { createClient, ProviderError, serializeEvent } from 'stopwise';
 import { describe, expect, it } from 'vitest';
 import { mapOpenAIError } from './map-error.js';
 import { openai } from './openai-provider.js';
@@ -68,6 +68,58 @@ describe('HTTP errors before the first byte', () => {
     const result = await client.generate({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
     expect(result.error?.message).toBe('groq 401: Invalid API Key [redacted]');
     expect(String((result.error as ProviderError).cause)).not.toContain(odd);
+  });
+
+  // Azure's `api-key`, a gateway's `x-api-key`, Google's `x-goog-api-key` and a bearer token
+  // that is not shaped like a key: echoed back in a 401, none may reach the result or telemetry.
+  const headerSecrets = {
+    'api-key': 'azure0123456789abcdef',
+    'x-api-key': 'gateway-key-7f3a9c',
+    'x-goog-api-key': 'goog-key-5b2e8d1c',
+    Authorization: 'Bearer opaque.token.value',
+  };
+  const echoAll = Object.values(headerSecrets).join(' | ');
+
+  async function echoedIn401(provider: ReturnType<typeof openai>) {
+    wire.server.enqueue({
+      format: 'openai-chat',
+      status: 401,
+      body: { error: { message: `Access denied for ${echoAll}`, type: 'invalid_request_error' } },
+    });
+    const events: unknown[] = [];
+    const client = createClient({
+      provider,
+      telemetry: { onEvent: (event) => events.push(serializeEvent(event)) },
+    });
+    const result = await client.generate({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(result.outcome).toBe('error');
+    const texts = [
+      result.error?.message ?? '',
+      String((result.error as ProviderError).cause),
+      JSON.stringify(result),
+      JSON.stringify(events),
+    ];
+    for (const text of texts) {
+      for (const secret of [...Object.values(headerSecrets), 'opaque.token.value'])
+        expect(text).not.toContain(secret);
+    }
+    expect(result.error?.message).toContain('Access denied for [redacted]');
+  }
+
+  it('redacts every credential header given in settings.headers', async () => {
+    await echoedIn401(
+      openai({ apiKey: 'unused-key', baseURL: wire.baseURL, maxRetries: 0, headers: headerSecrets }),
+    );
+  });
+
+  it("redacts the credential headers of the caller's own client (defaultHeaders)", async () => {
+    const own = new OpenAI({
+      apiKey: 'unused-key',
+      baseURL: wire.baseURL,
+      maxRetries: 0,
+      defaultHeaders: headerSecrets,
+    });
+    await echoedIn401(openai({ client: own }));
   });
 
   it('429 with retry-after: 7 is retryable after 7000 ms', async () => {

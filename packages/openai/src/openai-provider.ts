@@ -1,5 +1,12 @@
 import OpenAI from 'openai';
-import { ConfigError, type LanguageModelProvider, type ProviderStreamPart, providerStream } from 'stopwise';
+import {
+  ConfigError,
+  collectCredentials,
+  type HeadersInput,
+  type LanguageModelProvider,
+  type ProviderStreamPart,
+  providerStream,
+} from 'stopwise';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';
@@ -36,7 +43,6 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
   const api = settings.api ?? 'chat';
   const maxTokensParam =
     settings.maxTokensParam ?? (isOpenAIHost(client.baseURL) ? 'max_completion_tokens' : 'max_tokens');
-  const secrets = typeof client.apiKey === 'string' ? [client.apiKey] : [];
   // A caller's own client keeps its configuration; our settings then apply per request.
   const perRequest =
     settings.client === undefined
@@ -53,16 +59,36 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
       const context = (): StreamContext => {
         const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
         const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
+        const secrets = credentialsOf(client, settings);
         return { client, request, options, sdkOptions, provider: name, secrets, maxTokensParam };
       };
       // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
+      // Credentials are read when an error happens: a key given as a function is resolved by the
+      // SDK only when the request is sent.
       const mapError = (error: unknown) =>
-        request.signal.aborted ? error : mapOpenAIError(error, { provider: name, secrets });
+        request.signal.aborted
+          ? error
+          : mapOpenAIError(error, { provider: name, secrets: credentialsOf(client, settings) });
       if (api === 'chat') return streamChat(context, mapError);
       const streamer = generatorStreamers[api];
       return providerStream(() => streamer(context()), mapError);
     },
   };
+}
+
+/**
+ * Every credential this provider may send, so an error that echoes one back can be scrubbed: the
+ * client's key, and the credential headers (`api-key` as Azure uses it, `Authorization`,
+ * `x-api-key`, ...) of our settings and of the client's own `defaultHeaders`.
+ */
+function credentialsOf(client: OpenAI, settings: OpenAISettings): string[] {
+  // `_options` is protected in the SDK's types; a client built by the caller keeps its default
+  // headers there (every 4.x-6.x release), and they are sent with every request.
+  const clientOptions = (client as unknown as { _options?: { defaultHeaders?: unknown } })._options;
+  return collectCredentials({
+    keys: [client.apiKey, settings.apiKey],
+    headers: [settings.headers, clientOptions?.defaultHeaders as HeadersInput],
+  });
 }
 
 function createSdkClient(settings: OpenAISettings): OpenAI {

@@ -36,21 +36,6 @@ const requestIdHeaders = [
 
 const maxErrorBodyChars = 64 * 1024;
 
-/**
- * Values of the request headers that carry credentials, so any message that echoes one back can
- * be scrubbed (an API that repeats the key in its error must not put it into our error).
- */
-export function secretHeaderValues(headers: Readonly<Record<string, string>>): string[] {
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (!/authorization|api[-_]?key|token|secret|cookie/i.test(name) || value.length < 6) continue;
-    secrets.push(value);
-    const bare = value.replace(/^(Bearer|Basic|Token)\s+/i, '');
-    if (bare !== value && bare.length >= 6) secrets.push(bare);
-  }
-  return secrets;
-}
-
 /** The request id from whichever common header the API uses. */
 export function requestIdFromHeaders(headers: Headers): string | undefined {
   for (const name of requestIdHeaders) {

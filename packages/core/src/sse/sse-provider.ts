@@ -1,3 +1,4 @@
+import { credentialsInHeaders } from '../credentials.js';
 import {
   ConfigError,
   describeError,
@@ -8,12 +9,7 @@ import {
 } from '../errors.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
-import {
-  providerErrorFromResponse,
-  type SseErrorDetails,
-  type SseHttpError,
-  secretHeaderValues,
-} from './http-error.js';
+import { providerErrorFromResponse, type SseErrorDetails, type SseHttpError } from './http-error.js';
 import { describeWithCause, sseEvents, truncate } from './sse-events.js';
 
 /** One server-sent event, as handed to a mapping. */
@@ -176,7 +172,7 @@ function buildRequest<T>(settings: SseProviderSettings<T>, request: ProviderRequ
     };
     const body = JSON.stringify(settings.body(request));
     const init: RequestInit = { method: 'POST', headers, body, signal: request.signal };
-    return { url, init, secrets: secretHeaderValues(headers) };
+    return { url, init, secrets: credentialsInHeaders(headers) };
   } catch (error) {
     if (StopwiseError.isInstance(error)) throw error;
     throw new StreamError(`${settings.name}: building the request failed: ${describeError(error)}`, {
