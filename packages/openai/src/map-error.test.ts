@@ -89,7 +89,11 @@ describe('HTTP errors before the first byte', () => {
     const events: unknown[] = [];
     const client = createClient({
       provider,
-      telemetry: { onEvent: (event) => events.push(serializeEvent(event)) },
+      telemetry: {
+        onEvent: (event) => {
+          events.push(serializeEvent(event));
+        },
+      },
     });
     const result = await client.generate({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
     expect(result.outcome).toBe('error');
