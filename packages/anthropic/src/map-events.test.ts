@@ -1,4 +1,4 @@
-import { ProviderError } from 'stopwise';
+import { ProviderError, StreamError } from 'stopwise';
 import { describe, expect, it } from 'vitest';
 import { createEventMapper, isRetryableErrorType } from './map-events.js';
 
@@ -93,5 +93,15 @@ describe('isRetryableErrorType', () => {
     ['not_found_error', false],
   ])('%s → %s', (type, retryable) => {
     expect(isRetryableErrorType(type)).toBe(retryable);
+  });
+});
+
+describe('message_start twice', () => {
+  it('ignores a repeat with the same id and refuses another message before message_stop', () => {
+    const mapper = createEventMapper({ provider: 'anthropic' });
+    expect(mapper.map(start({ input_tokens: 1 }))).toHaveLength(1);
+    expect(mapper.map(start({ input_tokens: 1 }))).toEqual([]);
+    const other = { type: 'message_start', message: { id: 'msg_2', model: 'claude-x', content: [] } };
+    expect(() => mapper.map(other)).toThrow(StreamError);
   });
 });

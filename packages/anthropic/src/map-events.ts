@@ -1,4 +1,4 @@
-import { ProviderError, type ProviderStreamPart, type Usage } from 'stopwise';
+import { ProviderError, type ProviderStreamPart, StreamError, type Usage } from 'stopwise';
 import { mapAnthropicStopReason } from './stop-reason.js';
 
 /**
@@ -22,7 +22,10 @@ export interface AnthropicEventMapper {
 
 /**
  * Creates the stateful mapping of one stream:
- * - `message_start` → `response-metadata` (id, model, input tokens);
+ * - `message_start` → `response-metadata` (id, model, input tokens); a repeat with the same
+ *   message id is ignored, and one for another message before `message_stop` is an invalid
+ *   stream (a `StreamError`, after the parts already mapped), as the SDK's own stream and the
+ *   AI SDK treat it: the text of two messages is never merged;
  * - `text_delta` → `text-delta`, `thinking_delta` → `reasoning-delta` (so is any text a
  *   `content_block_start` already carries);
  * - `signature_delta` (thinking's integrity signature), `input_json_delta` (tool input),
@@ -46,12 +49,22 @@ export function createEventMapper(options: { provider: string }): AnthropicEvent
   };
   let stopReason: string | null = null;
   let finished = false;
+  // The id of the message this stream carries, once its `message_start` arrived (null: no id).
+  let startedId: string | null | undefined;
 
   const map = (event: unknown): ProviderStreamPart[] => {
     if (!isRecord(event) || finished) return [];
     switch (event.type) {
       case 'message_start': {
         const message = isRecord(event.message) ? event.message : {};
+        const id = stringOrUndefined(message.id) ?? null;
+        if (startedId !== undefined) {
+          if (id === startedId) return [];
+          throw new StreamError(
+            `${options.provider} started message ${id ?? '(no id)'} before message ${startedId ?? '(no id)'} ended (no message_stop): the stream is invalid`,
+          );
+        }
+        startedId = id;
         readInputUsage(usage, message.usage);
         return [
           {

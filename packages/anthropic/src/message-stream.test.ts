@@ -269,3 +269,42 @@ describe('the usage the stream reports', () => {
     });
   });
 });
+
+describe('a second message_start in one stream', () => {
+  const secondStart = (id: string) => ({ ...messageStart, message: { ...messageStart.message, id } });
+
+  it('for another message: one StreamError, the text received before it kept, nothing merged', async () => {
+    const first = syntheticStream(['Paris', ' is the capital.']);
+    // The first message never ends; a second one starts mid-stream and completes.
+    const chunks = [
+      ...first.slice(0, 4),
+      ...syntheticStream([' Rome is another.']).map((chunk) =>
+        chunk === messageStart ? secondStart('msg_other') : chunk,
+      ),
+    ];
+    server.enqueue({ format: 'anthropic', chunks });
+    const parts: string[] = [];
+    const run = clientFor(server.url).stream({ model, messages: [{ role: 'user', content: 'Capital?' }] });
+    for await (const part of run) parts.push(part.type);
+    const result = await run.result;
+    expect(result.outcome).toBe('error');
+    expect(StreamError.isInstance(result.error)).toBe(true);
+    expect(result.error?.message).toMatch(/started message msg_other before message msg_synthetic ended/);
+    expect(result.text).toBe('Paris is the capital.');
+    expect(parts.filter((type) => type === 'response-metadata')).toHaveLength(1);
+    expect(parts.filter((type) => type === 'error')).toHaveLength(1);
+    expect(parts).not.toContain('finish');
+  });
+
+  it('repeating the same message id: ignored, the stream finishes normally', async () => {
+    const chunks = syntheticStream(['Paris', ' is the capital.']);
+    chunks.splice(2, 0, messageStart);
+    server.enqueue({ format: 'anthropic', chunks });
+    const result = await clientFor(server.url).generate({
+      model,
+      messages: [{ role: 'user', content: 'Capital?' }],
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('Paris is the capital.');
+  });
+});
