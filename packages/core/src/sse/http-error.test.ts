@@ -2,6 +2,7 @@ import { createWireServer, type WireServer } from '@stopwise/replay';
 import { createClient, ProviderError, retryAfterFromHeaders } from 'stopwise';
 import { defaultErrorDetails, gemini } from 'stopwise/sse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readErrorBody } from './http-error.js';
 
 const apiKey = 'AIzaSyTEST_abcdefghijklmnopqrstuvwxyz012';
 const messages = [{ role: 'user' as const, content: 'Tell me something.' }];
@@ -130,5 +131,53 @@ describe('defaultErrorDetails', () => {
     expect(defaultErrorDetails({ detail: 'Too long' })).toMatchObject({ message: 'Too long' });
     expect(defaultErrorDetails('plain')).toEqual({ message: 'plain' });
     expect(defaultErrorDetails(undefined)).toEqual({});
+  });
+});
+
+describe('error bodies are read only up to a bound', () => {
+  it('a 502 whose body never ends: the error comes back with the first 64 KiB and the connection closes', async () => {
+    const { createServer } = await import('node:http');
+    let socketClosed = false;
+    let written = 0;
+    const endless = createServer((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      const chunk = `<p>${'x'.repeat(16 * 1024)}</p>`;
+      const timer = setInterval(() => {
+        written += chunk.length;
+        response.write(chunk);
+      }, 2);
+      response.on('close', () => {
+        socketClosed = true;
+        clearInterval(timer);
+      });
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    const { port } = endless.address() as import('node:net').AddressInfo;
+    try {
+      const client = createClient({ provider: gemini({ apiKey, baseURL: `http://127.0.0.1:${port}` }) });
+      // Before the bound, `response.text()` waited for a body that never ends: this never resolved.
+      const result = await Promise.race([
+        client.generate({ model: 'gemini-2.5-flash', messages }),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('still reading the body')), 10_000),
+        ),
+      ]);
+      expect(result.error).toMatchObject({ status: 502, retryable: true });
+      expect(result.error?.message.length).toBeLessThan(600);
+      await expect.poll(() => socketClosed, { timeout: 5_000 }).toBe(true);
+      expect(written).toBeGreaterThan(0);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
+  });
+});
+
+describe('readErrorBody', () => {
+  it('keeps whole characters only when the bound falls inside one', async () => {
+    const response = new Response('ab€cd'); // € is three bytes: bytes 2..4
+    expect(await readErrorBody(response, 3)).toBe('ab');
+    expect(await readErrorBody(new Response('ab€cd'), 100)).toBe('ab€cd');
+    expect(await readErrorBody(new Response(null), 10)).toBe('');
   });
 });

@@ -7,7 +7,7 @@ export interface SseHttpError {
   status: number;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   body: unknown;
-  /** The raw body text (at most 64 KiB of it). */
+  /** The raw body text: its first 64 KiB (the rest is never read). */
   text: string;
   /** The response headers. */
   headers: Headers;
@@ -34,7 +34,9 @@ const requestIdHeaders = [
   'x-amzn-requestid',
 ];
 
-const maxErrorBodyChars = 64 * 1024;
+// An error body is read up to this many bytes, then the connection is closed: a proxy that
+// answers 502 with a megabyte of HTML (or a body that never ends) must not hold the call.
+const maxErrorBodyBytes = 64 * 1024;
 
 /** The request id from whichever common header the API uses. */
 export function requestIdFromHeaders(headers: Headers): string | undefined {
@@ -87,12 +89,7 @@ export interface ResponseErrorOptions {
  */
 export async function providerErrorFromResponse(options: ResponseErrorOptions): Promise<ProviderError> {
   const { response, provider } = options;
-  let text = '';
-  try {
-    text = (await response.text()).slice(0, maxErrorBodyChars);
-  } catch {
-    // A body that breaks off still leaves the status and headers to report.
-  }
+  const text = await readErrorBody(response, maxErrorBodyBytes);
   let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
@@ -121,6 +118,35 @@ export async function providerErrorFromResponse(options: ResponseErrorOptions): 
     retryAfterMs: retryAfterFromHeaders(response.headers) ?? details.retryAfterMs,
     retryable: details.retryable,
   });
+}
+
+/**
+ * The first `maxBytes` of a response body as text, then the body is cancelled (which closes the
+ * connection). A body that breaks off gives what arrived before the break: the status and
+ * headers are still worth reporting.
+ */
+export async function readErrorBody(response: Response, maxBytes: number): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  try {
+    while (bytes < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      const take = value.byteLength <= maxBytes - bytes ? value : value.subarray(0, maxBytes - bytes);
+      bytes += take.byteLength;
+      text += decoder.decode(take, { stream: true });
+    }
+    // Cut mid-character: the decoder drops the incomplete tail instead of inventing one.
+    return text;
+  } catch {
+    return text;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
 function definedOnly(details: SseErrorDetails): SseErrorDetails {
