@@ -45,6 +45,16 @@ describe('eventPayload (the SDK Stream rules)', () => {
     expect(String((error as Error).message)).toContain('upstream exploded');
   });
 
+  it('an error payload in an event without a name is still thrown; other nameless events are skipped', () => {
+    const data = '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}';
+    const error = thrownBy(() => eventPayload({ event: undefined, data }, headers));
+    expect(mapAnthropicError(error, context)).toMatchObject({ code: 'overloaded_error', retryable: true });
+    expect(
+      eventPayload({ event: undefined, data: '{"type":"content_block_delta"}' }, headers),
+    ).toBeUndefined();
+    expect(eventPayload({ event: undefined, data: '{"error" broken' }, headers)).toBeUndefined();
+  });
+
   it('throws a SyntaxError for data that is not JSON, which maps to a StreamError', () => {
     const error = thrownBy(() => eventPayload({ event: 'content_block_delta', data: '{"type":' }, headers));
     expect(error).toBeInstanceOf(SyntaxError);

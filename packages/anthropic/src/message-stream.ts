@@ -71,20 +71,36 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
 
 /**
  * The JSON payload of one event, as the SDK's `Stream` reads it: `undefined` for `ping`, for
- * events without a name and for empty data; an `APIError` thrown for an `error` event (with the
+ * events without a name (unless their data is an error payload) and for empty data; an `APIError` thrown for an `error` event (with the
  * response headers, so its request id survives); a `SyntaxError` for data that is not JSON.
  */
 export function eventPayload(event: SseEvent, headers: Headers | undefined): unknown {
-  if (event.event === undefined || event.event === 'ping' || event.data === '') return undefined;
-  if (event.event === 'error') {
-    let body: unknown = event.data;
-    try {
-      body = JSON.parse(event.data);
-    } catch {
-      // Not JSON: the SDK keeps the raw text as the error body too.
-    }
-    const type = (body as { error?: { type?: string } } | null)?.error?.type;
-    throw new APIError(undefined, body as object, undefined, headers ?? new Headers(), type as never);
+  if (event.event === 'ping' || event.data === '') return undefined;
+  if (event.event === undefined) {
+    // The SDK skips events without a name; an error payload among them (a proxy that dropped the
+    // `event:` line) is still the provider's error, not a stream that merely ends early.
+    return isNamelessError(event.data) ? throwErrorEvent(event.data, headers) : undefined;
   }
+  if (event.event === 'error') return throwErrorEvent(event.data, headers);
   return JSON.parse(event.data);
+}
+
+function isNamelessError(data: string): boolean {
+  if (!data.includes('"error"')) return false;
+  try {
+    return (JSON.parse(data) as { type?: unknown } | null)?.type === 'error';
+  } catch {
+    return false;
+  }
+}
+
+function throwErrorEvent(data: string, headers: Headers | undefined): never {
+  let body: unknown = data;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    // Not JSON: the SDK keeps the raw text as the error body too.
+  }
+  const type = (body as { error?: { type?: string } } | null)?.error?.type;
+  throw new APIError(undefined, body as object, undefined, headers ?? new Headers(), type as never);
 }

@@ -37,6 +37,34 @@ describe('broken streams', () => {
     expect(result.text).toBe('First. Second. ');
   });
 
+  it('a JSON error body written raw mid-stream becomes a ProviderError with its message and code', async () => {
+    server.enqueue({
+      format: 'gemini',
+      chunks: [geminiText('First. '), {}, geminiText('Never.', 'STOP')],
+      rawAt: {
+        1: '[{\n  "error": {\n    "code": 429,\n    "message": "Quota exceeded",\n    "status": "RESOURCE_EXHAUSTED"\n  }\n}]\n',
+      },
+    });
+    const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(result.outcome).toBe('error');
+    expect(result.error).toMatchObject({ kind: 'provider', code: 'RESOURCE_EXHAUSTED', retryable: true });
+    expect(result.error?.message).toBe('gemini: Quota exceeded');
+    expect(result.text).toBe('First. ');
+  });
+
+  it('raw JSON that is not an error shape is ignored, as the SSE spec ignores unknown lines', async () => {
+    server.enqueue({
+      format: 'gemini',
+      chunks: [geminiText('First. '), {}, geminiText('Done.', 'STOP')],
+      rawAt: { 1: '{"message":"just a note","status":"ok"}\n' },
+    });
+    const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('First. Done.');
+  });
+
   it('truncates a long malformed line in the message', async () => {
     server.enqueue({ format: 'gemini', chunks: [{}], rawAt: { 0: `data: {${'x'.repeat(5000)}\n\n` } });
     const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });

@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describeError, ProviderError, redactSecrets, StreamError } from '../errors.js';
+import { defaultErrorDetails } from './http-error.js';
 
 /** One server-sent event: `event` (when sent), `data` (its data lines joined by `\n`) and `id`. */
 export type SseMessage = EventSourceMessage;
@@ -58,19 +59,23 @@ export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerato
   const decoder = new TextDecoder();
   let queue: EventSourceMessage[] = [];
   let failure: StreamError | undefined;
-  let strayLine: string | undefined;
+  const stray = new StrayText();
+  // A raw error body, once the stray lines form one; events after it are not delivered.
+  let rawError: { message: string; code: string | undefined } | undefined;
   let sawEvent = false;
   let drained = false;
   const parser = createParser({
     onEvent: (event) => {
-      queue.push(event);
+      if (rawError === undefined) queue.push(event);
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') {
         failure ??= new StreamError(`${provider}: an SSE event exceeded ${maxEventChars} characters`);
       } else {
-        // The SSE spec says to ignore unknown fields; remember one in case nothing else arrives.
-        strayLine ??= error.line ?? error.message;
+        // The SSE spec says to ignore unknown fields; keep them in case they are an error body
+        // the server wrote raw (not as an event), or the response was not SSE at all.
+        stray.add(error.line ?? error.message);
+        rawError ??= stray.takeErrorBody();
       }
     },
     maxBufferSize: maxEventChars,
@@ -89,11 +94,14 @@ export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerato
         sawEvent = true;
         yield batch;
       }
+      // Events that came before a raw error body are delivered first, then the error.
+      if (rawError !== undefined) throw rawErrorBodyError(provider, rawError, options.secrets);
       if (done) break;
     }
     drained = true;
-    if (!sawEvent && strayLine !== undefined) {
-      const line = redactSecrets(strayLine, options.secrets);
+    const firstStray = stray.first;
+    if (!sawEvent && firstStray !== undefined) {
+      const line = redactSecrets(firstStray, options.secrets);
       throw new StreamError(
         `${provider}: the response is not an SSE stream; it began with: ${truncate(line, 200)}`,
       );
@@ -102,6 +110,69 @@ export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerato
     // Cancelling the body is what closes the connection when the consumer stops early.
     if (!drained) reader.cancel().catch(() => {});
   }
+}
+
+// Error types or codes that say the request itself is wrong: sending it again cannot help.
+const permanentErrorCodes =
+  /invalid_request|invalid_api_key|authentication|permission|not_found|billing|insufficient_quota|context_length|unsupported|content_policy|request_too_large|UNAUTHENTICATED|PERMISSION_DENIED|INVALID_ARGUMENT|NOT_FOUND/i;
+
+/**
+ * An error body that a server (or a proxy in front of it) wrote into the stream as raw JSON
+ * instead of an SSE event, e.g. `{"error":{"message":"Overloaded","type":"server_error"}}` after
+ * some events: a `ProviderError` with the provider's message and code, not a stream that merely
+ * "ended without a finish".
+ */
+function rawErrorBodyError(
+  provider: string,
+  body: { message: string; code: string | undefined },
+  secrets: readonly string[],
+): ProviderError {
+  return new ProviderError({
+    provider,
+    message: redactSecrets(body.message, secrets),
+    code: body.code,
+    retryable: body.code === undefined || !permanentErrorCodes.test(body.code),
+  });
+}
+
+/**
+ * Lines of a response body that are not SSE fields, kept (up to 64 KiB) to tell a raw JSON error
+ * body, which may span several lines when pretty-printed, from a response that is not SSE.
+ */
+class StrayText {
+  /** The first stray line, for the "not an SSE stream" message. */
+  first: string | undefined;
+  private text = '';
+  private static readonly maxChars = 64 * 1024;
+
+  add(line: string): void {
+    this.first ??= line;
+    if (this.text.length + line.length > StrayText.maxChars) return;
+    this.text += `${line}\n`;
+  }
+
+  /** The message and code of the stray text when it has become a whole JSON error body. */
+  takeErrorBody(): { message: string; code: string | undefined } | undefined {
+    const start = this.text.search(/[{[]/);
+    if (start < 0) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(this.text.slice(start));
+    } catch {
+      return undefined; // not JSON, or not whole yet
+    }
+    if (!isErrorShaped(body)) return undefined;
+    const details = defaultErrorDetails(body);
+    return { message: details.message ?? 'error body in the stream', code: details.code };
+  }
+}
+
+/** `{ error: ... }`, `{ type: 'error' }`, `{ object: 'error' }` (vLLM), or a list holding one (Gemini). */
+function isErrorShaped(body: unknown): boolean {
+  const root = Array.isArray(body) ? body[0] : body;
+  if (typeof root !== 'object' || root === null) return false;
+  const record = root as Record<string, unknown>;
+  return record.error !== undefined || record.type === 'error' || record.object === 'error';
 }
 
 async function readChunk(

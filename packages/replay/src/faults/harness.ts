@@ -51,7 +51,8 @@ export async function runAgainst(options: {
       telemetry: { ...options.client?.telemetry, onCallEnd: (event) => void callEnds.push(event) },
     });
     const run = client.stream({
-      model: options.adapter === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5',
+      // Not a real model name: the SDK warns on stderr about deprecated ones.
+      model: options.adapter === 'openai' ? 'gpt-4o-mini' : 'claude-test-model',
       messages: [{ role: 'user', content: 'Tell me a story.' }],
       ...options.call,
     });

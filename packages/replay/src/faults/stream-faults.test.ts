@@ -91,6 +91,36 @@ describe.each<AdapterName>(['openai', 'anthropic'])('faults through the %s SDK',
     expect(run.result.text).toBe(textWritten(adapter, 12));
   });
 
+  // A proxy or server that writes its error body raw into the stream (not as an SSE event),
+  // on one line or pretty-printed: the provider's message, not "ended without a finish".
+  it.each([
+    ['one line', '{"error":{"message":"The server is overloaded","type":"overloaded_error"}}\n'],
+    [
+      'pretty-printed',
+      '{\n  "error": {\n    "message": "The server is overloaded",\n    "type": "overloaded_error"\n  }\n}\n',
+    ],
+  ])(
+    'a JSON error body written raw mid-stream (%s): ProviderError with its message, text kept',
+    async (_, raw) => {
+      const run = await runAgainst({
+        adapter,
+        script: {
+          format: formatOf(adapter),
+          chunks: chunksOf(adapter).slice(0, 13),
+          paceMs: 1,
+          omitTrailer: true,
+          rawAt: { 12: raw },
+        },
+      });
+      expectAccounted(run);
+      expect(run.result.outcome).toBe('error');
+      expect(ProviderError.isInstance(run.result.error)).toBe(true);
+      expect(run.result.error).toMatchObject({ code: 'overloaded_error', retryable: true });
+      expect(run.result.error?.message).toContain('The server is overloaded');
+      expect(run.result.text).toBe(textWritten(adapter, 12));
+    },
+  );
+
   it('a truncated SSE frame at the end of the connection: typed error, text kept', async () => {
     const chunks = chunksOf(adapter).slice(0, 13);
     const run = await runAgainst({
