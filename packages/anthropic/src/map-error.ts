@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import {
+  connectionFailure,
   describeError,
   isRetryableStatus,
   ProviderError,
@@ -17,6 +18,8 @@ export interface MapErrorOptions {
   provider: string;
   /** Credentials in use (API key, auth token), scrubbed from every message and from `cause`. */
   secrets: readonly string[];
+  /** The client's base URL: host and port of a connection failure when the system error lacks them. */
+  url?: string | undefined;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface MapErrorOptions {
  * - an `error` event mid-stream (an `APIError` without status) → `ProviderError` with its type
  *   as `code`, retryable unless the type says the request itself is wrong;
  * - a connection failure, a timeout or a connection dropped mid-body → `ProviderError` without
- *   status, retryable;
+ *   status, retryable, `code` `connection_error` (or `timeout`), with `connection` details (see
+ *   `connectionFailure`);
  * - an event that is not JSON, or events the SDK cannot assemble (out of order, malformed) →
  *   `StreamError`.
  *
@@ -40,21 +44,10 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Sto
   const redact = (text: string) => redactSecrets(text, options.secrets);
   const provider = options.provider;
   if (isSdkError(error, APIConnectionTimeoutError, 'APIConnectionTimeoutError')) {
-    return new ProviderError({
-      provider,
-      message: 'request timed out before the response started (see timeoutMs)',
-      retryable: true,
-      cause: error,
-    });
+    return connectionFailure({ provider, error, url: options.url, timedOut: true, secrets: options.secrets });
   }
   if (isSdkError(error, APIConnectionError, 'APIConnectionError')) {
-    const reason = error.cause === undefined ? '' : `: ${redact(describeChain(error.cause))}`;
-    return new ProviderError({
-      provider,
-      message: `connection failed${reason}`,
-      retryable: true,
-      cause: error,
-    });
+    return connectionFailure({ provider, error, url: options.url, secrets: options.secrets });
   }
   if (isSdkError(error, APIError, 'APIError')) return fromApiError(error, provider, redact, options.secrets);
   if (hasCause(error, SyntaxError)) {
@@ -66,11 +59,12 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Sto
     );
   }
   if (isNetworkFailure(error)) {
-    return new ProviderError({
+    return connectionFailure({
       provider,
-      message: `connection lost mid-stream: ${redact(describeChain(error))}`,
-      retryable: true,
-      cause: scrubbedError(error, options.secrets),
+      error,
+      url: options.url,
+      midStream: true,
+      secrets: options.secrets,
     });
   }
   // Anything else broke while the SDK read the events (an event out of order, a block of an

@@ -65,7 +65,8 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
     },
     // A stream that ends before `message_stop` has no finish: the runner reports it as an error.
     finish: () => {},
-    mapError: (error) => (signal.aborted ? error : mapAnthropicError(error, { provider, secrets })),
+    mapError: (error) =>
+      signal.aborted ? error : mapAnthropicError(error, { provider, secrets, url: client.baseURL }),
   });
 }
 

@@ -45,8 +45,27 @@ export interface ProviderErrorInit {
   retryAfterMs?: number;
   /** Whether the same request may succeed if sent again. Defaults from `status`. */
   retryable?: boolean;
+  /** For a failed or broken connection: where it went and what the system said. */
+  connection?: ProviderConnection | undefined;
   /** The underlying error. */
   cause?: unknown;
+}
+
+/**
+ * Where a failed connection went and what the operating system said, as far as known: the same
+ * fields whichever adapter (OpenAI, Anthropic, `stopwise/sse`) saw the failure.
+ */
+export interface ProviderConnection {
+  /** The host connected to: the resolved address when the system reports it, else the URL's host. */
+  readonly host: string | undefined;
+  /** The port connected to. */
+  readonly port: number | undefined;
+  /** The system error number (negative on Linux, e.g. -111 for a refused connection). */
+  readonly errno: number | undefined;
+  /** The system error code, e.g. `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `UND_ERR_SOCKET`. */
+  readonly code: string | undefined;
+  /** The system call that failed, e.g. `connect`, `getaddrinfo`, `read`. */
+  readonly syscall: string | undefined;
 }
 
 /** Statuses worth retrying: timeouts, conflicts, rate limits, server errors and overload (529). */
@@ -63,6 +82,8 @@ export class ProviderError extends StopwiseError {
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly retryable: boolean;
+  /** Set for connection failures (`code` `connection_error` or `timeout`): see {@link ProviderConnection}. */
+  readonly connection: ProviderConnection | undefined;
 
   constructor(init: ProviderErrorInit) {
     const where = init.status === undefined ? init.provider : `${init.provider} ${init.status}`;
@@ -74,6 +95,7 @@ export class ProviderError extends StopwiseError {
     this.requestId = init.requestId;
     this.retryAfterMs = init.retryAfterMs;
     this.retryable = init.retryable ?? isRetryableStatus(init.status);
+    this.connection = init.connection;
   }
 
   /** True for a ProviderError from any copy of this package. */

@@ -3,6 +3,7 @@ export type { CallOptions, CallPolicyOptions } from './call-options.js';
 export { type ChunkMapping, chunkStream } from './chunk-stream.js';
 export { type ClientOptions, createClient, type StopwiseClient } from './client.js';
 export { allOf, anyOf, type PolicyCondition, shadow, when } from './combinators.js';
+export { type ConnectionFailureOptions, connectionFailure } from './connection-failure.js';
 export {
   collectCredentials,
   credentialsInHeaders,
@@ -14,6 +15,7 @@ export {
   describeError,
   isRetryableStatus,
   PolicyError,
+  type ProviderConnection,
   ProviderError,
   type ProviderErrorInit,
   redactSecrets,

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import {
-  describeError,
+  connectionFailure,
   isRetryableStatus,
   ProviderError,
   redactSecrets,
@@ -16,6 +16,8 @@ export interface MapErrorContext {
   provider: string;
   /** Credentials in use (the API key), removed from every message even when not shaped like `sk-...`. */
   secrets: readonly string[];
+  /** The client's base URL: host and port of a connection failure when the system error lacks them. */
+  url?: string | undefined;
 }
 
 // Codes that no retry can fix, even when they come with a retryable status (OpenAI sends
@@ -55,26 +57,22 @@ export function mapOpenAIError(error: unknown, context: MapErrorContext): Stopwi
   if (isConnectionError(error)) {
     const timedOut =
       error instanceof APIConnectionTimeoutError || nameOf(error) === 'APIConnectionTimeoutError';
-    const reason =
-      error instanceof Error && error.cause !== undefined ? `: ${describeError(error.cause)}` : '';
-    return new ProviderError({
+    return connectionFailure({
       provider: context.provider,
-      message: redact(
-        timedOut ? 'request timed out before the response started' : `connection failed${reason}`,
-      ),
-      code: timedOut ? 'timeout' : 'connection_error',
-      retryable: true,
-      cause,
+      error,
+      url: context.url,
+      timedOut,
+      secrets: context.secrets,
     });
   }
   if (isApiError(error)) return fromApiError(error, context.provider, redact, cause);
   // Anything else broke the body mid-stream (undici's "terminated" when the socket drops).
-  return new ProviderError({
+  return connectionFailure({
     provider: context.provider,
-    message: redact(`stream failed: ${describeError(error)}`),
-    code: 'connection_error',
-    retryable: true,
-    cause,
+    error,
+    url: context.url,
+    midStream: true,
+    secrets: context.secrets,
   });
 }
 

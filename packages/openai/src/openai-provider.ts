@@ -68,7 +68,11 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
       const mapError = (error: unknown) =>
         request.signal.aborted
           ? error
-          : mapOpenAIError(error, { provider: name, secrets: credentialsOf(client, settings) });
+          : mapOpenAIError(error, {
+              provider: name,
+              secrets: credentialsOf(client, settings),
+              url: client.baseURL,
+            });
       if (api === 'chat') return streamChat(context, mapError);
       const streamer = generatorStreamers[api];
       return providerStream(() => streamer(context()), mapError);

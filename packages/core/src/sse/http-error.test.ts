@@ -104,7 +104,7 @@ describe('HTTP errors', () => {
     const result = await client.generate({ model: 'gemini-2.5-flash', messages });
     expect(result.outcome).toBe('error');
     expect(result.error).toMatchObject({ kind: 'provider', status: undefined, retryable: true });
-    expect(result.error?.message).toMatch(/gemini: the request failed: fetch failed/);
+    expect(result.error?.message).toMatch(/gemini: connection failed: fetch failed/);
     expect(result.error?.message).not.toContain(apiKey);
   });
 });

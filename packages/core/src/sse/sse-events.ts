@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { connectionFailure } from '../connection-failure.js';
 import { describeError, ProviderError, redactSecrets, StreamError } from '../errors.js';
 import { defaultErrorDetails } from './http-error.js';
 
@@ -75,7 +76,7 @@ export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerato
         // The SSE spec says to ignore unknown fields; keep them in case they are an error body
         // the server wrote raw (not as an event), or the response was not SSE at all.
         stray.add(error.line ?? error.message);
-        rawError ??= stray.takeErrorBody();
+        rawError ??= stray.errorBody();
       }
     },
     maxBufferSize: maxEventChars,
@@ -152,7 +153,7 @@ class StrayText {
   }
 
   /** The message and code of the stray text when it has become a whole JSON error body. */
-  takeErrorBody(): { message: string; code: string | undefined } | undefined {
+  errorBody(): { message: string; code: string | undefined } | undefined {
     const start = this.text.search(/[{[]/);
     if (start < 0) return undefined;
     let body: unknown;
@@ -183,13 +184,7 @@ async function readChunk(
     return await reader.read();
   } catch (error) {
     if (options.signal.aborted) throw error;
-    throw new ProviderError({
-      provider: options.provider,
-      message: redactSecrets(`the connection broke mid-stream: ${describeWithCause(error)}`, options.secrets),
-      code: 'connection_error',
-      retryable: true,
-      cause: error,
-    });
+    throw connectionFailure({ provider: options.provider, error, midStream: true, secrets: options.secrets });
   }
 }
 

@@ -1,16 +1,10 @@
+import { connectionFailure } from '../connection-failure.js';
 import { credentialsInHeaders } from '../credentials.js';
-import {
-  ConfigError,
-  describeError,
-  ProviderError,
-  redactSecrets,
-  StopwiseError,
-  StreamError,
-} from '../errors.js';
+import { ConfigError, describeError, redactSecrets, StopwiseError, StreamError } from '../errors.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
 import { providerErrorFromResponse, type SseErrorDetails, type SseHttpError } from './http-error.js';
-import { describeWithCause, sseEvents, truncate } from './sse-events.js';
+import { sseEvents, truncate } from './sse-events.js';
 
 /** One server-sent event, as handed to a mapping. */
 export interface SseEvent {
@@ -193,12 +187,7 @@ async function send<T>(
     return await fetchImpl(url, init);
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new ProviderError({
-      provider: settings.name,
-      message: redactSecrets(`the request failed: ${describeWithCause(error)}`, secrets),
-      retryable: true,
-      cause: error,
-    });
+    throw connectionFailure({ provider: settings.name, error, url, secrets });
   }
 }
 

@@ -19,6 +19,7 @@ const errorFields = [
   'requestId',
   'retryable',
   'retryAfterMs',
+  'connection',
 ] as const;
 
 /** A JSON-safe copy of an error: name, kind, redacted message and the stopwise error fields. */
