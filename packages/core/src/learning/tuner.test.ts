@@ -75,6 +75,26 @@ describe('Tuner', () => {
     expect(tuner.stepFor({ bucket, user: undefined }, ladder).step).toBe(2);
   });
 
+  // Found by the bench's feedback simulation: a user's verdicts only cover the steps their calls
+  // ran at, so judged alone they left an approving user stuck below the bucket.
+  it('a user who approves every stop climbs with the bucket, not below it', () => {
+    const tuner = new Tuner({ risk: 0.01, confidence: 0.9, minSamples: 100, minUsers: 3 });
+    const random = seeded(3);
+    const bucket = 'm|balanced|free/s';
+    // bob makes no holdout call: his early verdicts at the profile's step are all he adds.
+    for (let i = 0; i < 100; i++) tuner.feedback({ bucket, user: 'bob' }, 1, 5, 'good');
+    for (let i = 0; i < 3000; i++) tuner.observe({ bucket, user: ['ann', 'cy', 'dee'][i % 3] }, holdout(random));
+    const path = { bucket: [] as number[], bob: [] as number[] };
+    for (let call = 0; call < 4; call++) {
+      path.bucket.push(tuner.stepFor({ bucket, user: undefined }, ladder).step);
+      const bob = tuner.stepFor({ bucket, user: 'bob' }, ladder);
+      expect(bob.scope).toBe('user');
+      path.bob.push(bob.step);
+    }
+    expect(path.bucket.at(-1)).toBe(2);
+    expect(path.bob.at(-1)).toBe(2);
+  });
+
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => new Tuner({ risk: 2 })).toThrow(ConfigError);
     expect(() => new Tuner({ minUsers: 0 })).toThrow(/learn.minUsers/);

@@ -75,10 +75,11 @@ export function validateLearnOptions(
 /**
  * Tunes, per bucket and per user, the step of a ladder each call runs at: the most aggressive
  * step whose answer-loss rate is at most `risk` with confidence `confidence` (see
- * {@link chooseStep}). Holdout observations count for the bucket and for the user who made the
- * call; feedback counts for that user only. A user's own settings are used once the user has
- * `minSamples` observations; else the bucket's, once its evidence comes from `minUsers` users;
- * else the profile's own step.
+ * {@link chooseStep}). Holdout observations count for the bucket (the user who made the call as
+ * one of its contributors); feedback counts for that user only. A user who gave feedback runs on
+ * the bucket's evidence plus their own verdicts (starting from the bucket's step); a user who
+ * gave none, on the bucket's, once its evidence comes from `minUsers` users; else the profile's
+ * own step.
  */
 export class Tuner {
   private readonly settings: RiskSettings & { minUsers: number };
@@ -99,9 +100,15 @@ export class Tuner {
     const steps = ladder.steps.length;
     if (keys.user !== undefined) {
       const userKey = userScope(keys);
-      const totals = this.evidence.read(userKey, steps);
-      if ((totals[0]?.observations ?? 0) >= this.settings.minSamples)
-        return { ...this.choose(userKey, totals, ladder, peek), scope: 'user', totals };
+      const verdicts = this.evidence.read(userKey, steps);
+      if (verdicts.some((totals) => totals.observations > 0)) {
+        // The user's own verdicts on top of the bucket's observations (which hold the user's
+        // holdout calls too): verdicts say what the user saw at the steps they ran, and the
+        // bucket's shadow replays say what the other steps would have done.
+        const totals = addTotals(this.evidence.read(keys.bucket, steps), verdicts);
+        const start = this.current.get(keys.bucket) ?? ladder.home;
+        return { ...this.choose(userKey, totals, ladder, peek, start), scope: 'user', totals };
+      }
     }
     const totals = this.evidence.read(keys.bucket, steps);
     // An app that names no users is one tenant: its own traffic may tune its buckets.
@@ -125,7 +132,10 @@ export class Tuner {
     };
   }
 
-  /** Adds a holdout call's ladder observations to its bucket and its user. */
+  /**
+   * Adds a holdout call's ladder observations to its bucket (the user who made the call counts
+   * as a contributor: see `minUsers`).
+   */
   observe(keys: TuningKeys, observations: readonly StepObservation[]): void {
     const deltas: StepDelta[] = observations
       .filter((observation) => observation.judged)
@@ -137,7 +147,6 @@ export class Tuner {
       }));
     if (deltas.length === 0) return;
     this.evidence.add(keys.bucket, deltas, keys.user);
-    if (keys.user !== undefined) this.evidence.add(userScope(keys), deltas, keys.user);
   }
 
   /**
@@ -164,8 +173,10 @@ export class Tuner {
     totals: StepTotals[],
     ladder: TuningLadder,
     peek: boolean,
+    start = ladder.home,
   ): { step: number; choice: StepChoice } {
-    const current = this.current.get(key) ?? ladder.home;
+    // A scope seen for the first time starts where its calls ran until now.
+    const current = this.current.get(key) ?? start;
     const choice = chooseStep({ evidence: totals, current, home: ladder.home, settings: this.settings });
     if (peek) return { step: choice.step, choice };
     if (this.current.size >= 100_000 && !this.current.has(key)) this.current.clear();
@@ -174,6 +185,21 @@ export class Tuner {
   }
 }
 
+/** Step-wise sums of two evidence tables of the same ladder. */
+function addTotals(a: readonly StepTotals[], b: readonly StepTotals[]): StepTotals[] {
+  return a.map((totals, step) => {
+    const other = b[step];
+    return other === undefined
+      ? totals
+      : {
+          observations: totals.observations + other.observations,
+          lost: totals.lost + other.lost,
+          tokensSaved: totals.tokensSaved + other.tokensSaved,
+        };
+  });
+}
+
+/** Where a user's verdicts are kept: apart from the bucket, so they move only that user. */
 function userScope(keys: TuningKeys): string {
   return `${keys.bucket}|user:${keys.user}`;
 }

@@ -1,4 +1,5 @@
 import type { BenchFileResult } from './run-bench.js';
+import type { SimulatedUserFigures } from './simulated-users.js';
 import type { EvaluationSummary } from './summarize.js';
 
 /**
@@ -22,8 +23,11 @@ const summaryFields = [
   'calibrationOutputs',
 ] as const;
 
-/** One row of `pnpm bench --json FILE`: the trace file, the policy set, and its totals. */
-export type BenchJsonRow = { traces: string; policy: string } & Pick<
+/**
+ * One row of `pnpm bench --json FILE`: the trace file, the policy set, and its totals; a
+ * `--feedback` row adds `users`, each simulated user's figures.
+ */
+export type BenchJsonRow = { traces: string; policy: string; users?: SimulatedUserFigures[] } & Pick<
   EvaluationSummary,
   (typeof summaryFields)[number]
 >;
@@ -33,11 +37,12 @@ export function benchJson(files: readonly BenchFileResult[]): { results: BenchJs
   return {
     results: files.flatMap((file) =>
       file.rows.map(
-        ({ traces, policy, summary }) =>
+        ({ traces, policy, summary, users }) =>
           ({
             traces,
             policy,
             ...Object.fromEntries(summaryFields.map((field) => [field, summary[field]])),
+            ...(users ? { users } : {}),
           }) as BenchJsonRow,
       ),
     ),

@@ -16,10 +16,11 @@ import { repoRoot, sampleTracesDir, sharedTracesDir } from '../traces/trace-path
 import { benchJson } from './bench-json.js';
 import { benchWorkers } from './bench-workers.js';
 import { formatTable, rowLabel, summaryHeader, summaryRow } from './format-table.js';
-import { parsePolicyList } from './policy-sets.js';
+import { parsePolicyList, withFeedback } from './policy-sets.js';
 import { startReplayProcess } from './replay-process.js';
 import { writeReport } from './report.js';
 import { type BenchFileResult, runBench } from './run-bench.js';
+import { userTable } from './simulated-users.js';
 
 const usage = `usage: pnpm bench [options]
 
@@ -28,6 +29,9 @@ const usage = `usage: pnpm bench [options]
   --policies LIST      comma-separated: none, all (every registered profile), a profile name,
                        cap:<tokens>, caps (quantile caps and a cap per preset at its token
                        reduction). Default: none,all,caps. Registered: ${profileNames().join(', ')}
+  --feedback           simulate user feedback on every tuned:<profile> set (tuned:balanced when
+                       none is named): calls are dealt among a strict, an approving, a continuing
+                       and a silent user, and each row reports every user's tuned step
   --concurrency N      calls in flight (default 8)
   --limit N            first N outputs of each file
   --tokens-per-second  replay pace (default 0: as fast as possible)
@@ -60,6 +64,7 @@ const { values } = parseArgs({
     report: { type: 'string' },
     workers: { type: 'string' },
     'in-process': { type: 'boolean', default: false },
+    feedback: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -94,6 +99,7 @@ try {
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
+if (values.feedback) sets = withFeedback(sets);
 if (sets.length === 0 && !caps) fail('--policies names no policy set');
 
 const started = performance.now();
@@ -160,6 +166,9 @@ function printFile(result: BenchFileResult): void {
   const rows = result.rows.map((row) => summaryRow(rowLabel(row), row.summary, true));
   console.log(`${result.name} (${result.outputs} outputs)`);
   console.log(`${formatTable(summaryHeader, rows)}\n`);
+  for (const row of result.rows) {
+    if (row.users) console.log(`${row.policy}: simulated users\n${formatTable(...userTable(row.users))}\n`);
+  }
   for (const row of result.rows) {
     for (const error of row.errors) console.error(`error (${row.policy}): ${error}`);
   }

@@ -31,6 +31,11 @@ export type PolicySet =
       kind: 'tuned';
       name: string;
       profile: string;
+      /**
+       * The `--feedback` simulation: calls dealt among simulated users who give verdicts by
+       * their habits (see `simulated-users.ts`); the row reports each user's settings.
+       */
+      feedback?: boolean | undefined;
     };
 
 /** The policy set with no policy: the full outputs. */
@@ -47,10 +52,15 @@ export function profileSet(profile: string): PolicySet {
   return { kind: 'profile', name: profile, profile };
 }
 
-/** The set running `profile` with the online tuner on, named `tuned:<profile>`. */
-export function tunedSet(profile: string): PolicySet {
+/**
+ * The set running `profile` with the online tuner on, named `tuned:<profile>`; with `feedback`,
+ * simulated users give verdicts too (`tuned:<profile>+feedback`).
+ */
+export function tunedSet(profile: string, feedback = false): PolicySet {
   profileSet(profile);
-  return { kind: 'tuned', name: `tuned:${profile}`, profile };
+  return feedback
+    ? { kind: 'tuned', name: `tuned:${profile}+feedback`, profile, feedback: true }
+    : { kind: 'tuned', name: `tuned:${profile}`, profile };
 }
 
 /** A fixed cap of `maxTokens` output tokens, named `name`. */
@@ -80,7 +90,8 @@ export function callPolicyFor(set: PolicySet): CallPolicyOptions | undefined {
 
 /**
  * Parses a `--policies` list: `none`, profile names, `all` (every registered profile), caps
- * as `cap:<tokens>`, and `tuned:<profile>` (the profile with the online tuner on). Caps at quantiles of the file's lengths (`cap-p50`) and equal-cut caps are
+ * as `cap:<tokens>`, `tuned:<profile>` (the profile with the online tuner on) and
+ * `tuned:<profile>+feedback` (the same with simulated users giving verdicts). Caps at quantiles of the file's lengths (`cap-p50`) and equal-cut caps are
  * computed per file by the benchmark, not named here.
  */
 export function parsePolicyList(list: string): PolicySet[] {
@@ -94,15 +105,28 @@ export function parsePolicyList(list: string): PolicySet[] {
     else if (raw.startsWith('cap:')) {
       const tokens = Number(raw.slice(4));
       sets.push(capSet(`cap-${raw.slice(4)}`, tokens));
-    } else if (raw.startsWith('tuned:')) sets.push(tunedSet(raw.slice('tuned:'.length)));
-    else if (findProfile(raw)) sets.push(profileSet(raw));
+    } else if (raw.startsWith('tuned:')) {
+      const name = raw.slice('tuned:'.length);
+      const feedback = name.endsWith('+feedback');
+      sets.push(tunedSet(feedback ? name.slice(0, -'+feedback'.length) : name, feedback));
+    } else if (findProfile(raw)) sets.push(profileSet(raw));
     else {
       throw new ConfigError(
         '--policies',
-        `unknown entry ${JSON.stringify(raw)}; use none, all, cap:<tokens>, tuned:<profile> or a registered profile (${profileNames().join(', ')})`,
+        `unknown entry ${JSON.stringify(raw)}; use none, all, cap:<tokens>, tuned:<profile>, tuned:<profile>+feedback or a registered profile (${profileNames().join(', ')})`,
       );
     }
   }
   const seen = new Set<string>();
   return sets.filter((set) => !seen.has(set.name) && seen.add(set.name));
+}
+
+/**
+ * `--feedback`: every `tuned:<profile>` set becomes its feedback simulation; with no tuned set,
+ * `tuned:balanced+feedback` is added.
+ */
+export function withFeedback(sets: readonly PolicySet[]): PolicySet[] {
+  const tuned = sets.filter((set) => set.kind === 'tuned');
+  if (tuned.length === 0) return [...sets, tunedSet('balanced', true)];
+  return sets.map((set) => (set.kind === 'tuned' ? tunedSet(set.profile, true) : set));
 }

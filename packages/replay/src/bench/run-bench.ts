@@ -19,6 +19,14 @@ import { capQuantiles, equalCutSet, quantileCaps } from './caps.js';
 import { generationLimit } from './generation-limits.js';
 import type { PolicySet } from './policy-sets.js';
 import { type RecordOutcome, runRecord } from './run-record.js';
+import {
+  feedbackLearnSettings,
+  type SimulatedCall,
+  type SimulatedUserFigures,
+  simulatedUserFigures,
+  simulatedUserOf,
+  verdictOf,
+} from './simulated-users.js';
 import { type EvaluationSummary, summarize } from './summarize.js';
 
 /** One policy set's totals on one trace file. */
@@ -35,6 +43,8 @@ export interface BenchRow {
   summary: EvaluationSummary;
   /** The first few calls that ended in an error: `record id: message`. */
   errors: string[];
+  /** A `+feedback` tuned set: each simulated user's figures (see `simulated-users.ts`). */
+  users?: SimulatedUserFigures[] | undefined;
   /**
    * Set when the row was not run but copied from the row named here: a profile that builds no
    * policy for any record of the file (`off`) runs exactly as `none`; a cap of the same size as
@@ -201,20 +211,40 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   defaultLengthHistory.clear();
   // The two adapters' clients of a tuned set learn into one store of evidence, as instances of
   // one app would through a shared store.
-  const learn = set.kind === 'tuned' ? { evidence: createMemoryTunerEvidence() } : undefined;
+  const feedback = set.kind === 'tuned' && set.feedback === true;
+  const learn =
+    set.kind === 'tuned'
+      ? { evidence: createMemoryTunerEvidence(), ...(feedback ? feedbackLearnSettings : {}) }
+      : undefined;
   const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn });
   const calibrated = new Set(calibration.map((record) => record.id));
   const order = set.kind === 'tuned' ? shuffled(file.records, tunedOrderSeed) : file.records;
+  const simulated: SimulatedCall[] = [];
   const outcomes = await mapConcurrent(
     order,
     options.concurrency,
     async (record, index): Promise<RecordOutcome> => {
+      const client = clients[index % 2] as StopwiseClient<unknown>;
+      const user = feedback ? simulatedUserOf(index) : undefined;
       const outcome = await runRecord({
-        client: clients[index % 2] as StopwiseClient<unknown>,
+        client,
         record,
         set,
         maxOutputTokens: generationLimit(record),
+        user,
       });
+      if (user !== undefined) {
+        const verdict = verdictOf(user, outcome);
+        const answer = verdict && outcome.callId ? client.feedback(outcome.callId, verdict) : undefined;
+        simulated.push({
+          user,
+          outcome: { ...outcome, text: '', reasoning: undefined },
+          step: outcome.tuningStep,
+          scope: outcome.tuningScope,
+          verdictGiven: verdict !== undefined,
+          verdictAccepted: answer?.accepted === true,
+        });
+      }
       options.onCall?.();
       // Only the totals are kept: the texts of thousands of outputs per set add up.
       return { ...outcome, text: '', reasoning: undefined, calibration: calibrated.has(record.id) };
@@ -231,6 +261,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       .filter((outcome) => outcome.outcome === 'error')
       .slice(0, 5)
       .map((outcome) => `${outcome.id}: ${outcome.error}`),
+    ...(feedback ? { users: simulatedUserFigures(simulated) } : {}),
   };
 }
 

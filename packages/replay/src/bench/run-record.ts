@@ -50,6 +50,11 @@ export interface RecordOutcome {
    * its estimate is then left out of the estimate columns.
    */
   calibration?: boolean | undefined;
+  /** The call's id (`result.callId`), for feedback. */
+  callId?: string | undefined;
+  /** The tuned ladder step the call ran at and whose evidence chose it (`result.tuning`), with `learn` on. */
+  tuningStep?: number | undefined;
+  tuningScope?: string | undefined;
 }
 
 /** Options of {@link runRecord}. */
@@ -66,6 +71,8 @@ export interface RunRecordOptions {
    * its source documents one (see `generationLimit`). Default none.
    */
   maxOutputTokens?: number | undefined;
+  /** The end user the call is made for (`user` of the call): per-user tuning and feedback. */
+  user?: string | undefined;
   /** Sees every part of the stream as it arrives (the demo prints them). */
   onPart?: ((part: StreamPart) => void) | undefined;
 }
@@ -91,6 +98,7 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
     maxOutputTokens: options.maxOutputTokens,
     policy: callPolicyFor(set),
     providerOptions: options.providerOptions,
+    user: options.user,
   });
   if (options.onPart) for await (const part of run) options.onPart(part);
   const result = await run.result;
@@ -129,5 +137,8 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
     responseId: result.responseId,
     error: result.outcome === 'error' ? result.error.message : undefined,
     durationMs: result.durationMs,
+    callId: result.callId,
+    tuningStep: result.tuning?.step,
+    tuningScope: result.tuning?.scope,
   };
 }
