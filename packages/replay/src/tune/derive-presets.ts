@@ -1,0 +1,203 @@
+/**
+ * `pnpm derive-presets`: re-derives a preset's step on its tuning ladder with leave-one-model-out
+ * cross-validation, and prints each candidate's figures on each left-out model.
+ *
+ * Every step of the preset's ladder (see `defaultLadder`) runs through the benchmark (over
+ * HTTP, the real runner, adaptive-length history learned in order) on every trace file. Then,
+ * for each model, the most aggressive step whose figures on the *other* models meet the bar
+ * (pooled reasoning files: at most `--max-loss` points; each chat file: at most
+ * `--max-chat-loss` points) is chosen, and its figures on the left-out model are reported: what
+ * a step chosen without that model does on it. The step chosen on all models is the one to ship.
+ *
+ *   pnpm derive-presets --traces ../shared/traces --preset balanced
+ */
+import { parseArgs } from 'node:util';
+import { defaultLadder, defineProfile, profileSettings } from 'stopwise';
+import { formatTable } from '../bench/format-table.js';
+import { profileSet } from '../bench/policy-sets.js';
+import { runBench } from '../bench/run-bench.js';
+import type { EvaluationSummary } from '../bench/summarize.js';
+import { createReplayServer } from '../server/replay-server.js';
+import { loadTraces } from '../traces/load-traces.js';
+import { sharedTracesDir } from '../traces/trace-paths.js';
+
+const { values } = parseArgs({
+  options: {
+    traces: { type: 'string' },
+    preset: { type: 'string', default: 'balanced' },
+    'max-loss': { type: 'string', default: '1' },
+    'max-chat-loss': { type: 'string', default: '0.5' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
+const tracesPath = values.traces ?? sharedTracesDir();
+if (tracesPath === undefined) {
+  console.error(
+    'No ../shared/traces beside the repository: pass --traces PATH (this script needs the full files).',
+  );
+  process.exit(2);
+}
+const preset = values.preset ?? 'balanced';
+const maxLoss = Number(values['max-loss']);
+const maxChatLoss = Number(values['max-chat-loss']);
+
+/** One file's figures under one candidate. */
+interface Cell {
+  file: string;
+  model: string;
+  reasoning: boolean;
+  summary: EvaluationSummary;
+}
+
+const files = await loadTraces({ path: tracesPath });
+const ladder = defaultLadder(profileSettings('preset', preset));
+const candidates = ladder.steps.map((step, index) => {
+  const name = `${preset}:step${index}`;
+  defineProfile(name, { extends: preset, description: `${preset}, ladder step ${index}`, ...step });
+  return name;
+});
+console.log(
+  `${preset}: ladder steps 0..${candidates.length - 1} (home ${ladder.home}) on ${files.length} files`,
+);
+
+const server = await createReplayServer({
+  traces: files.flatMap((file) => file.records),
+  tokensPerSecond: 0,
+});
+const cells = new Map<string, Cell[]>();
+try {
+  for (const candidate of candidates) {
+    const started = performance.now();
+    const results = await runBench({
+      files,
+      serverUrl: server.url,
+      sets: [profileSet(candidate)],
+      caps: false,
+      concurrency: Number(values.concurrency),
+    });
+    cells.set(
+      candidate,
+      results.flatMap((result) => {
+        const file = files.find((f) => f.name === result.name);
+        const row = result.rows[0];
+        if (!file || !row) return [];
+        const first = file.records[0];
+        return [
+          {
+            file: result.name,
+            model: first?.model ?? result.name,
+            reasoning:
+              file.records.some((record) => (record.reasoning ?? '') !== '') || /sky-t1/i.test(result.name),
+            summary: row.summary,
+          },
+        ];
+      }),
+    );
+    console.error(`${candidate}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+} finally {
+  await server.close();
+}
+
+/** Pooled token reduction and accuracy points gained (negative: lost) of some cells. */
+function pooled(of: readonly Cell[]): { reduction: number; points: number; outputs: number } {
+  let full = 0;
+  let kept = 0;
+  let outputs = 0;
+  let delta = 0;
+  for (const { summary } of of) {
+    full += summary.fullTokens;
+    kept += summary.keptTokens;
+    outputs += summary.outputs;
+    delta += (summary.accuracyDelta ?? 0) * summary.outputs;
+  }
+  return {
+    reduction: full === 0 ? 0 : (full - kept) / full,
+    points: outputs === 0 ? 0 : (100 * delta) / outputs,
+    outputs,
+  };
+}
+
+/** The most aggressive candidate meeting the bar on `cellsOf(candidate)`; the home step if none does. */
+function choose(keep: (cell: Cell) => boolean): string {
+  let chosen = candidates[ladder.home] as string;
+  for (const candidate of candidates) {
+    const seen = (cells.get(candidate) ?? []).filter(keep);
+    const reasoning = pooled(seen.filter((cell) => cell.reasoning));
+    const chatOk = seen
+      .filter((cell) => !cell.reasoning)
+      .every((cell) => 100 * (cell.summary.accuracyDelta ?? 0) >= -maxChatLoss);
+    if (reasoning.points >= -maxLoss && chatOk) chosen = candidate;
+  }
+  return chosen;
+}
+
+const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+const points = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+
+// Every candidate on every file, for the record.
+const header = ['file', ...candidates];
+const rows = (cells.get(candidates[0] as string) ?? []).map((cell) => [
+  cell.file,
+  ...candidates.map((candidate) => {
+    const own = cells.get(candidate)?.find((other) => other.file === cell.file);
+    return own
+      ? `${percent(own.summary.tokenReduction)} ${points(100 * (own.summary.accuracyDelta ?? 0))}`
+      : '';
+  }),
+]);
+for (const group of [true, false]) {
+  const label = group ? 'reasoning files pooled' : 'chat files pooled';
+  rows.push([
+    label,
+    ...candidates.map((candidate) => {
+      const figures = pooled((cells.get(candidate) ?? []).filter((cell) => cell.reasoning === group));
+      return `${percent(figures.reduction)} ${points(figures.points)}`;
+    }),
+  ]);
+}
+console.log('\nEach cell: token reduction, accuracy points (negative: lost)\n');
+console.log(formatTable(header, rows));
+
+// Leave one model out.
+const models = [...new Set((cells.get(candidates[0] as string) ?? []).map((cell) => cell.model))];
+const looRows = models.map((model) => {
+  const chosen = choose((cell) => cell.model !== model);
+  const own = (cells.get(chosen) ?? []).filter((cell) => cell.model === model);
+  const figures = pooled(own);
+  const home = pooled(
+    (cells.get(candidates[ladder.home] as string) ?? []).filter((cell) => cell.model === model),
+  );
+  return [
+    model,
+    String(figures.outputs),
+    chosen,
+    `${percent(figures.reduction)} ${points(figures.points)}`,
+    `${percent(home.reduction)} ${points(home.points)}`,
+  ];
+});
+const heldOutReasoning = models.flatMap((model) =>
+  (cells.get(choose((cell) => cell.model !== model)) ?? []).filter(
+    (cell) => cell.model === model && cell.reasoning,
+  ),
+);
+const heldOutPooled = pooled(heldOutReasoning);
+console.log(
+  `\nLeave one model out: the step chosen on the other models (reasoning pooled ≥ −${maxLoss} points, each chat file ≥ −${maxChatLoss}), on the left-out model\n`,
+);
+console.log(
+  formatTable(
+    [
+      'left-out model',
+      'outputs',
+      'step chosen without it',
+      'on it',
+      `home step (${candidates[ladder.home]})`,
+    ],
+    looRows,
+  ),
+);
+console.log(
+  `\nreasoning models, each with its left-out step, pooled: ${percent(heldOutPooled.reduction)} fewer tokens, ${points(heldOutPooled.points)} points`,
+);
+console.log(`step chosen on every model: ${choose(() => true)}`);
