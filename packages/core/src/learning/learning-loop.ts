@@ -7,7 +7,7 @@ import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js'
 import type { RunResult } from '../run-result.js';
 import { tokenCounterFor } from '../token-counter.js';
 import { defaultLadder, type TuningLadder } from './ladder.js';
-import { observeLadder } from './observe-ladder.js';
+import { observeLadder, statedAnswer } from './observe-ladder.js';
 import { type LearnOptions, Tuner, type TuningScope, type Verdict, validateLearnOptions } from './tuner.js';
 import { tuningKeys } from './tuning-keys.js';
 
@@ -151,8 +151,10 @@ export class LearningLoop {
           metadata: options.metadata ?? {},
           report: () => {},
         };
-        const counter = tokenCounterFor(options.model);
         const output = { reasoning: result.reasoning ?? '', text: result.text };
+        // No explicit answer, nothing to judge a stop by: the replays would count for no step.
+        if (statedAnswer(output) === undefined) return;
+        const counter = tokenCounterFor(options.model);
         const observations = observeLadder({
           settings: entry.settings,
           ladder: entry.ladder,

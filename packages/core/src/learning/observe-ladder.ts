@@ -45,14 +45,13 @@ export interface ObserveLadderOptions {
  */
 export function observeLadder(options: ObserveLadderOptions): StepObservation[] {
   const { settings, ladder, call, output, finalTokens, counter } = options;
-  // Only an explicitly stated answer (a box, "the answer is ...") is judged: the last number of
-  // an output is too often whatever a loop or a re-check was computing, which made stops of
-  // loops read as lost answers (3% of MATH-500 outputs at the most conservative step).
-  const fullAnswer = finalAnswer(output.text !== '' ? output.text : output.reasoning, { explicitOnly: true });
+  const fullAnswer = statedAnswer(output);
   const judged = fullAnswer !== undefined;
+  // Every step cuts the output into the same deltas: count each once, not once per step.
+  const counted = memoizedCounter(counter);
   return ladder.steps.map((_, step) => {
     const policy = chainFor(stepSettings(settings, ladder, step), call);
-    const stop = policy && replayInShadow({ policy, call, output, counter });
+    const stop = policy && replayInShadow({ policy, call, output, counter: counted });
     if (stop === undefined) return { step, stop: undefined, tokensSaved: 0, answerKept: true, judged };
     return {
       step,
@@ -62,6 +61,33 @@ export function observeLadder(options: ObserveLadderOptions): StepObservation[] 
       judged,
     };
   });
+}
+
+/**
+ * The answer an output states explicitly (a box, "the answer is ..."), which is what makes its
+ * observations judgeable; undefined when it states none. Only an explicit answer is judged: the
+ * last number of an output is too often whatever a loop or a re-check was computing, which made
+ * stops of loops read as lost answers (3% of MATH-500 outputs at the most conservative step).
+ * Online, an output without one is not replayed at all: its observations would count for no step.
+ */
+export function statedAnswer(output: ShadowOutput): string | undefined {
+  return finalAnswer(output.text !== '' ? output.text : output.reasoning, { explicitOnly: true });
+}
+
+function memoizedCounter(counter: TokenCounter): TokenCounter {
+  const counts = new Map<string, number>();
+  return {
+    encoding: counter.encoding,
+    exact: counter.exact,
+    count(text) {
+      let count = counts.get(text);
+      if (count === undefined) {
+        count = counter.count(text);
+        counts.set(text, count);
+      }
+      return count;
+    },
+  };
 }
 
 function chainFor(settings: ProfileSettings, call: CallContext): StopPolicy | undefined {

@@ -83,7 +83,8 @@ describe('Tuner', () => {
     const bucket = 'm|balanced|free/s';
     // bob makes no holdout call: his early verdicts at the profile's step are all he adds.
     for (let i = 0; i < 100; i++) tuner.feedback({ bucket, user: 'bob' }, 1, 5, 'good');
-    for (let i = 0; i < 3000; i++) tuner.observe({ bucket, user: ['ann', 'cy', 'dee'][i % 3] }, holdout(random));
+    for (let i = 0; i < 3000; i++)
+      tuner.observe({ bucket, user: ['ann', 'cy', 'dee'][i % 3] }, holdout(random));
     const path = { bucket: [] as number[], bob: [] as number[] };
     for (let call = 0; call < 4; call++) {
       path.bucket.push(tuner.stepFor({ bucket, user: undefined }, ladder).step);

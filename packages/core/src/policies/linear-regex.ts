@@ -173,6 +173,22 @@ export function usesEndOfText(program: Re2Program): boolean {
  * as in JS), as the matched text and the value of capture group `group`; in time linear in `text`.
  */
 export function firstMatch(regex: LinearRegex, text: string, group = 0): string | undefined {
+  // The same prompt is matched against the same rules several times per call (the chain's start,
+  // the savings bucket, each ladder step the tuner replays): remember the last few answers.
+  let recent = recentMatches.get(regex.re2);
+  if (recent === undefined) {
+    recent = new Map();
+    recentMatches.set(regex.re2, recent);
+  }
+  const key = `${group}\u0000${text}`;
+  if (recent.has(key)) return recent.get(key);
   const matcher = regex.re2.matcher(text);
-  return matcher.find() ? (matcher.group(group) ?? '') : undefined;
+  const found = matcher.find() ? (matcher.group(group) ?? '') : undefined;
+  if (recent.size >= recentMatchesPerRegex) recent.delete(recent.keys().next().value as string);
+  recent.set(key, found);
+  return found;
 }
+
+// Per compiled regex (shared by every rule with the same source): its last answers, by text.
+const recentMatches = new WeakMap<RE2JS, Map<string, string | undefined>>();
+const recentMatchesPerRegex = 8;
