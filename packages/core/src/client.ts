@@ -10,6 +10,8 @@ import {
 import type { LanguageModelProvider, ProviderOptionsOf } from './provider.js';
 import { type ChainConfig, type UserProfiles, validateChainConfig } from './resolve-chain.js';
 import type { RunResult } from './run-result.js';
+import { isLearningStore, type LearningStore } from './store/learning-store.js';
+import { lengthHistoryIn, savingsHistoryIn, tunerEvidenceIn } from './store/store-views.js';
 import { StreamRun } from './stream-run.js';
 import { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import {
@@ -51,6 +53,14 @@ export interface ClientOptions<P extends LanguageModelProvider<unknown>> {
    * feedback. See docs/learning.md.
    */
   learn?: ClientLearnOptions | undefined;
+  /**
+   * Where everything this client learns is kept: the tuner's evidence, adaptive length's
+   * history (for profiles that do not name their own store) and the savings estimator's
+   * calibration. Default: in this process's memory. A `fileStore` (`stopwise/node`) keeps it
+   * across restarts; `redisStore` (`@stopwise/redis`) shares it between instances. The more
+   * specific `learn.evidence` and `savingsModel.history` win over it. See docs/learning.md.
+   */
+  store?: LearningStore | undefined;
 }
 
 /** A stopwise client bound to one provider. */
@@ -95,12 +105,30 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       'must be a provider adapter such as openai({ apiKey }) from @stopwise/openai',
     );
   }
-  const learning = options.learn === undefined ? undefined : new LearningLoop(options.learn);
+  if (options.store !== undefined && !isLearningStore(options.store)) {
+    throw new ConfigError(
+      'store',
+      'must be a learning store (createMemoryStore(), fileStore() from stopwise/node, redisStore() from @stopwise/redis)',
+    );
+  }
+  const { store } = options;
+  const learning =
+    options.learn === undefined
+      ? undefined
+      : new LearningLoop(
+          store &&
+            typeof options.learn === 'object' &&
+            options.learn !== null &&
+            options.learn.evidence === undefined
+            ? { ...options.learn, evidence: tunerEvidenceIn(store) }
+            : options.learn,
+        );
   // No implicit preset: a client runs the profile it names (the docs recommend `balanced`).
   const chainConfig: ChainConfig = {
     defaultProfile: options.profile,
     profiles: options.profiles,
     tune: learning && ((profile, call) => learning.tune(profile, call)),
+    lengthStore: store && lengthHistoryIn(store),
   };
   validateChainConfig(chainConfig);
   if (options.telemetry !== undefined) validateTelemetryOption('telemetry', options.telemetry);
@@ -120,7 +148,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       'needs the default savings estimator; drop `savings` or set warmup to 0',
     );
   }
-  const history = options.savingsModel?.history ?? createSavingsHistory();
+  const history = options.savingsModel?.history ?? (store ? savingsHistoryIn(store) : createSavingsHistory());
   const savings = guardSavingsEstimator(
     options.savings ?? createSavingsEstimator({ ...options.savingsModel, history, prices: options.prices }),
   );

@@ -50,6 +50,7 @@ export {
 } from './resolve-chain.js';
 export { retryAfterFromHeaders } from './retry-after.js';
 export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
+export * from './store/index.js';
 export type {
   FinishReason,
   Outcome,

@@ -1,3 +1,4 @@
+import { defaultLengthHistory, type LengthHistoryStore } from './adaptive/length-history.js';
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
 import { anyOf } from './combinators.js';
 import { ConfigError, describeError } from './errors.js';
@@ -36,6 +37,11 @@ export interface ChainConfig {
    * preset or the call sets more specifically still wins.
    */
   tune?: ((profile: string, call: TuneInput) => CallTuning | undefined) | undefined;
+  /**
+   * Where adaptive length keeps its history when the profile leaves it at the default (the
+   * client's `store`); a profile that names its own `adaptiveLength.store` keeps it.
+   */
+  lengthStore?: LengthHistoryStore | undefined;
 }
 
 /** Which layer named the call's profile. */
@@ -341,6 +347,9 @@ export async function resolveChain(
       ...callSettings,
       stopOn: [...settings.stopOn, ...(perCall?.stopOn ?? [])],
     } as ProfileSettings;
+    const length = settings.adaptiveLength;
+    if (config.lengthStore && length && (length.store === undefined || length.store === defaultLengthHistory))
+      settings = { ...settings, adaptiveLength: { ...length, store: config.lengthStore } };
     built = buildPolicies(settings, context) as BuiltPolicy[];
   }
   const entries: ChainEntry[] = [

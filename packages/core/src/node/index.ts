@@ -1,3 +1,4 @@
+export { type FileStore, type FileStoreOptions, fileStore } from './file-store.js';
 export {
   type JsonlFileExporter,
   type JsonlFileExporterOptions,

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { tunerEvidenceIn } from '../store/store-views.js';
+import { fileStore } from './file-store.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'stopwise-store-'));
+
+describe('fileStore', () => {
+  it('keeps what was learned across a restart', async () => {
+    const path = join(dir(), 'learned.json');
+    const first = fileStore({ path, flushEveryMs: 0 });
+    tunerEvidenceIn(first).add('bucket', [{ step: 1, observations: 3, lost: 1, tokensSaved: 90 }], 'ann');
+    first.append('length:k', { tokens: 12, censored: false }, 10);
+    await first.close();
+
+    const second = fileStore({ path, flushEveryMs: 0 });
+    expect(tunerEvidenceIn(second).read('bucket', 2)[1]).toEqual({
+      observations: 3,
+      lost: 1,
+      tokensSaved: 90,
+    });
+    expect(tunerEvidenceIn(second).contributors('bucket')).toBe(1);
+    expect(second.list('length:k')).toEqual([{ tokens: 12, censored: false }]);
+    await second.close();
+  });
+
+  it('writes atomically: a crash between the temporary write and the rename leaves the last whole file', async () => {
+    const path = join(dir(), 'learned.json');
+    const store = fileStore({ path, flushEveryMs: 0 });
+    store.increment('k', { a: 1 });
+    await store.flush();
+    // What a crash mid-write leaves behind: a half-written temporary file beside the real one.
+    writeFileSync(`${path}.${process.pid}.tmp`, '{"version":1,"entries":[["k",{"cou');
+    const reopened = fileStore({ path, flushEveryMs: 0 });
+    expect(reopened.counters('k')).toEqual({ a: 1 });
+    store.increment('k', { a: 1 });
+    await store.flush();
+    expect(JSON.parse(readFileSync(path, 'utf8')).entries).toEqual([['k', { counters: { a: 2 } }]]);
+    await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('refuses a file it did not write, instead of overwriting it', () => {
+    const path = join(dir(), 'other.json');
+    writeFileSync(path, '{"some":"config"}');
+    expect(() => fileStore({ path })).toThrow(ConfigError);
+    writeFileSync(path, 'not json');
+    expect(() => fileStore({ path })).toThrow(/is not JSON/);
+  });
+
+  it('a failed write goes to onError and is tried again at the next flush', async () => {
+    const errors: unknown[] = [];
+    const path = join(dir(), 'missing-folder', 'learned.json');
+    const store = fileStore({ path, flushEveryMs: 0, onError: (error) => errors.push(error) });
+    store.increment('k', { a: 1 });
+    await store.flush();
+    expect(errors).toHaveLength(1);
+    expect(store.counters('k')).toEqual({ a: 1 });
+    await store.close();
+    expect(errors).toHaveLength(2);
+  });
+});

@@ -1,0 +1,144 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ConfigError, describeError } from '../errors.js';
+import type { LearningStore } from '../store/learning-store.js';
+import { createMemoryStore, type StoreEntry } from '../store/memory-store.js';
+
+/** Options of {@link fileStore}. */
+export interface FileStoreOptions {
+  /** The JSON file. Created at the first flush when it does not exist. */
+  path: string;
+  /** Milliseconds between automatic flushes when something changed. Default 5,000; 0: only `flush()`/`close()`. */
+  flushEveryMs?: number | undefined;
+  /** Keys kept (see `createMemoryStore`). Default 50,000. */
+  maxKeys?: number | undefined;
+  /** Hears a failed write; the store keeps everything in memory and tries again at the next flush. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** A {@link LearningStore} kept in a JSON file. */
+export interface FileStore extends LearningStore {
+  /** Writes the file now (atomically) if anything changed since the last write. */
+  flush(): Promise<void>;
+  /** Flushes and stops the timer. */
+  close(): Promise<void>;
+}
+
+interface FileShape {
+  version: 1;
+  entries: Array<[string, StoreEntry]>;
+}
+
+/**
+ * A {@link LearningStore} that keeps what one process learns across restarts: in memory while
+ * running, loaded from `path` at creation, written back every `flushEveryMs` and on `close()`.
+ * Writes are atomic (a temporary file renamed over the old one), so a crash mid-write leaves
+ * the last complete file. One process per file: for several, use `@stopwise/redis`.
+ *
+ * A file that exists but is not one this store wrote throws a `ConfigError` here, before any
+ * call, rather than being overwritten.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'stopwise';
+ * import { fileStore } from 'stopwise/node';
+ *
+ * const store = fileStore({ path: './stopwise-learned.json' });
+ * const client = createClient({ provider, profile: 'balanced', learn: {}, store });
+ * process.on('beforeExit', () => store.close());
+ * ```
+ */
+export function fileStore(options: FileStoreOptions): FileStore {
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    typeof options.path !== 'string' ||
+    options.path === ''
+  )
+    throw new ConfigError('path', 'must be the path of the JSON file to keep the store in');
+  const flushEveryMs = options.flushEveryMs ?? 5_000;
+  if (!(Number.isFinite(flushEveryMs) && flushEveryMs >= 0))
+    throw new ConfigError(
+      'flushEveryMs',
+      `must be a number of milliseconds ≥ 0, got ${String(flushEveryMs)}`,
+    );
+  const memory = createMemoryStore({ maxKeys: options.maxKeys });
+  for (const [key, entry] of load(options.path)) memory.replace(key, entry);
+  let dirty = false;
+  let closed = false;
+
+  const write = (): void => {
+    if (!dirty) return;
+    const shape: FileShape = { version: 1, entries: memory.entries() };
+    const temporary = `${options.path}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, JSON.stringify(shape));
+      renameSync(temporary, options.path);
+      dirty = false;
+    } catch (error) {
+      try {
+        options.onError?.(error);
+      } catch {
+        // Nothing left to report to.
+      }
+    }
+  };
+  const timer = flushEveryMs > 0 ? setInterval(write, flushEveryMs) : undefined;
+  // A store must never keep the process alive on its own.
+  timer?.unref();
+
+  return {
+    increment(key, deltas) {
+      memory.increment(key, deltas);
+      dirty = true;
+    },
+    counters: (key) => memory.counters(key),
+    append(key, value, maxLength) {
+      memory.append(key, value, maxLength);
+      dirty = true;
+    },
+    list: (key) => memory.list(key),
+    revision: (key) => memory.revision(key),
+    async flush() {
+      write();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      write();
+    },
+  };
+}
+
+function load(path: string): Array<[string, StoreEntry]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return [];
+    throw new ConfigError('path', `cannot read ${path}: ${describeError(error)}`);
+  }
+  let shape: unknown;
+  try {
+    shape = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      'path',
+      `${path} is not JSON (${describeError(error)}); move it away or pass another path`,
+    );
+  }
+  const entries = (shape as Partial<FileShape> | null)?.entries;
+  if ((shape as Partial<FileShape> | null)?.version !== 1 || !Array.isArray(entries)) {
+    throw new ConfigError(
+      'path',
+      `${path} is not a stopwise store file (no version 1 entries); move it away or pass another path`,
+    );
+  }
+  return entries.filter(
+    (entry): entry is [string, StoreEntry] =>
+      Array.isArray(entry) &&
+      typeof entry[0] === 'string' &&
+      typeof entry[1] === 'object' &&
+      entry[1] !== null,
+  );
+}
