@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@stopwise\/openai$/, replacement: src('openai/src/index.ts') },
       { find: /^@stopwise\/anthropic$/, replacement: src('anthropic/src/index.ts') },
       { find: /^@stopwise\/replay$/, replacement: src('replay/src/index.ts') },
+      { find: /^@stopwise\/redis$/, replacement: src('redis/src/index.ts') },
     ],
   },
   test: {

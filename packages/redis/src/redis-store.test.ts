@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ConfigError, createClient, tunerEvidenceIn } from 'stopwise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRedis, type TestRedis } from './redis-server.test-util.js';
+import { type RedisStore, redisStore } from './redis-store.js';
+
+let redis: TestRedis;
+const stores: RedisStore[] = [];
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  await redis?.stop();
+});
+
+let prefixes = 0;
+function open(options: Parameters<typeof redisStore>[0] = {}): { store: RedisStore; errors: unknown[] } {
+  const errors: unknown[] = [];
+  const store = redisStore({
+    url: redis.url,
+    prefix: `test${++prefixes}:`,
+    flushEveryMs: 20,
+    syncEveryMs: 100,
+    timeoutMs: 300,
+    onError: (error) => errors.push(error),
+    ...options,
+  });
+  stores.push(store);
+  return { store, errors };
+}
+
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > ms) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('redisStore against a real redis-server', () => {
+  it("two processes learning together: each sees the other's evidence", async () => {
+    const { store } = open({ prefix: 'shared:' });
+    const evidence = tunerEvidenceIn(store);
+    for (let i = 0; i < 50; i++)
+      evidence.add('bucket-a', [{ step: 0, observations: 1, lost: 0, tokensSaved: 3 }], 'parent');
+    await until(() => store.pendingKeys === 0);
+    const child = fileURLToPath(new URL('./learner-process.test-util.ts', import.meta.url));
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', child, redis.url, 'bucket-a', '100'],
+      {
+        cwd: root,
+        env: { ...process.env, STOPWISE_REDIS_PREFIX: 'shared:' },
+      },
+    );
+    // The child saw the parent's 50 and its own 100.
+    const seenByChild = JSON.parse(stdout.trim().split('\n').at(-1) as string);
+    expect(seenByChild.totals).toEqual({ observations: 150, lost: 10, tokensSaved: 850 });
+    expect(seenByChild.contributors).toBe(2);
+    // And the parent sees the child's after its next sync.
+    await store.flush();
+    expect(evidence.read('bucket-a', 1)[0]).toEqual({ observations: 150, lost: 10, tokensSaved: 850 });
+    expect(evidence.contributors('bucket-a')).toBe(2);
+  });
+
+  it('Redis restarted in the middle of a run: no error reaches the caller, writes made while it was down arrive once', async () => {
+    const { store, errors } = open();
+    for (let i = 0; i < 10; i++) store.increment('k', { n: 1 });
+    await until(() => store.pendingKeys === 0);
+    await redis.kill();
+    for (let i = 0; i < 25; i++) store.increment('k', { n: 1 }); // never throws
+    store.append('list', { at: 1 }, 5);
+    expect(store.counters('k')).toEqual({ n: 35 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(store.pendingKeys).toBe(2);
+    await redis.start();
+    await until(() => store.pendingKeys === 0, 10_000);
+    const { store: reader } = open({ prefix: `test${prefixes}:` });
+    await until(() => reader.counters('k')?.n === 35, 5_000);
+    expect(reader.list('list')).toEqual([{ at: 1 }]);
+    expect(errors.length).toBeGreaterThan(0); // the outage was reported to onError, not thrown
+  });
+
+  it('Redis stalled: calls and reads go on at once, flush and close return, each write counts once', async () => {
+    const { store } = open();
+    store.increment('k', { n: 1 });
+    await until(() => store.pendingKeys === 0);
+    redis.pause();
+    try {
+      const started = performance.now();
+      for (let i = 0; i < 1_000; i++) store.increment('k', { n: 1 });
+      expect(store.counters('k')).toEqual({ n: 1_001 });
+      await store.flush(); // gives up on the stalled server after timeoutMs, does not hang
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      redis.resume();
+    }
+    await until(() => store.pendingKeys === 0, 10_000);
+    const { store: reader } = open({ prefix: `test${prefixes - 0}:` });
+    await until(() => reader.counters('k')?.n !== undefined, 5_000);
+    await reader.flush();
+    expect(reader.counters('k')).toEqual({ n: 1_001 });
+  });
+
+  it('a client over an unreachable Redis still streams, learns locally, and reports the outage', async () => {
+    const errors: unknown[] = [];
+    const store = redisStore({
+      url: 'redis://127.0.0.1:1',
+      timeoutMs: 200,
+      onError: (error) => errors.push(error),
+    });
+    stores.push(store);
+    const client = createClient({
+      provider: {
+        name: 'test',
+        async *stream() {
+          yield { type: 'stream-start' };
+          yield { type: 'text-delta', delta: 'So the answer is 4.' };
+          yield {
+            type: 'finish',
+            finishReason: { unified: 'stop', raw: 'stop' },
+            usage: { inputTokens: 3, outputTokens: 6 },
+          };
+        },
+      },
+      profile: 'balanced',
+      learn: { holdoutFloor: 1 },
+      store,
+    });
+    const result = await client.generate({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'What is 2+2?' }],
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('So the answer is 4.');
+    await until(() => errors.length > 0);
+  });
+
+  it('refuses bad options with a ConfigError naming the field', () => {
+    expect(() => redisStore({ url: 'not a url' })).toThrow(ConfigError);
+    expect(() => redisStore({ timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
+});

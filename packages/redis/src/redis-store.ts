@@ -1,0 +1,314 @@
+import { createClient, type RedisClientType } from 'redis';
+import {
+  ConfigError,
+  createMemoryStore,
+  type LearningStore,
+  type StoreEntry,
+  type StoreValue,
+} from 'stopwise';
+
+/** Options of {@link redisStore}. */
+export interface RedisStoreOptions {
+  /** The server, e.g. `redis://127.0.0.1:6379`. Ignored when `client` is given. */
+  url?: string | undefined;
+  /**
+   * A node-redis client of your own (connected or not; the store connects it if needed). The
+   * store never closes a client it did not create. Give it `disableOfflineQueue: true`, or
+   * commands wait in its memory while Redis is down.
+   */
+  client?: RedisClientType | undefined;
+  /** Prefix of every Redis key the store writes. Default `stopwise:`. */
+  prefix?: string | undefined;
+  /** Milliseconds between sends of local writes. Default 250. */
+  flushEveryMs?: number | undefined;
+  /** Milliseconds between pulls of what other instances wrote. Default 5,000. */
+  syncEveryMs?: number | undefined;
+  /** Milliseconds `flush` and `close` wait for Redis before giving up (the work goes on in the background). Default 2,000. */
+  timeoutMs?: number | undefined;
+  /** Keys kept locally (see `createMemoryStore`). Default 50,000. */
+  maxKeys?: number | undefined;
+  /** Hears every failure (connection, timeout, command). Nothing is ever thrown at a caller. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/** A {@link LearningStore} shared through Redis. */
+export interface RedisStore extends LearningStore {
+  /** Sends the pending writes, then pulls every key; resolves when done or failed (never rejects). */
+  flush(): Promise<void>;
+  /** Stops the timers, sends what is pending (within `timeoutMs`), closes a client it created. */
+  close(): Promise<void>;
+  /** Writes not yet known to be in Redis: keys with deltas or appends queued or in a send not yet answered. */
+  readonly pendingKeys: number;
+}
+
+interface PendingAppend {
+  values: StoreValue[];
+  maxLength: number;
+}
+
+/**
+ * A {@link LearningStore} over Redis, so that many instances of an app learn together: the
+ * tuner's evidence, adaptive length's history and the savings calibration of all of them.
+ *
+ * Never on the stream's critical path: reads come from a local replica; writes go to the
+ * replica at once and to Redis in the background (counters as `HINCRBY`, lists as `RPUSH` +
+ * `LTRIM`, one `MULTI` per send); every `syncEveryMs` the replica pulls what other instances
+ * wrote. When Redis is slow, stalled or down, calls go on with the replica, writes wait in a
+ * bounded queue (counter deltas merge per key; appends keep a list's last `maxLength`) and are
+ * sent once Redis answers again. A send whose answer never came is not sent twice: the next
+ * one waits for it, so a stalled server that wakes up counts each write once.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'stopwise';
+ * import { redisStore } from '@stopwise/redis';
+ *
+ * const store = redisStore({ url: process.env.REDIS_URL, onError: console.warn });
+ * const client = createClient({ provider, profile: 'balanced', learn: {}, store });
+ * // at shutdown:
+ * await store.close();
+ * ```
+ */
+export function redisStore(options: RedisStoreOptions = {}): RedisStore {
+  const settings = validate(options);
+  const { prefix, timeoutMs } = settings;
+  const local = createMemoryStore({ maxKeys: options.maxKeys });
+  const ownClient = options.client === undefined;
+  const client: RedisClientType =
+    options.client ??
+    (createClient({
+      url: options.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: timeoutMs,
+        // Keep trying, at most every two seconds: the store is useful again as soon as Redis is.
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
+      },
+    }) as RedisClientType);
+  const report = (error: unknown): void => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // Nothing left to report to.
+    }
+  };
+  // node-redis emits 'error' on every failed reconnect; unheard, it would crash the process.
+  client.on('error', report);
+  if (!client.isOpen) client.connect().catch(report);
+
+  const pendingCounters = new Map<string, Record<string, number>>();
+  const pendingAppends = new Map<string, PendingAppend>();
+  const listLengths = new Map<string, number>();
+  // The send in flight: a new one waits for it, so a write is never sent twice.
+  let sending: Promise<void> | undefined;
+  let sendingKeys: readonly string[] = [];
+  let pulling: Promise<void> | undefined;
+  let closed = false;
+  const countersIndex = `${prefix}index:counters`;
+  const listsIndex = `${prefix}index:lists`;
+
+  const send = (): Promise<void> => {
+    if (sending) return sending;
+    if (pendingCounters.size === 0 && pendingAppends.size === 0) return Promise.resolve();
+    if (!client.isReady) return Promise.resolve(); // down: keep it pending, no error per attempt
+    const counters = new Map(pendingCounters);
+    const appends = new Map(pendingAppends);
+    pendingCounters.clear();
+    pendingAppends.clear();
+    sendingKeys = [...counters.keys(), ...appends.keys()];
+    const multi = client.multi();
+    for (const [key, deltas] of counters) {
+      for (const [field, delta] of Object.entries(deltas)) {
+        if (Number.isInteger(delta)) multi.hIncrBy(prefix + key, field, delta);
+        else multi.hIncrByFloat(prefix + key, field, delta);
+      }
+      multi.sAdd(countersIndex, key);
+    }
+    for (const [key, { values, maxLength }] of appends) {
+      multi.rPush(
+        prefix + key,
+        values.map((value) => JSON.stringify(value)),
+      );
+      multi.lTrim(prefix + key, -maxLength, -1);
+      multi.sAdd(listsIndex, key);
+    }
+    sending = multi
+      .exec()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // Not applied (a transaction is all or nothing): back in the queue, after what came since.
+          for (const [key, deltas] of counters) mergeCounters(pendingCounters, key, deltas);
+          for (const [key, append] of appends) prependAppend(pendingAppends, key, append);
+          report(error);
+        },
+      )
+      .finally(() => {
+        sending = undefined;
+        sendingKeys = [];
+      });
+    return sending;
+  };
+
+  const pull = (): Promise<void> => {
+    if (pulling) return pulling;
+    if (!client.isReady) return Promise.resolve();
+    // A pull that outlives `timeoutMs` (a stalled server) is waited for by nobody: `flush` gives
+    // up on it, the timers skip pulls until it settles.
+    const reader = client;
+    pulling = (async () => {
+      const [counterKeys, listKeys] = await Promise.all([
+        reader.sMembers(countersIndex),
+        reader.sMembers(listsIndex),
+      ]);
+      const known = [...counterKeys, ...listKeys].slice(0, options.maxKeys ?? 50_000);
+      const counterSet = new Set(counterKeys);
+      const replies = await Promise.all(
+        known.map((key) =>
+          counterSet.has(key) ? reader.hGetAll(prefix + key) : reader.lRange(prefix + key, 0, -1),
+        ),
+      );
+      known.forEach((key, index) => {
+        const reply = replies[index];
+        if (counterSet.has(key)) applyCounters(key, reply as Record<string, string>);
+        else applyList(key, reply as string[]);
+      });
+    })()
+      .catch(report)
+      .finally(() => {
+        pulling = undefined;
+      });
+    return pulling;
+  };
+
+  // What Redis holds, plus this instance's writes not yet sent: never lose a local write to a pull.
+  const applyCounters = (key: string, remote: Record<string, string>): void => {
+    const counters: Record<string, number> = {};
+    for (const [field, value] of Object.entries(remote)) counters[field] = Number(value);
+    for (const [field, delta] of Object.entries(pendingCounters.get(key) ?? {}))
+      counters[field] = (counters[field] ?? 0) + delta;
+    replaceIfChanged(key, { counters });
+  };
+  const applyList = (key: string, remote: readonly string[]): void => {
+    const values: StoreValue[] = [];
+    for (const text of remote) {
+      try {
+        values.push(JSON.parse(text) as StoreValue);
+      } catch {
+        // A value this store did not write: skipped.
+      }
+    }
+    const pending = pendingAppends.get(key);
+    const max = listLengths.get(key) ?? values.length + (pending?.values.length ?? 0);
+    const list = [...values, ...(pending?.values ?? [])].slice(-max);
+    replaceIfChanged(key, { list });
+  };
+  const replaceIfChanged = (key: string, entry: StoreEntry): void => {
+    const same =
+      JSON.stringify(entry.counters ?? null) === JSON.stringify(local.counters(key) ?? null) &&
+      JSON.stringify(entry.list ?? []) === JSON.stringify(local.list(key));
+    // An unchanged key keeps its revision: readers keep what they derived from it.
+    if (!same) local.replace(key, entry);
+  };
+
+  const sendTimer = setInterval(() => void send(), settings.flushEveryMs);
+  const pullTimer = setInterval(() => void send().then(pull), settings.syncEveryMs);
+  // A store must never keep the process alive on its own.
+  sendTimer.unref();
+  pullTimer.unref();
+  client.on('ready', () => void send().then(pull));
+
+  return {
+    increment(key, deltas) {
+      local.increment(key, deltas);
+      mergeCounters(pendingCounters, key, deltas);
+    },
+    counters: (key) => local.counters(key),
+    append(key, value, maxLength) {
+      local.append(key, value, maxLength);
+      listLengths.set(key, maxLength);
+      const pending = pendingAppends.get(key) ?? { values: [], maxLength };
+      pending.values.push(value);
+      pending.maxLength = maxLength;
+      if (pending.values.length > maxLength) pending.values.splice(0, pending.values.length - maxLength);
+      pendingAppends.set(key, pending);
+    },
+    list: (key) => local.list(key),
+    revision: (key) => local.revision(key),
+    async flush() {
+      // A stalled server must not hold the caller: the send goes on in the background.
+      await Promise.race([send(), delay(timeoutMs)]);
+      await Promise.race([pull(), delay(timeoutMs)]);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sendTimer);
+      clearInterval(pullTimer);
+      const outcome = await Promise.race([
+        send().then(() => 'sent' as const),
+        delay(timeoutMs).then(() => 'timeout' as const),
+      ]);
+      if (outcome === 'timeout')
+        report(new Error(`Redis did not answer within ${timeoutMs} ms: pending writes dropped at close`));
+      if (!ownClient) return;
+      if (outcome === 'sent' && client.isReady) await client.close().catch(report);
+      else client.destroy();
+    },
+    get pendingKeys() {
+      return new Set([...pendingCounters.keys(), ...pendingAppends.keys(), ...sendingKeys]).size;
+    },
+  };
+}
+
+/** A wait of `ms`; held by the caller of `flush`/`close` (so not unref'd), at most `timeoutMs`. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function mergeCounters(
+  pending: Map<string, Record<string, number>>,
+  key: string,
+  deltas: Readonly<Record<string, number>>,
+): void {
+  const into = pending.get(key) ?? {};
+  for (const [field, delta] of Object.entries(deltas)) {
+    if (Number.isFinite(delta)) into[field] = (into[field] ?? 0) + delta;
+  }
+  pending.set(key, into);
+}
+
+function prependAppend(pending: Map<string, PendingAppend>, key: string, append: PendingAppend): void {
+  const current = pending.get(key);
+  const values = [...append.values, ...(current?.values ?? [])];
+  const maxLength = current?.maxLength ?? append.maxLength;
+  pending.set(key, { values: values.slice(-maxLength), maxLength });
+}
+
+function validate(
+  options: RedisStoreOptions,
+): Required<Pick<RedisStoreOptions, 'prefix' | 'flushEveryMs' | 'syncEveryMs' | 'timeoutMs'>> {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object such as { url: "redis://127.0.0.1:6379" }');
+  if (
+    options.client !== undefined &&
+    (typeof options.client !== 'object' || typeof options.client.multi !== 'function')
+  )
+    throw new ConfigError('client', 'must be a node-redis client (createClient from "redis")');
+  if (options.url !== undefined && (typeof options.url !== 'string' || !URL.canParse(options.url)))
+    throw new ConfigError('url', `must be a redis:// URL, got ${JSON.stringify(options.url)}`);
+  const prefix = options.prefix ?? 'stopwise:';
+  if (typeof prefix !== 'string') throw new ConfigError('prefix', 'must be a string');
+  const positive = (field: 'flushEveryMs' | 'syncEveryMs' | 'timeoutMs', fallback: number): number => {
+    const value = options[field] ?? fallback;
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
+      throw new ConfigError(field, `must be a positive number of milliseconds, got ${String(value)}`);
+    return value;
+  };
+  return {
+    prefix,
+    flushEveryMs: positive('flushEveryMs', 250),
+    syncEveryMs: positive('syncEveryMs', 5_000),
+    timeoutMs: positive('timeoutMs', 2_000),
+  };
+}
