@@ -6,7 +6,7 @@
  * HTTP, the real runner, adaptive-length history learned in order) on every trace file. Then,
  * for each model, the most aggressive step whose figures on the *other* models meet the bar
  * (pooled reasoning files: at most `--max-loss` points; each chat file: at most
- * `--max-chat-loss` points) is chosen, and its figures on the left-out model are reported: what
+ * `--max-chat-loss` points; no file more than one answer below the home step) is chosen, and its figures on the left-out model are reported: what
  * a step chosen without that model does on it. The step chosen on all models is the one to ship.
  *
  *   pnpm derive-presets --traces ../shared/traces --preset balanced
@@ -118,8 +118,19 @@ function pooled(of: readonly Cell[]): { reduction: number; points: number; outpu
   };
 }
 
-/** The most aggressive candidate meeting the bar on `cellsOf(candidate)`; the home step if none does. */
+/** Answers lost (negative: gained) by a candidate on one file, against the full outputs. */
+function answersLost(cell: Cell): number {
+  return -Math.round((cell.summary.accuracyDelta ?? 0) * cell.summary.outputs);
+}
+
+/**
+ * The most aggressive candidate meeting the bar on the kept cells: reasoning files pooled lose at
+ * most `maxLoss` points, each chat file at most `maxChatLoss`, and no file loses more than one
+ * answer beyond what the home step loses on it (a pooled bar alone lets one small file pay for
+ * the others). The home step when none does.
+ */
 function choose(keep: (cell: Cell) => boolean): string {
+  const home = (cells.get(candidates[ladder.home] as string) ?? []).filter(keep);
   let chosen = candidates[ladder.home] as string;
   for (const candidate of candidates) {
     const seen = (cells.get(candidate) ?? []).filter(keep);
@@ -127,7 +138,11 @@ function choose(keep: (cell: Cell) => boolean): string {
     const chatOk = seen
       .filter((cell) => !cell.reasoning)
       .every((cell) => 100 * (cell.summary.accuracyDelta ?? 0) >= -maxChatLoss);
-    if (reasoning.points >= -maxLoss && chatOk) chosen = candidate;
+    const noFileWorse = seen.every((cell) => {
+      const before = home.find((other) => other.file === cell.file);
+      return before === undefined || answersLost(cell) <= answersLost(before) + 1;
+    });
+    if (reasoning.points >= -maxLoss && chatOk && noFileWorse) chosen = candidate;
   }
   return chosen;
 }
@@ -183,7 +198,7 @@ const heldOutReasoning = models.flatMap((model) =>
 );
 const heldOutPooled = pooled(heldOutReasoning);
 console.log(
-  `\nLeave one model out: the step chosen on the other models (reasoning pooled ≥ −${maxLoss} points, each chat file ≥ −${maxChatLoss}), on the left-out model\n`,
+  `\nLeave one model out: the step chosen on the other models (reasoning pooled ≥ −${maxLoss} points, each chat file ≥ −${maxChatLoss}, no file more than one answer below the home step), on the left-out model\n`,
 );
 console.log(
   formatTable(
