@@ -27,6 +27,7 @@ import { createSavingsHistory } from './telemetry/savings-history.js';
 import { type SavingsStats, SavingsStatsCollector } from './telemetry/stats.js';
 import { validateTelemetryOption } from './telemetry/validate-hooks.js';
 import { validateCallOptions } from './validate-call.js';
+import { runVote, type VoteOptions, type VoteResult } from './vote/run-vote.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions<P extends LanguageModelProvider<unknown>> {
@@ -87,6 +88,14 @@ export interface StopwiseClient<TProviderOptions = unknown> {
    * Unknown, duplicate and unusable verdicts change nothing and say why.
    */
   feedback(callId: string, feedback: CallFeedback): FeedbackResult;
+  /**
+   * Self-consistency with early stopping: samples the call up to `samples` times
+   * (`concurrency` at a time, each with the call's own stop chain), reads each sample's answer,
+   * and stops sampling, aborting samples in flight, once the vote is decided (see
+   * {@link VoteRule}). Resolves with the answer, the votes, every sample's result and what was
+   * saved against the full vote; rejects only for invalid options. See docs/vote.md.
+   */
+  vote(options: VoteOptions<TProviderOptions>): Promise<VoteResult>;
 }
 
 /**
@@ -203,16 +212,18 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     ...chainConfig,
     tune: learning && ((profile, call) => learning.tune(profile, call, true)),
   };
+  // Invalid options reject (as documented) rather than throw: `generate(bad).catch(...)` works.
+  const generate = (call: CallOptions<ProviderOptionsOf<P>>): Promise<RunResult> => {
+    try {
+      return stream(call).result;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   return {
     stream,
-    // Invalid options reject (as documented) rather than throw: `generate(bad).catch(...)` works.
-    generate: (call) => {
-      try {
-        return stream(call).result;
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
+    generate,
+    vote: async (options) => runVote(options, generate),
     stats: () => collector.snapshot(),
     explain: (call) => explainCall(call, explainConfig),
     feedback: (callId, feedback) =>

@@ -64,3 +64,4 @@ export { StreamRun } from './stream-run.js';
 export * from './telemetry/index.js';
 export { isWordBoundary, safeCutIndex } from './text-boundary.js';
 export { type TokenCounter, tokenCounterFor } from './token-counter.js';
+export * from './vote/index.js';

@@ -1,0 +1,10 @@
+export type { VoteOptions, VoteResult, VoteSample, VoteSavings } from './run-vote.js';
+export { extractAnswer, type VoteExtractor, voteExtractors } from './vote-answers.js';
+export {
+  decide,
+  leaderProbability,
+  tally,
+  type VoteDecision,
+  type VoteRule,
+  type VoteState,
+} from './vote-rules.js';

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../client.js';
+import { ConfigError } from '../errors.js';
+import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
+import { type ScriptStep, scriptedProvider, textScript } from '../testing/scripted-provider.js';
+import { extractAnswer } from './vote-answers.js';
+import { decide, leaderProbability } from './vote-rules.js';
+
+/** A provider whose k-th request plays `scripts(k)`; counts requests and closed streams. */
+function samplingProvider(scripts: (k: number) => ScriptStep[]) {
+  let k = 0;
+  const seen = { requests: 0, aborted: 0 };
+  const provider: LanguageModelProvider = {
+    name: 'openai',
+    stream(request: ProviderRequest) {
+      seen.requests += 1;
+      request.signal.addEventListener('abort', () => {
+        seen.aborted += 1;
+      });
+      return scriptedProvider(scripts(k++)).stream(request);
+    },
+  };
+  return { provider, seen };
+}
+
+const say = (answer: string, words = 20) =>
+  textScript([
+    ...(`Working it out carefully. `.repeat(words).match(/.{1,8}/g) ?? []),
+    ` So the answer is ${answer}.`,
+  ]);
+const messages = [{ role: 'user' as const, content: 'What is 3 + 4?' }];
+
+describe('client.vote', () => {
+  it('stops after four agreeing samples of forty (posterior rule) and reports the tokens saved against the full vote', async () => {
+    const { provider, seen } = samplingProvider(() => say('7'));
+    const vote = await createClient({ provider }).vote({ model: 'gpt-4o-mini', messages, samples: 40 });
+    expect(vote).toMatchObject({ answer: '7', decidedBy: 'posterior', samplesUsed: 4 });
+    expect(vote.votes).toEqual([{ answer: '7', count: 4 }]);
+    expect(seen.requests).toBe(4);
+    const perSample = vote.samples[0]?.result.savings.outputTokens ?? 0;
+    expect(vote.savings.fullVoteTokens).toBe(40 * perSample);
+    expect(vote.savings.tokensSaved).toBe(36 * perSample);
+    expect(vote.savings.samplesSkipped).toBe(36);
+  });
+
+  it('aborts the samples still in flight once the vote is decided', async () => {
+    const slow = (answer: string): ScriptStep[] => [{ type: 'wait', ms: 2_000 }, ...say(answer)];
+    const { provider, seen } = samplingProvider((k) => (k < 4 ? say('7') : slow('7')));
+    const started = performance.now();
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 10,
+      concurrency: 6,
+    });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(vote.samplesUsed).toBe(4);
+    const aborted = vote.samples.filter((sample) => sample.aborted);
+    expect(aborted).toHaveLength(2);
+    for (const sample of aborted) expect(sample.result.outcome).toBe('abort');
+    expect(seen.aborted).toBeGreaterThanOrEqual(2);
+  });
+
+  it('with the exact rule only, stops once the majority cannot change', async () => {
+    const answers = ['7', '7', '7', '8', '8'];
+    const { provider } = samplingProvider((k) => say(answers[k] ?? '9'));
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 5,
+      concurrency: 1,
+      rule: { kind: 'settled' },
+    });
+    expect(vote).toMatchObject({ answer: '7', decidedBy: 'settled', samplesUsed: 3 });
+  });
+
+  it('window rule (ESC): stops after a window whose answers all agree', async () => {
+    const answers = ['1', '2', '1', '3', '3', '3'];
+    const { provider } = samplingProvider((k) => say(answers[k] ?? '3'));
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 20,
+      concurrency: 1,
+      rule: { kind: 'window', size: 3 },
+    });
+    expect(vote).toMatchObject({ answer: '3', decidedBy: 'window', samplesUsed: 6 });
+  });
+
+  it('a failing sample abstains; the vote goes on and reports the error', async () => {
+    const { provider } = samplingProvider((k) =>
+      k === 0 ? [{ type: 'throw', error: new Error('boom') }] : say('7'),
+    );
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 10,
+      concurrency: 1,
+    });
+    expect(vote.answer).toBe('7');
+    expect(vote.errors).toHaveLength(1);
+    expect(vote.samplesUsed).toBe(5);
+  });
+
+  it('rejects bad options with a ConfigError that says what to fix', async () => {
+    const { provider } = samplingProvider(() => say('7'));
+    const client = createClient({ provider });
+    await expect(client.vote({ model: 'm', messages, samples: 0 })).rejects.toThrow(ConfigError);
+    await expect(
+      client.vote({ model: 'm', messages, samples: 5, rule: { kind: 'posterior', confidence: 2 } }),
+    ).rejects.toThrow(/rule.confidence/);
+    await expect(
+      client.vote({ model: 'm', messages, samples: 5, extract: 'roman' as never }),
+    ).rejects.toThrow(/extract/);
+  });
+});
+
+describe('vote rules', () => {
+  it('leader probability is P(Beta(a+1, b+1) > 1/2)', () => {
+    expect(leaderProbability(4, 0)).toBeCloseTo(31 / 32);
+    expect(leaderProbability(3, 0)).toBeCloseTo(15 / 16);
+    expect(leaderProbability(1, 1)).toBeCloseTo(0.5);
+  });
+
+  it('a tie at the end is decided by the answer reached first', () => {
+    expect(decide({ kind: 'settled' }, { answers: ['b', 'a', 'a', 'b'], remaining: 0 })).toBe('all-samples');
+  });
+});
+
+describe('extractors', () => {
+  it('read dates, numbers, choices and boxes as the scorers do', () => {
+    const date =
+      'Q1. What is the date of yesterday?\nYesterday was 04/30/2021.\nToday is one day after yesterday, which is 5/1/2021. So the answer is 5/1/2021.';
+    expect(extractAnswer('date', date)).toBe('05/01/2021');
+    expect(extractAnswer('number', 'We get 1,234 apples. The answer is 1,234.')).toBe('1234');
+    expect(extractAnswer('choice', 'so the answer is (C).')).toBe('C');
+    expect(extractAnswer('boxed', 'Thus $\\boxed{\\frac{1}{2}}$. The answer is 3.')).toBe('\\frac{1}{2}');
+    expect(extractAnswer('final', 'Thus the answer is 42.')).toBe('42');
+    expect(extractAnswer((text) => text.slice(-2), 'ends with ok')).toBe('ok');
+    expect(extractAnswer('date', 'no date here')).toBeUndefined();
+  });
+});
