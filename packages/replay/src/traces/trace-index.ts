@@ -18,8 +18,10 @@ export interface TraceIndex {
   byId(id: string): TraceRecord | undefined;
   /**
    * The record for a request: by `id` when given; else the records whose messages equal the
-   * request's exactly (role and content, in order), preferring the one of the same model (the
-   * same question answered by several models), else the first of them.
+   * request's exactly (role and content, in order), preferring those of the same model (the
+   * same question answered by several models), else the first of them. Several records of the
+   * same model for the same messages are samples of one question: the k-th such request gets
+   * the k-th sample (in the order given, cycling), as a provider would draw a new one.
    */
   find(query: TraceQuery): TraceRecord | undefined;
 }
@@ -34,6 +36,8 @@ export function createTraceIndex(records: Iterable<TraceRecord>): TraceIndex {
   const all: TraceRecord[] = [];
   const ids = new Map<string, TraceRecord>();
   const conversations = new Map<string, TraceRecord[]>();
+  // Requests served per conversation and model, for serving samples in turn.
+  const drawn = new Map<string, number>();
   for (const record of records) {
     all.push(record);
     if (!ids.has(record.id)) ids.set(record.id, record);
@@ -49,9 +53,15 @@ export function createTraceIndex(records: Iterable<TraceRecord>): TraceIndex {
     find(query) {
       if (query.id !== undefined) return ids.get(query.id);
       if (query.messages === undefined) return undefined;
-      const candidates = conversations.get(conversationKey(query.messages));
+      const key = conversationKey(query.messages);
+      const candidates = conversations.get(key);
       if (!candidates) return undefined;
-      return candidates.find((record) => record.model === query.model) ?? candidates[0];
+      const samples = candidates.filter((record) => record.model === query.model);
+      if (samples.length <= 1) return samples[0] ?? candidates[0];
+      const turn = `${query.model}\u0000${key}`;
+      const k = drawn.get(turn) ?? 0;
+      drawn.set(turn, k + 1);
+      return samples[k % samples.length];
     },
   };
 }

@@ -1,0 +1,115 @@
+/**
+ * `pnpm bench:vote`: replays files of many samples per question through `client.vote` over HTTP
+ * and prints, per file and strategy, the tokens sampled against the full vote and the vote's
+ * accuracy. Usage in docs/vote.md; `--help` for the options.
+ */
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatTable } from '../bench/format-table.js';
+import { repoRoot } from '../traces/trace-paths.js';
+import { loadSampledQuestions } from './sample-files.js';
+import { runVoteBench, type VoteBenchRow, voteStrategies } from './vote-bench.js';
+
+const usage = `usage: pnpm bench:vote [options]
+
+  --samples PATH       a samples .jsonl file or a folder of them (default ../shared/samples beside
+                       the repository)
+  --strategies LIST    comma-separated, of ${Object.keys(voteStrategies).join(', ')} (default vote,full,esc,posterior)
+  --per-question N     use only the first N samples of each question (e.g. 20 of 40)
+  --concurrency N      samples in flight per question (default 4)
+  --limit N            first N questions of each file
+  --json FILE          write { results: [...] }`;
+
+const { values } = parseArgs({
+  options: {
+    samples: { type: 'string' },
+    strategies: { type: 'string', default: 'vote,full,esc,posterior' },
+    'per-question': { type: 'string' },
+    concurrency: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const fail = (message: string): never => {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+};
+const positive = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive integer, got ${value}`);
+  return number;
+};
+
+const root = repoRoot();
+const shared = root === undefined ? undefined : join(root, '..', 'shared', 'samples');
+const path = values.samples ?? (shared && existsSync(shared) ? shared : undefined);
+if (path === undefined) {
+  fail(
+    'No ../shared/samples beside the repository: pass --samples PATH (a file of many samples per question; format in docs/vote.md).',
+  );
+}
+const files = statSync(path as string).isDirectory()
+  ? readdirSync(path as string)
+      .filter((name) => name.endsWith('.jsonl'))
+      .map((name) => join(path as string, name))
+  : [path as string];
+const strategies = (values.strategies ?? '').split(',').map((name) => {
+  const strategy = voteStrategies[name.trim()];
+  if (!strategy)
+    fail(`unknown strategy ${JSON.stringify(name)}; use ${Object.keys(voteStrategies).join(', ')}`);
+  return strategy as (typeof voteStrategies)[string];
+});
+const perQuestion = positive('per-question', values['per-question']);
+const limit = positive('limit', values.limit);
+
+const results: VoteBenchRow[] = [];
+for (const file of files) {
+  const questions = loadSampledQuestions(file, perQuestion).slice(0, limit);
+  const rows = await runVoteBench({
+    file: basename(file),
+    questions,
+    strategies,
+    concurrency: positive('concurrency', values.concurrency),
+  });
+  results.push(...rows);
+  const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+  console.log(`${basename(file)} (${questions.length} questions × ${rows[0]?.samplesPerQuestion} samples)`);
+  console.log(
+    formatTable(
+      [
+        'strategy',
+        'full tok',
+        'kept tok',
+        'reduction',
+        'full vote acc',
+        'kept vote acc',
+        'Δ points',
+        'samples used',
+        'wall vs full',
+      ],
+      rows.map((row) => [
+        row.strategy,
+        String(row.fullTokens),
+        String(row.keptTokens),
+        percent(row.tokenReduction),
+        row.fullVoteAccuracy.toFixed(3),
+        row.keptVoteAccuracy.toFixed(3),
+        `${row.accuracyDelta >= 0 ? '+' : ''}${(100 * row.accuracyDelta).toFixed(2)}`,
+        row.meanSamplesUsed.toFixed(2),
+        row.wallRatio === null ? '-' : row.wallRatio.toFixed(2),
+      ]),
+    ),
+  );
+  console.log('');
+}
+if (values.json) {
+  writeFileSync(values.json, `${JSON.stringify({ results }, null, 2)}\n`);
+  console.log(`wrote ${values.json}`);
+}

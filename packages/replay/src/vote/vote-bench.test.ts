@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadSampledQuestions } from './sample-files.js';
+import { runVoteBench, voteStrategies } from './vote-bench.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/samples/${name}`, import.meta.url));
+
+describe('pnpm bench:vote', () => {
+  it('replays each sample once through the SDK over HTTP; a vote samples less than the full vote and says so', async () => {
+    const questions = loadSampledQuestions(fixture('bbh-date-sample.jsonl'));
+    const rows = await runVoteBench({
+      file: 'bbh-date-sample.jsonl',
+      questions,
+      strategies: [voteStrategies.full, voteStrategies.vote, voteStrategies.esc].flatMap((s) =>
+        s ? [s] : [],
+      ),
+    });
+    const [full, vote, esc] = rows;
+    // The full vote draws every sample: the server writes every token.
+    expect(full).toMatchObject({
+      strategy: 'full',
+      questions: 6,
+      samplesPerQuestion: 12,
+      meanSamplesUsed: 12,
+    });
+    expect(full?.keptTokens).toBe(full?.fullTokens);
+    for (const row of [vote, esc]) {
+      expect(row?.keptTokens).toBeLessThan(full?.fullTokens ?? 0);
+      expect(row?.tokenReduction).toBeCloseTo(1 - (row?.keptTokens ?? 0) / (full?.fullTokens ?? 1));
+      expect(row?.meanSamplesUsed).toBeLessThan(12);
+      expect(row?.fullVoteAccuracy).toBe(full?.fullVoteAccuracy);
+    }
+  });
+
+  it('math answers are read and scored as the math scorer does', async () => {
+    const questions = loadSampledQuestions(fixture('math-sample.jsonl'));
+    const [full] = await runVoteBench({
+      file: 'math-sample.jsonl',
+      questions,
+      strategies: [voteStrategies.full].flatMap((s) => (s ? [s] : [])),
+    });
+    expect(full?.fullVoteAccuracy).toBeGreaterThan(0.5);
+    expect(full?.keptVoteAccuracy).toBe(full?.fullVoteAccuracy);
+  });
+});
