@@ -3,6 +3,7 @@ export { extractAnswer, type VoteExtractor, voteExtractors } from './vote-answer
 export {
   decide,
   leaderProbability,
+  samplesToDecide,
   tally,
   type VoteDecision,
   type VoteRule,

@@ -2,7 +2,14 @@ import type { CallOptions } from '../call-options.js';
 import { ConfigError, type StopwiseError } from '../errors.js';
 import type { RunResult } from '../run-result.js';
 import { extractAnswer, type VoteExtractor, voteExtractors } from './vote-answers.js';
-import { decide, tally, type VoteDecision, type VoteRule, validateVoteRule } from './vote-rules.js';
+import {
+  decide,
+  samplesToDecide,
+  tally,
+  type VoteDecision,
+  type VoteRule,
+  validateVoteRule,
+} from './vote-rules.js';
 
 /** Options of `client.vote`: a call's options, and how to sample and decide. */
 export interface VoteOptions<TProviderOptions = unknown> extends CallOptions<TProviderOptions> {
@@ -14,6 +21,13 @@ export interface VoteOptions<TProviderOptions = unknown> extends CallOptions<TPr
   rule?: VoteRule | undefined;
   /** How to read a sample's answer. Default `final` (a box, else "the answer is ..."). */
   extract?: VoteExtractor | undefined;
+  /**
+   * `needed` (default): never more samples in flight than could still be needed to decide (if
+   * they all agreed), so no sample is drawn only to be aborted: fewest tokens. `eager`: keep
+   * `concurrency` in flight, and abort those still running once the vote is decided: less wall
+   * time, more tokens.
+   */
+  draw?: 'needed' | 'eager' | undefined;
 }
 
 /** One sample of a vote. */
@@ -78,6 +92,8 @@ export function validateVoteOptions<T>(
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new ConfigError('concurrency', `must be a positive integer, got ${String(concurrency)}`);
   const rule = validateVoteRule('rule', options.rule ?? { kind: 'posterior', confidence: 0.95 });
+  if (options.draw !== undefined && options.draw !== 'needed' && options.draw !== 'eager')
+    throw new ConfigError('draw', `must be 'needed' or 'eager', got ${String(options.draw)}`);
   const extract = options.extract ?? 'final';
   if (typeof extract !== 'function' && !(voteExtractors as readonly string[]).includes(extract as string)) {
     throw new ConfigError(
@@ -98,7 +114,14 @@ export async function runVote<T>(
   generate: (options: CallOptions<T>) => Promise<RunResult>,
 ): Promise<VoteResult> {
   const { samples, concurrency, rule, extract } = validateVoteOptions(options);
-  const { samples: _samples, concurrency: _concurrency, rule: _rule, extract: _extract, ...call } = options;
+  const {
+    samples: _samples,
+    concurrency: _concurrency,
+    rule: _rule,
+    extract: _extract,
+    draw: _draw,
+    ...call
+  } = options;
   const started = performance.now();
   const voteId = `vote_${Math.random().toString(36).slice(2, 10)}`;
   const drawn: Array<{ index: number; controller: AbortController; result?: RunResult; aborted: boolean }> =
@@ -124,7 +147,10 @@ export async function runVote<T>(
       }
     };
     const launch = (): void => {
-      while (decision === undefined && inFlight < concurrency && next < samples && !call.signal?.aborted) {
+      // Never more in flight than could still be needed: the rest could only be aborted.
+      const wanted = () =>
+        Math.min(concurrency, samplesToDecide(rule, { answers, remaining: samples - answers.length }));
+      while (decision === undefined && inFlight < wanted() && next < samples && !call.signal?.aborted) {
         const sample = {
           index: next,
           controller: new AbortController(),

@@ -53,6 +53,32 @@ export function decide(rule: VoteRule, state: VoteState): VoteDecision | undefin
   return undefined;
 }
 
+/**
+ * The fewest more finished samples that could decide the vote (if they all agree with the
+ * leader): a vote draws no more samples at once than this, since the others could only be
+ * aborted, their tokens paid for nothing.
+ */
+export function samplesToDecide(rule: VoteRule, state: VoteState): number {
+  const [first, second] = tally(state.answers);
+  const a = first?.count ?? 0;
+  const b = second?.count ?? 0;
+  // The exact rule: the leader ahead by more than what is left.
+  let needed = Math.max(1, Math.ceil((b + state.remaining - a + 1) / 2));
+  if (rule.kind === 'window') {
+    const size = rule.size ?? defaultWindow;
+    const done = state.answers.length % size;
+    const window = state.answers.slice(state.answers.length - done);
+    const open = window.every((answer) => answer !== undefined && answer === window[0]);
+    needed = Math.min(needed, size - done + (open ? 0 : size));
+  } else if (rule.kind === 'posterior') {
+    const confidence = rule.confidence ?? defaultConfidence;
+    let more = 1;
+    while (more < state.remaining && leaderProbability(a + more, b) < confidence) more += 1;
+    needed = Math.min(needed, more);
+  }
+  return Math.max(1, Math.min(needed, state.remaining));
+}
+
 const defaultWindow = 5;
 const defaultConfidence = 0.95;
 

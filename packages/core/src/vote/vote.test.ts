@@ -52,6 +52,7 @@ describe('client.vote', () => {
       messages,
       samples: 10,
       concurrency: 6,
+      draw: 'eager',
     });
     expect(performance.now() - started).toBeLessThan(1_500);
     expect(vote.samplesUsed).toBe(4);
@@ -59,6 +60,32 @@ describe('client.vote', () => {
     expect(aborted).toHaveLength(2);
     for (const sample of aborted) expect(sample.result.outcome).toBe('abort');
     expect(seen.aborted).toBeGreaterThanOrEqual(2);
+  });
+
+  it('by default draws no more samples at once than could still decide the vote', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const provider: LanguageModelProvider = {
+      name: 'openai',
+      async *stream(request) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        try {
+          yield* scriptedProvider([{ type: 'wait', ms: 5 }, ...say('7')]).stream(request);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 40,
+      concurrency: 10,
+    });
+    // Four agreeing samples settle the posterior rule: a fifth in flight could only be aborted.
+    expect(most).toBe(4);
+    expect(vote.samples.filter((sample) => sample.aborted)).toHaveLength(0);
   });
 
   it('with the exact rule only, stops once the majority cannot change', async () => {
