@@ -149,7 +149,9 @@ export async function runVote<T>(
     const launch = (): void => {
       // Never more in flight than could still be needed: the rest could only be aborted.
       const wanted = () =>
-        Math.min(concurrency, samplesToDecide(rule, { answers, remaining: samples - answers.length }));
+        options.draw === 'eager'
+          ? concurrency
+          : Math.min(concurrency, samplesToDecide(rule, { answers, remaining: samples - answers.length }));
       while (decision === undefined && inFlight < wanted() && next < samples && !call.signal?.aborted) {
         const sample = {
           index: next,
