@@ -177,13 +177,18 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
         : [options.telemetry as TelemetryHooks]),
   ];
 
-  const stream = (call: CallOptions<ProviderOptionsOf<P>>): StreamRun => {
+  const hookSetsOf = (call: CallOptions<ProviderOptionsOf<P>>) =>
+    call.telemetry === undefined ? clientHooks : [...clientHooks, call.telemetry];
+  // `vote`: the call is a sample of a vote; its events say which.
+  const streamCall = (
+    call: CallOptions<ProviderOptionsOf<P>>,
+    vote?: { id: string; sample: number },
+  ): StreamRun => {
     validateCallOptions(call);
     const callId = crypto.randomUUID();
-    const hookSets = call.telemetry === undefined ? clientHooks : [...clientHooks, call.telemetry];
     const telemetry = new TelemetryDispatcher(
-      hookSets,
-      { callId, provider: provider.name, model: call.model, profile: undefined, user: call.user },
+      hookSetsOf(call),
+      { callId, provider: provider.name, model: call.model, profile: undefined, user: call.user, vote },
       { maxOutputTokens: call.maxOutputTokens, temperature: call.temperature },
     );
     const run = new StreamRun({
@@ -206,6 +211,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     }
     return run;
   };
+  const stream = (call: CallOptions<ProviderOptionsOf<P>>): StreamRun => streamCall(call);
 
   // explain peeks at the tuned step without moving it.
   const explainConfig: ChainConfig = {
@@ -213,17 +219,41 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     tune: learning && ((profile, call) => learning.tune(profile, call, true)),
   };
   // Invalid options reject (as documented) rather than throw: `generate(bad).catch(...)` works.
-  const generate = (call: CallOptions<ProviderOptionsOf<P>>): Promise<RunResult> => {
+  const generate = (
+    call: CallOptions<ProviderOptionsOf<P>>,
+    vote?: { id: string; sample: number },
+  ): Promise<RunResult> => {
     try {
-      return stream(call).result;
+      return streamCall(call, vote).result;
     } catch (error) {
       return Promise.reject(error);
     }
   };
+  const vote = async (options: VoteOptions<ProviderOptionsOf<P>>): Promise<VoteResult> => {
+    const result = await runVote(options, generate);
+    new TelemetryDispatcher(hookSetsOf(options), {
+      callId: result.id,
+      provider: provider.name,
+      model: options.model,
+      profile: undefined,
+      user: options.user,
+      vote: { id: result.id, sample: -1 },
+    }).voteEnd({
+      decidedBy: result.decidedBy,
+      samplesUsed: result.samplesUsed,
+      samplesAborted: result.samples.filter((sample) => sample.aborted).length,
+      samplesAllowed: options.samples,
+      outputTokens: result.savings.outputTokens,
+      tokensSaved: result.savings.tokensSaved,
+      durationMs: result.durationMs,
+      answer: result.answer,
+    });
+    return result;
+  };
   return {
     stream,
-    generate,
-    vote: async (options) => runVote(options, generate),
+    generate: (call) => generate(call),
+    vote,
     stats: () => collector.snapshot(),
     explain: (call) => explainCall(call, explainConfig),
     feedback: (callId, feedback) =>

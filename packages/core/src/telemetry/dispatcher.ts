@@ -2,7 +2,13 @@ import type { StopwiseError } from '../errors.js';
 import type { Message } from '../messages.js';
 import type { StopDecision } from '../policy.js';
 import type { StopInfo } from '../run-result.js';
-import type { CallEndEvent, TelemetryEvent, TelemetryEventBase, TelemetryHooks } from './events.js';
+import type {
+  CallEndEvent,
+  TelemetryEvent,
+  TelemetryEventBase,
+  TelemetryHooks,
+  VoteEndEvent,
+} from './events.js';
 import { notify } from './notify.js';
 
 type EventFields<E extends TelemetryEvent> = Omit<E, keyof TelemetryEventBase | 'type'>;
@@ -86,7 +92,19 @@ export class TelemetryDispatcher {
     this.emit('onError', { type: 'error', error, fatal });
   }
 
-  private emit<K extends 'onCallStart' | 'onPolicyDecision' | 'onPolicyStop' | 'onCallEnd' | 'onError'>(
+  /** A vote is over (a dispatcher made for the vote, whose `callId` is the vote's id). */
+  voteEnd(fields: EventFields<VoteEndEvent> & { answer?: string | undefined }): void {
+    const { answer, ...rest } = fields;
+    this.emit(
+      'onVoteEnd',
+      { type: 'vote-end', ...rest },
+      (event) => ({ ...event, answer }) as TelemetryEvent,
+    );
+  }
+
+  private emit<
+    K extends 'onCallStart' | 'onPolicyDecision' | 'onPolicyStop' | 'onCallEnd' | 'onError' | 'onVoteEnd',
+  >(
     hookName: K,
     fields: { type: TelemetryEvent['type'] } & Record<string, unknown>,
     withContent?: (event: TelemetryEvent) => TelemetryEvent,

@@ -14,6 +14,8 @@ export interface TelemetryEventBase {
   model: string;
   profile: string | undefined;
   user: string | undefined;
+  /** On the events of a vote's samples and on its `vote-end`: the vote's id and the sample's index (-1 on `vote-end`). */
+  vote?: { readonly id: string; readonly sample: number } | undefined;
 }
 
 /** The call is about to be sent. `messages` only with `recordContent: true`. */
@@ -82,13 +84,35 @@ export interface ErrorEvent extends TelemetryEventBase {
   fatal: boolean;
 }
 
+/**
+ * A vote (`client.vote`) is over: how it was decided and what it saved against the full vote.
+ * Its `callId` is the vote's id, which every sample's events carry in `vote.id`. `answer` only
+ * with `recordContent: true`.
+ */
+export interface VoteEndEvent extends TelemetryEventBase {
+  type: 'vote-end';
+  decidedBy: 'settled' | 'window' | 'posterior' | 'all-samples';
+  /** Samples that finished and voted (or abstained). */
+  samplesUsed: number;
+  /** Samples aborted in flight once the vote was decided. */
+  samplesAborted: number;
+  /** The most samples the vote could have drawn. */
+  samplesAllowed: number;
+  /** Output tokens of all its samples; the point estimate saved against the full vote (null: no basis). */
+  outputTokens: number;
+  tokensSaved: number | null;
+  durationMs: number;
+  answer?: string | undefined;
+}
+
 /** Every telemetry event, a union on `type`. */
 export type TelemetryEvent =
   | CallStartEvent
   | PolicyDecisionEvent
   | PolicyStopEvent
   | CallEndEvent
-  | ErrorEvent;
+  | ErrorEvent
+  | VoteEndEvent;
 
 /**
  * A hook: may be async, but is never awaited by the stream. A returned promise that rejects is
@@ -109,6 +133,7 @@ export interface TelemetryHooks {
   onPolicyStop?: TelemetryHook<PolicyStopEvent>;
   onCallEnd?: TelemetryHook<CallEndEvent>;
   onError?: TelemetryHook<ErrorEvent>;
+  onVoteEnd?: TelemetryHook<VoteEndEvent>;
   /** Every event, after its specific hook. */
   onEvent?: TelemetryHook<TelemetryEvent>;
   /** Called when a hook throws or rejects. Default: ignore. */

@@ -25,6 +25,7 @@ export type {
   TelemetryEventBase,
   TelemetryHook,
   TelemetryHooks,
+  VoteEndEvent,
 } from './events.js';
 export type { HoldoutOptions } from './holdout.js';
 export {

@@ -7,6 +7,7 @@ const hookNames = [
   'onPolicyStop',
   'onCallEnd',
   'onError',
+  'onVoteEnd',
   'onEvent',
   'onHookError',
 ] as const;

@@ -62,6 +62,8 @@ export interface VoteSavings {
 
 /** The result of `client.vote`. */
 export interface VoteResult {
+  /** The vote's id: its samples' telemetry events carry it in `vote.id`, and so does `vote-end`. */
+  readonly id: string;
   /** The most voted answer (ties: the one reached first); undefined when no sample stated one. */
   readonly answer: string | undefined;
   /** Answers and their votes, most first. */
@@ -111,7 +113,7 @@ export function validateVoteOptions<T>(
  */
 export async function runVote<T>(
   options: VoteOptions<T>,
-  generate: (options: CallOptions<T>) => Promise<RunResult>,
+  generate: (options: CallOptions<T>, vote: { id: string; sample: number }) => Promise<RunResult>,
 ): Promise<VoteResult> {
   const { samples, concurrency, rule, extract } = validateVoteOptions(options);
   const {
@@ -123,7 +125,7 @@ export async function runVote<T>(
     ...call
   } = options;
   const started = performance.now();
-  const voteId = `vote_${Math.random().toString(36).slice(2, 10)}`;
+  const voteId = `vote_${crypto.randomUUID()}`;
   const drawn: Array<{ index: number; controller: AbortController; result?: RunResult; aborted: boolean }> =
     [];
   const answers: (string | undefined)[] = [];
@@ -164,7 +166,7 @@ export async function runVote<T>(
         const signal = call.signal
           ? AbortSignal.any([call.signal, sample.controller.signal])
           : sample.controller.signal;
-        generate({ ...call, signal, metadata: { ...call.metadata, voteId, voteSample: sample.index } })
+        generate({ ...call, signal }, { id: voteId, sample: sample.index })
           .then((result) => {
             sample.result = result;
             if (decision !== undefined) return;
@@ -202,6 +204,7 @@ export async function runVote<T>(
     (sample): sample is typeof sample & { result: RunResult } => sample.result !== undefined,
   );
   return {
+    id: voteId,
     answer: votes[0]?.answer,
     votes,
     decidedBy: decision ?? 'all-samples',

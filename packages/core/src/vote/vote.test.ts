@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
+import type { TelemetryEvent } from '../telemetry/events.js';
 import { type ScriptStep, scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { extractAnswer } from './vote-answers.js';
 import { decide, leaderProbability } from './vote-rules.js';
@@ -127,6 +128,34 @@ describe('client.vote', () => {
     expect(vote.answer).toBe('7');
     expect(vote.errors).toHaveLength(1);
     expect(vote.samplesUsed).toBe(5);
+  });
+
+  it("telemetry: every sample's events carry the vote's id, and one vote-end says how it ended (the answer only with recordContent)", async () => {
+    const { provider } = samplingProvider(() => say('7'));
+    const plain: TelemetryEvent[] = [];
+    const withContent: TelemetryEvent[] = [];
+    const client = createClient({
+      provider,
+      telemetry: [
+        { onEvent: (event) => void plain.push(event) },
+        { recordContent: true, onVoteEnd: (event) => void withContent.push(event) },
+      ],
+    });
+    const vote = await client.vote({ model: 'gpt-4o-mini', messages, samples: 12 });
+    const ends = plain.filter((event) => event.type === 'call-end');
+    expect(ends).toHaveLength(4);
+    expect(new Set(ends.map((event) => event.vote?.id))).toEqual(new Set([vote.id]));
+    expect(ends.map((event) => event.vote?.sample).sort()).toEqual([0, 1, 2, 3]);
+    const [voteEnd] = plain.filter((event) => event.type === 'vote-end');
+    expect(voteEnd).toMatchObject({
+      callId: vote.id,
+      decidedBy: 'posterior',
+      samplesUsed: 4,
+      samplesAllowed: 12,
+      tokensSaved: vote.savings.tokensSaved,
+    });
+    expect(voteEnd && 'answer' in voteEnd ? voteEnd.answer : undefined).toBeUndefined();
+    expect(withContent).toMatchObject([{ type: 'vote-end', answer: '7' }]);
   });
 
   it('rejects bad options with a ConfigError that says what to fix', async () => {
