@@ -90,6 +90,12 @@ export interface OverheadFigures {
    */
   learnCpuMs?: number | undefined;
   learnCpuRatio?: number | undefined;
+  /**
+   * With `learn`: the learning client's CPU over a client with the same holdout share and no
+   * learning: the tuner's own work (step per call, verdict bookkeeping, ladder replays), apart
+   * from what holding calls out costs by itself.
+   */
+  tunerCpuRatio?: number | undefined;
 }
 
 /**
@@ -118,6 +124,10 @@ export async function measureOverhead(options: {
   const { model } = sides;
   const client = createClient({ provider: sides.provider });
   const learning = options.learn && createClient({ provider: sides.provider, learn: options.learn });
+  // The same holdout share as the learning client (its floor), without learning.
+  const holding =
+    options.learn &&
+    createClient({ provider: sides.provider, holdout: { fraction: options.learn.holdoutFloor ?? 0.05 } });
   const perRound = Math.max(1, Math.floor(options.streams / options.rounds));
 
   const consumeRaw = async () => {
@@ -144,7 +154,12 @@ export async function measureOverhead(options: {
     { consume: consumeRaw, costs: [] as Cost[] },
     { consume: () => consumeStopwise(options.policy), costs: [] as Cost[] },
     { consume: () => consumeStopwise(() => ({ profile: 'off' })), costs: [] as Cost[] },
-    ...(learning ? [{ consume: () => consumeStopwise(options.policy, learning), costs: [] as Cost[] }] : []),
+    ...(learning && holding
+      ? [
+          { consume: () => consumeStopwise(options.policy, learning), costs: [] as Cost[] },
+          { consume: () => consumeStopwise(options.policy, holding), costs: [] as Cost[] },
+        ]
+      : []),
   ];
   // Warm every path up (JIT, connection pool) before measuring.
   for (const turn of turns) await turn.consume();
@@ -182,7 +197,11 @@ export async function measureOverhead(options: {
     chainCpuRatio: round(stopwiseCpuMs / noPolicyCpuMs),
     chainUsPerChunk: round(((stopwiseCpuMs - noPolicyCpuMs) * 1000) / (streams * options.chunksPerStream)),
     ...(learning
-      ? { learnCpuMs: round(total(3, 'cpuMs'), 1), learnCpuRatio: round(total(3, 'cpuMs') / stopwiseCpuMs) }
+      ? {
+          learnCpuMs: round(total(3, 'cpuMs'), 1),
+          learnCpuRatio: round(total(3, 'cpuMs') / stopwiseCpuMs),
+          tunerCpuRatio: round(total(3, 'cpuMs') / total(4, 'cpuMs')),
+        }
       : {}),
   };
 }
