@@ -64,8 +64,24 @@ export function stepSettings(settings: ProfileSettings, ladder: TuningLadder, st
   const overrides = ladder.steps[step];
   if (overrides === undefined)
     throw new RangeError(`step ${step} is not on the ladder (0..${ladder.steps.length - 1})`);
-  return mergeSettings(settings, overrides);
+  // Merged once and frozen when both sides are frozen (presets and the default ladder are):
+  // policies cache what they compile by the identity of frozen settings, so a fresh merge per
+  // replayed step cost each holdout replay about 2 ms a step in rebuilt policies.
+  if (!Object.isFrozen(settings) || !Object.isFrozen(overrides)) return mergeSettings(settings, overrides);
+  let byOverrides = mergedSteps.get(settings);
+  if (byOverrides === undefined) {
+    byOverrides = new WeakMap();
+    mergedSteps.set(settings, byOverrides);
+  }
+  let merged = byOverrides.get(overrides);
+  if (merged === undefined) {
+    merged = freezeSettings(mergeSettings(settings, overrides));
+    byOverrides.set(overrides, merged);
+  }
+  return merged;
 }
+
+const mergedSteps = new WeakMap<ProfileSettings, WeakMap<ProfileOverrides, ProfileSettings>>();
 
 /** The step whose knobs are closest to the profile's (count of knobs that differ, fewest wins, then the lower step). */
 function nearestStep(settings: ProfileSettings, steps: readonly ProfileOverrides[]): number {
