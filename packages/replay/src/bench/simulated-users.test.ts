@@ -1,32 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyList, withFeedback } from './policy-sets.js';
+import { recordOutcome } from './record-outcome.test-util.js';
 import type { RecordOutcome } from './run-record.js';
 import { type SimulatedCall, simulatedUserFigures, simulatedUserOf, verdictOf } from './simulated-users.js';
 
 function outcome(fields: Partial<RecordOutcome>): RecordOutcome {
-  return {
-    id: 'r',
+  return recordOutcome({
     fullTokens: 100,
     keptTokens: 60,
-    text: '',
-    reasoning: undefined,
-    answer: undefined,
+    producedTokens: 60,
     fullCorrect: true,
     keptCorrect: true,
     outcome: 'policy-stop',
     stoppedBy: 'answerComplete',
-    stopReason: undefined,
     stopPhase: 'answer',
-    producedTokens: 60,
-    estimatedTokensSaved: undefined,
-    upperBoundTokensSaved: undefined,
-    counterfactualLow: undefined,
-    counterfactualHigh: undefined,
-    responseId: undefined,
-    error: undefined,
-    durationMs: 1,
     ...fields,
-  };
+  });
 }
 
 describe('simulated users', () => {

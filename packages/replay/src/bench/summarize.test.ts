@@ -1,30 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordOutcome } from './run-record.js';
+import { recordOutcome } from './record-outcome.test-util.js';
 import { summarize } from './summarize.js';
 
-const outcome = (over: Partial<RecordOutcome>): RecordOutcome => ({
-  id: 'r',
-  fullTokens: 1000,
-  keptTokens: 1000,
-  producedTokens: 1000,
-  text: '',
-  reasoning: undefined,
-  answer: undefined,
-  fullCorrect: undefined,
-  keptCorrect: undefined,
-  outcome: 'finish',
-  stoppedBy: undefined,
-  stopReason: undefined,
-  stopPhase: undefined,
-  estimatedTokensSaved: undefined,
-  upperBoundTokensSaved: undefined,
-  counterfactualLow: undefined,
-  counterfactualHigh: undefined,
-  responseId: undefined,
-  error: undefined,
-  durationMs: 1,
-  ...over,
-});
+const outcome = recordOutcome;
 
 describe('summarize: the estimate columns', () => {
   it('count as truly saved what the provider no longer generated, not what a cut threw away', () => {
