@@ -195,6 +195,28 @@ function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOver
   return merged;
 }
 
+// The client's store put into an adaptive-length section left at the default store, once per
+// section object and store: policies cache what they build by the identity of their section.
+const withStore = new WeakMap<object, WeakMap<LengthHistoryStore, object>>();
+
+function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): ProfileSettings {
+  const length = settings.adaptiveLength;
+  if (!length || (length.store !== undefined && length.store !== defaultLengthHistory)) return settings;
+  // Only a frozen section can be reused: the caller cannot change it later.
+  if (!Object.isFrozen(length)) return { ...settings, adaptiveLength: { ...length, store } };
+  let byStore = withStore.get(length);
+  if (byStore === undefined) {
+    byStore = new WeakMap();
+    withStore.set(length, byStore);
+  }
+  let section = byStore.get(store);
+  if (section === undefined) {
+    section = Object.freeze({ ...length, store });
+    byStore.set(store, section);
+  }
+  return { ...settings, adaptiveLength: section as typeof length };
+}
+
 async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {
   const { profiles } = config;
   if (profiles === undefined || user === undefined) return undefined;
@@ -347,9 +369,7 @@ export async function resolveChain(
       ...callSettings,
       stopOn: [...settings.stopOn, ...(perCall?.stopOn ?? [])],
     } as ProfileSettings;
-    const length = settings.adaptiveLength;
-    if (config.lengthStore && length && (length.store === undefined || length.store === defaultLengthHistory))
-      settings = { ...settings, adaptiveLength: { ...length, store: config.lengthStore } };
+    if (config.lengthStore) settings = withLengthStore(settings, config.lengthStore);
     built = buildPolicies(settings, context) as BuiltPolicy[];
   }
   const entries: ChainEntry[] = [
