@@ -128,7 +128,10 @@ export async function runVote<T>(
   const voteId = `vote_${crypto.randomUUID()}`;
   const drawn: Array<{ index: number; controller: AbortController; result?: RunResult; aborted: boolean }> =
     [];
+  // In the order samples finished (what the window rule reads), and by sample index (what a tie
+  // is broken by: the answer of the earliest sample, as the full vote over samples in order does).
   const answers: (string | undefined)[] = [];
+  const bySample: (string | undefined)[] = [];
   const errors: StopwiseError[] = [];
   let decision: VoteDecision | undefined;
   // `generate` rejects only for invalid options: the vote rejects with it, like `generate`.
@@ -171,7 +174,9 @@ export async function runVote<T>(
             sample.result = result;
             if (decision !== undefined) return;
             if (result.outcome === 'error') errors.push(result.error);
-            answers.push(result.outcome === 'error' ? undefined : extractAnswer(extract, keptText(result)));
+            const answer = result.outcome === 'error' ? undefined : extractAnswer(extract, keptText(result));
+            answers.push(answer);
+            bySample[sample.index] = answer;
             decision = decide(rule, { answers, remaining: samples - answers.length });
             if (decision !== undefined) {
               for (const other of drawn) {
@@ -199,7 +204,7 @@ export async function runVote<T>(
   });
 
   if (invalid !== undefined) throw invalid;
-  const votes = tally(answers);
+  const votes = tally(bySample);
   const finished = drawn.filter(
     (sample): sample is typeof sample & { result: RunResult } => sample.result !== undefined,
   );

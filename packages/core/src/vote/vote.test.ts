@@ -102,6 +102,25 @@ describe('client.vote', () => {
     expect(vote).toMatchObject({ answer: '7', decidedBy: 'settled', samplesUsed: 3 });
   });
 
+  it('a tie goes to the answer of the earliest sample, whatever order the samples finish in', async () => {
+    const { provider } = samplingProvider((k) =>
+      k === 0 ? [{ type: 'wait', ms: 30 }, ...say('11')] : say('12'),
+    );
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 2,
+      concurrency: 2,
+      draw: 'eager',
+      rule: { kind: 'settled' },
+    });
+    expect(vote).toMatchObject({ answer: '11', decidedBy: 'all-samples' });
+    expect(vote.votes).toEqual([
+      { answer: '11', count: 1 },
+      { answer: '12', count: 1 },
+    ]);
+  });
+
   it('window rule (ESC): stops after a window whose answers all agree', async () => {
     const answers = ['1', '2', '1', '3', '3', '3'];
     const { provider } = samplingProvider((k) => say(answers[k] ?? '3'));
