@@ -226,6 +226,9 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     counters: (key) => local.counters(key),
     append(key, value, maxLength) {
       local.append(key, value, maxLength);
+      // Bounded like the replica: the longest a pulled list is kept at, per key written here.
+      if (!listLengths.has(key) && listLengths.size >= (options.maxKeys ?? 50_000))
+        listLengths.delete(listLengths.keys().next().value as string);
       listLengths.set(key, maxLength);
       const pending = pendingAppends.get(key) ?? { values: [], maxLength };
       pending.values.push(value);
