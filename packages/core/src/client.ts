@@ -7,6 +7,7 @@ import {
   type FeedbackResult,
   LearningLoop,
 } from './learning/learning-loop.js';
+import { rejectUnknownOptions } from './option-names.js';
 import type { LanguageModelProvider, ProviderOptionsOf } from './provider.js';
 import { type ChainConfig, type UserProfiles, validateChainConfig } from './resolve-chain.js';
 import type { RunResult } from './run-result.js';
@@ -98,6 +99,20 @@ export interface StopwiseClient<TProviderOptions = unknown> {
   vote(options: VoteOptions<TProviderOptions>): Promise<VoteResult>;
 }
 
+// Every option of `createClient` (`ClientOptions`).
+const clientOptionNames = [
+  'provider',
+  'profile',
+  'profiles',
+  'telemetry',
+  'holdout',
+  'prices',
+  'savingsModel',
+  'savings',
+  'learn',
+  'store',
+];
+
 /**
  * Creates a client. Configuration errors (unknown profile, a hook that is not a function) throw
  * a `ConfigError` here, not at the first call.
@@ -107,6 +122,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
 ): StopwiseClient<ProviderOptionsOf<P>> {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object with a `provider`');
+  rejectUnknownOptions('', options, clientOptionNames);
   const { provider } = options;
   if (typeof provider !== 'object' || provider === null || typeof provider.stream !== 'function') {
     throw new ConfigError(

@@ -4,6 +4,7 @@ import { anyOf } from './combinators.js';
 import { ConfigError, describeError } from './errors.js';
 import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
+import { rejectUnknownOptions } from './option-names.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
@@ -119,8 +120,17 @@ function userLayer(field: string, preset: UserPreset | undefined): Layer | undef
 }
 
 /** The call's own layer: `policy.profile` and `policy.overrides`. */
+// Every option of a call's `policy` (`CallPolicyOptions`).
+const callPolicyNames = ['profile', 'overrides', 'stopOn', 'maxOutputTokens', 'policies'];
+
 function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
   if (policy === undefined) return undefined;
+  if (typeof policy !== 'object' || policy === null)
+    throw new ConfigError(
+      'policy',
+      'must be an object { profile?, overrides?, stopOn?, maxOutputTokens?, policies? }',
+    );
+  rejectUnknownOptions('policy', policy, callPolicyNames);
   if (policy.overrides !== undefined && !isPlainObject(policy.overrides)) {
     throw new ConfigError('policy.overrides', 'must be an object of profile settings');
   }

@@ -1,6 +1,7 @@
 import type { CallOptions } from './call-options.js';
 import { ConfigError } from './errors.js';
 import { messageRoles } from './messages.js';
+import { rejectUnknownOptions } from './option-names.js';
 import { stopOn } from './policies/stop-on.js';
 import { requireProfile } from './profiles/registry.js';
 import { validateCallPolicy } from './resolve-chain.js';
@@ -20,10 +21,26 @@ export function assertInteger(field: string, value: unknown, min: number): void 
  * message names the field and says what is allowed. Policy factories (`stopOn`) validate their
  * own arguments with the same kind of error.
  */
+/** Every option of a call (`CallOptions`). */
+export const callOptionNames: readonly string[] = [
+  'model',
+  'messages',
+  'maxOutputTokens',
+  'temperature',
+  'user',
+  'policy',
+  'signal',
+  'logprobs',
+  'providerOptions',
+  'metadata',
+  'telemetry',
+];
+
 export function validateCallOptions(options: CallOptions<unknown>): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object with at least `model` and `messages`');
   }
+  rejectUnknownOptions('', options, callOptionNames);
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ConfigError('model', 'must be a non-empty string such as "gpt-4o-mini"');
   }

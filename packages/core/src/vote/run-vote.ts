@@ -1,6 +1,8 @@
 import type { CallOptions } from '../call-options.js';
 import { ConfigError, type StopwiseError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import type { RunResult } from '../run-result.js';
+import { callOptionNames } from '../validate-call.js';
 import { extractAnswer, type VoteExtractor, voteExtractors } from './vote-answers.js';
 import {
   decide,
@@ -84,6 +86,19 @@ export interface VoteResult {
 export function validateVoteOptions<T>(
   options: VoteOptions<T>,
 ): Required<Pick<VoteOptions<T>, 'samples' | 'concurrency' | 'rule' | 'extract'>> {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError(
+      'options',
+      "must be a call's options with `samples`, e.g. { model, messages, samples: 8 }",
+    );
+  rejectUnknownOptions('', options, [
+    ...callOptionNames,
+    'samples',
+    'concurrency',
+    'rule',
+    'extract',
+    'draw',
+  ]);
   const { samples } = options;
   if (!Number.isInteger(samples) || samples < 1)
     throw new ConfigError(

@@ -1,0 +1,48 @@
+import { ConfigError } from './errors.js';
+
+/**
+ * Throws a {@link ConfigError} for the first key of `options` that is not in `allowed`, naming
+ * it, the closest allowed name when one is near (a typo: `profil`, `stopon`), and every allowed
+ * name. A misspelt option silently ignored is a stop policy that silently never runs.
+ *
+ * Written here rather than taken from a library: it is a dozen lines, and the schema libraries
+ * that do it would add a dependency to every runtime stopwise supports.
+ */
+export function rejectUnknownOptions(field: string, options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const near = closest(key, allowed);
+    const path = field === '' ? key : `${field}.${key}`;
+    throw new ConfigError(
+      path,
+      `is not an option${near ? ` (did you mean \`${near}\`?)` : ''}; allowed: ${allowed.join(', ')}`,
+    );
+  }
+}
+
+/** The allowed name within two edits of `key` (case aside), if one is. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of allowed) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
