@@ -5,6 +5,7 @@ import { ConfigError, describeError } from './errors.js';
 import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
+import { PairMemo } from './pair-memo.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
@@ -187,43 +188,24 @@ function mergeLayers(layers: readonly Layer[]): {
 // or a user's preset object, which is the same object call after call. Policies cache what they
 // compile by the identity of frozen settings, so a fresh merge per call would also cost every
 // call its compiled keyword rules.
-const mergedSettings = new WeakMap<ProfileSettings, WeakMap<ProfileOverrides, ProfileSettings>>();
+const mergedSettings = new PairMemo<ProfileSettings, ProfileOverrides, ProfileSettings>();
 
 function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOverrides): ProfileSettings {
-  let byOverrides = mergedSettings.get(base);
-  const known = byOverrides?.get(overrides);
-  if (known !== undefined) return known;
-  const merged = freezeSettings(applyOverrides(field, base, overrides));
+  const merge = () => freezeSettings(applyOverrides(field, base, overrides));
   // Only objects the caller cannot change later may be reused: frozen overrides.
-  if (Object.isFrozen(overrides)) {
-    if (byOverrides === undefined) {
-      byOverrides = new WeakMap();
-      mergedSettings.set(base, byOverrides);
-    }
-    byOverrides.set(overrides, merged);
-  }
-  return merged;
+  return Object.isFrozen(overrides) ? mergedSettings.get(base, overrides, merge) : merge();
 }
 
 // The client's store put into an adaptive-length section left at the default store, once per
 // section object and store: policies cache what they build by the identity of their section.
-const withStore = new WeakMap<object, WeakMap<LengthHistoryStore, object>>();
+const withStore = new PairMemo<object, LengthHistoryStore, object>();
 
 function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): ProfileSettings {
   const length = settings.adaptiveLength;
   if (!length || (length.store !== undefined && length.store !== defaultLengthHistory)) return settings;
   // Only a frozen section can be reused: the caller cannot change it later.
   if (!Object.isFrozen(length)) return { ...settings, adaptiveLength: { ...length, store } };
-  let byStore = withStore.get(length);
-  if (byStore === undefined) {
-    byStore = new WeakMap();
-    withStore.set(length, byStore);
-  }
-  let section = byStore.get(store);
-  if (section === undefined) {
-    section = Object.freeze({ ...length, store });
-    byStore.set(store, section);
-  }
+  const section = withStore.get(length, store, () => Object.freeze({ ...length, store }));
   return { ...settings, adaptiveLength: section as typeof length };
 }
 

@@ -1,3 +1,4 @@
+import { PairMemo } from '../pair-memo.js';
 import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js';
 import { freezeSettings, mergeSettings } from '../profiles/settings.js';
 
@@ -68,20 +69,10 @@ export function stepSettings(settings: ProfileSettings, ladder: TuningLadder, st
   // policies cache what they compile by the identity of frozen settings, so a fresh merge per
   // replayed step cost each holdout replay about 2 ms a step in rebuilt policies.
   if (!Object.isFrozen(settings) || !Object.isFrozen(overrides)) return mergeSettings(settings, overrides);
-  let byOverrides = mergedSteps.get(settings);
-  if (byOverrides === undefined) {
-    byOverrides = new WeakMap();
-    mergedSteps.set(settings, byOverrides);
-  }
-  let merged = byOverrides.get(overrides);
-  if (merged === undefined) {
-    merged = freezeSettings(mergeSettings(settings, overrides));
-    byOverrides.set(overrides, merged);
-  }
-  return merged;
+  return mergedSteps.get(settings, overrides, () => freezeSettings(mergeSettings(settings, overrides)));
 }
 
-const mergedSteps = new WeakMap<ProfileSettings, WeakMap<ProfileOverrides, ProfileSettings>>();
+const mergedSteps = new PairMemo<ProfileSettings, ProfileOverrides, ProfileSettings>();
 
 /** The step whose knobs are closest to the profile's (count of knobs that differ, fewest wins, then the lower step). */
 function nearestStep(settings: ProfileSettings, steps: readonly ProfileOverrides[]): number {
