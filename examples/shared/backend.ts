@@ -114,7 +114,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     questions,
     hintFor: (status) =>
       status === 404
-        ? 'Offline, the replay server only has answers for recorded questions: pick one of the suggested questions (exactly as written).'
+        ? 'Offline, the replay server only has answers for recorded questions, asked exactly as recorded: pick one of them.'
         : undefined,
     close: () => server.close(),
   };
