@@ -1,5 +1,11 @@
 import { openai } from '@stopwise/openai';
-import { createReplayServer, loadTraces, sampleTracesDir, type TraceRecord } from '@stopwise/replay';
+import {
+  createReplayServer,
+  loadTraces,
+  type ReplayServer,
+  sampleTracesDir,
+  type TraceRecord,
+} from '@stopwise/replay';
 import type { LanguageModelProvider, Message } from 'stopwise';
 
 /** Where the examples' calls go: the offline replay server, or OpenAI itself. */
@@ -13,6 +19,8 @@ export interface Backend {
   modelFor(messages: readonly Message[]): string;
   /** Recorded questions that have an answer offline (also offered live, as sample questions). */
   readonly questions: readonly RecordedQuestion[];
+  /** The replay server in `replay` mode: its request log says what a provider would have billed. */
+  readonly replay: ReplayServer | undefined;
   /** A hint for an error, e.g. why the replay server had no answer; undefined when none applies. */
   hintFor(status: number | undefined): string | undefined;
   close(): Promise<void>;
@@ -96,6 +104,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       provider: openai({ apiKey: options.apiKey }),
       modelFor: () => model,
       questions,
+      replay: undefined,
       hintFor: () => undefined,
       close: async () => {},
     };
@@ -112,6 +121,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     // it up this way does not count as drawing a sample.
     modelFor: (messages) => server.index.find({ messages })?.model ?? 'gpt-4o-mini',
     questions,
+    replay: server,
     hintFor: (status) =>
       status === 404
         ? 'Offline, the replay server only has answers for recorded questions, asked exactly as recorded: pick one of them.'
