@@ -130,8 +130,6 @@ describe('chat example in headless Chromium', () => {
       if (i > 0) expect(update.text.startsWith((streamed[i - 1] as Update).text)).toBe(true);
     }
     expect((streamed[0] as Update).text.length).toBeLessThan(final.length);
-    // The stop came before the answer ended, and its cut is what stayed.
-    expect(updates.some((update) => update.stopped && !update.done)).toBe(true);
     // The recorded answer loops to the provider's cap; the stop kept its start only.
     expect(final.length).toBeGreaterThan(500);
     expect(loop.output.startsWith(final)).toBe(true);
