@@ -19,6 +19,12 @@ export interface ChatAppOptions {
 
 const maxQuestionChars = 20_000;
 const userIdPattern = /^[\w-]{1,64}$/;
+/** What a user id must be, as the API's 400 says it. */
+const userIdRule = 'user must be an id of 1-64 letters, digits, _ or -';
+
+function isUserId(value: unknown): value is string {
+  return typeof value === 'string' && userIdPattern.test(value);
+}
 
 const emptyTotals = new SavingsStatsCollector().snapshot().total;
 
@@ -66,8 +72,7 @@ export async function createChatApp(options: ChatAppOptions): Promise<Hono> {
     const body = (await c.req.json().catch(() => undefined)) as
       | { user?: unknown; preset?: unknown }
       | undefined;
-    if (typeof body?.user !== 'string' || !userIdPattern.test(body.user))
-      return c.json({ error: 'user must be an id of 1-64 letters, digits, _ or -' }, 400);
+    if (!isUserId(body?.user)) return c.json({ error: userIdRule }, 400);
     if (!isChatPreset(body.preset))
       return c.json({ error: `preset must be one of ${chatPresets.join(', ')}` }, 400);
     presets.set(body.user, body.preset);
@@ -78,8 +83,7 @@ export async function createChatApp(options: ChatAppOptions): Promise<Hono> {
     const body = (await c.req.json().catch(() => undefined)) as
       | { user?: unknown; question?: unknown }
       | undefined;
-    if (typeof body?.user !== 'string' || !userIdPattern.test(body.user))
-      return c.json({ error: 'user must be an id of 1-64 letters, digits, _ or -' }, 400);
+    if (!isUserId(body?.user)) return c.json({ error: userIdRule }, 400);
     const { user, question } = body as { user: string; question: unknown };
     if (typeof question !== 'string' || question.trim() === '' || question.length > maxQuestionChars)
       return c.json(
