@@ -93,6 +93,11 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
     return this.queue.splice(0);
   }
 
+  /** The parts already mapped but not yet read, left in place. Synchronous. */
+  peekReceived(): readonly ProviderStreamPart[] {
+    return this.queue;
+  }
+
   return(): Promise<Result> {
     this.state = 'ended';
     this.queue.splice(0);
@@ -132,6 +137,23 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
   private take(): Result | undefined {
     const value = this.queue.shift();
     return value === undefined ? undefined : { done: false, value };
+  }
+}
+
+/**
+ * Whether the provider's own `finish` part has already been received (mapped, not yet read):
+ * the provider generated the whole output before this point, so a stop here saves nothing.
+ * A fast provider or a slow reader buffers a short output's end before the policy decides.
+ * Nothing is consumed; false for iterators that do not buffer.
+ */
+export function receivedFinish(iterator: AsyncIterator<unknown> | undefined): boolean {
+  const peek = (iterator as { peekReceived?: unknown } | undefined)?.peekReceived;
+  if (typeof peek !== 'function') return false;
+  try {
+    const parts = peek.call(iterator);
+    return Array.isArray(parts) && parts.some((part) => (part as ProviderStreamPart)?.type === 'finish');
+  } catch {
+    return false;
   }
 }
 

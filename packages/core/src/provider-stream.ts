@@ -30,7 +30,7 @@ export function providerStream<T>(
         inner ??= start()[Symbol.asyncIterator]();
         return inner;
       };
-      const iterator: AsyncIterator<T> & { takeReceived(): unknown[] } = {
+      const iterator: AsyncIterator<T> & { takeReceived(): unknown[]; peekReceived(): unknown } = {
         next() {
           try {
             return open().next().then(undefined, rethrow);
@@ -40,6 +40,7 @@ export function providerStream<T>(
         },
         // Forwards the buffer of a chunkStream inside, so a stop can keep its usage.
         takeReceived: () => takeReceived(inner),
+        peekReceived: () => (inner as { peekReceived?: () => unknown } | undefined)?.peekReceived?.() ?? [],
         return(value?: unknown) {
           // Never started: nothing to close.
           if (!inner?.return) return Promise.resolve({ done: true, value: value as T });

@@ -39,7 +39,17 @@ export interface RunRecord {
   /** Output tokens received when the stop was decided. */
   stopPosition: number | undefined;
   /** In a holdout call: where the chain would have stopped (empty when it never decided). */
-  holdout: { policy?: string; atToken?: number; kind?: StopKind; cutBy?: string | undefined } | undefined;
+  holdout:
+    | {
+        policy?: string;
+        atToken?: number;
+        kind?: StopKind;
+        providerFinished?: boolean;
+        cutBy?: string | undefined;
+      }
+    | undefined;
+  /** For a stop: the provider's finish had already been received (the whole output was billed). */
+  providerFinished?: boolean | undefined;
   decisions: RecordedDecision[];
   policyErrors: StopwiseError[];
 }
@@ -78,10 +88,12 @@ export function assembleResult(record: RunRecord): RunResult {
     natural: record.natural,
     receivedTokens: state.receivedTokens,
     stopPosition: stop ? record.stopPosition : undefined,
+    providerFinished: stop ? record.providerFinished === true : undefined,
     holdout: record.holdout && {
       wouldStopAtToken: record.holdout.atToken,
       policy: record.holdout.policy,
       kind: record.holdout.kind,
+      ...(record.holdout.providerFinished === true ? { providerFinished: true } : {}),
       ...(record.holdout.cutBy === undefined ? {} : { cutBy: record.holdout.cutBy }),
     },
   });

@@ -1,5 +1,5 @@
 import type { CallOptions } from './call-options.js';
-import { takeReceived } from './chunk-stream.js';
+import { receivedFinish, takeReceived } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
@@ -107,7 +107,11 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private stopAnswer: string | undefined;
   // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
   private stopPosition: number | undefined;
-  private wouldStop: { policy: string; atToken: number; kind: StopKind } | undefined;
+  private wouldStop:
+    | { policy: string; atToken: number; kind: StopKind; providerFinished: boolean }
+    | undefined;
+  // The provider's finish had already arrived when the policy stopped the call: it saved nothing.
+  private providerFinishedAtStop = false;
   private heldOut = false;
   // In a holdout call: the safety stop that ended it early, which makes it no calibration sample.
   private cutBy: string | undefined;
@@ -381,7 +385,12 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       // The first decision of the chain, whatever it is, is where the shadow chain stops.
       const first = this.wouldStop === undefined;
       if (first) {
-        this.wouldStop = { policy, atToken: view.tokens, kind: decision.kind ?? 'complete' };
+        this.wouldStop = {
+          policy,
+          atToken: view.tokens,
+          kind: decision.kind ?? 'complete',
+          providerFinished: receivedFinish(this.iterator),
+        };
         // A safety stop acts and is reported as a stop below, not twice.
         if (decision.safety !== true)
           this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
@@ -402,7 +411,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
     abortForStop(this.controller, policy);
-    this.keepReceivedUsage();
+    this.providerFinishedAtStop = this.keepReceivedUsage();
     const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
     this.ending = { outcome: 'policy-stop', stop };
     this.stopAnswer = decision.answer;
@@ -440,14 +449,18 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   /**
    * Usage the provider already sent with the chunk that held the stopping delta (mapped, not yet
    * read) is the provider's count: keep it rather than report an estimate. Parts not yet received
-   * are not waited for; the request is already aborted.
+   * are not waited for; the request is already aborted. Returns whether the provider's finish
+   * was among them: then the provider had generated (and billed) the whole output already.
    */
-  private keepReceivedUsage(): void {
+  private keepReceivedUsage(): boolean {
+    let finished = false;
     for (const part of takeReceived(this.iterator)) {
+      if (part.type === 'finish') finished = true;
       if ((part.type === 'finish' || part.type === 'response-metadata') && part.usage) {
         this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
       }
     }
+    return finished;
   }
 
   private recordStop(
@@ -525,6 +538,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       responseModel: this.responseModel,
       answer: this.stopAnswer,
       stopPosition: this.stopPosition,
+      providerFinished: this.providerFinishedAtStop,
       holdout: this.heldOut ? { ...this.wouldStop, cutBy: this.cutBy } : undefined,
       decisions: this.decisions,
       policyErrors: this.policyErrors,

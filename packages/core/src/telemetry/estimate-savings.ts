@@ -50,6 +50,11 @@ export interface SavingsInput {
   receivedTokens?: number | undefined;
   /** For a stop: output tokens received when the policy decided. */
   stopPosition?: number | undefined;
+  /**
+   * For a stop: the provider's own finish had already been received when the policy decided, so
+   * the whole output was generated and billed, and the stop saved nothing.
+   */
+  providerFinished?: boolean | undefined;
   /** Set on holdout calls: run unstopped, policies in shadow. */
   holdout?: HoldoutRecord | undefined;
 }
@@ -181,7 +186,8 @@ function savingsFrom(
   prices: PriceOverrides | undefined,
 ): Savings {
   const outputTokens = input.usage.outputTokens ?? 0;
-  const stopped = counterfactual?.method !== 'none';
+  // A stop after the provider's end is, for what it saved, a call that ran to its end.
+  const stopped = counterfactual?.method !== 'none' && counterfactual?.method !== 'provider';
   const produced = stopped ? localTokens(input) : outputTokens;
   const bound = stopped ? callBound(input) : undefined;
   const atMost = !stopped ? 0 : bound === undefined ? null : Math.max(0, bound.cap - produced);
@@ -210,6 +216,12 @@ function savingsFrom(
   };
 }
 
+/** A stop after the provider's end: the output was whole, nothing was saved. */
+function providerFinished(input: SavingsInput): CounterfactualEstimate {
+  const billed = input.usage.outputTokens ?? localTokens(input);
+  return { value: billed, low: billed, high: billed, method: 'provider' };
+}
+
 function notStopped(input: SavingsInput): CounterfactualEstimate {
   const outputTokens = input.usage.outputTokens ?? 0;
   return { value: outputTokens, low: outputTokens, high: outputTokens, method: 'none' };
@@ -223,7 +235,11 @@ function notStopped(input: SavingsInput): CounterfactualEstimate {
 export const estimateSavings: SavingsEstimator = (input) =>
   savingsFrom(
     input,
-    input.outcome === 'policy-stop' ? budgetBound(stopPoint(input)) : notStopped(input),
+    input.outcome !== 'policy-stop'
+      ? notStopped(input)
+      : input.providerFinished
+        ? providerFinished(input)
+        : budgetBound(stopPoint(input)),
     undefined,
   );
 
@@ -302,7 +318,13 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
         history.recordLength(bucket, final);
         if (input.natural === false) history.recordCappedLength?.(bucket, final);
         const { holdout } = input;
-        if (holdout?.wouldStopAtToken !== undefined && holdout.policy !== undefined) {
+        // A would-be stop that came after the provider's end saves nothing and is recognised as
+        // such when it happens (method `provider`): it is no sample of what other stops save.
+        if (
+          holdout?.wouldStopAtToken !== undefined &&
+          holdout.policy !== undefined &&
+          holdout.providerFinished !== true
+        ) {
           history.recordHoldout(bucket, {
             policy: holdout.policy,
             kind: holdout.kind ?? 'complete',
@@ -313,7 +335,9 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
       }
       return savingsFrom(input, notStopped(input), prices);
     }
-    const counterfactual = counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
+    const counterfactual = input.providerFinished
+      ? providerFinished(input)
+      : counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }

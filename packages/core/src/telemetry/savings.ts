@@ -1,6 +1,6 @@
 import type { StopKind } from '../policy.js';
 /** How a counterfactual length was estimated, best first. */
-export type CounterfactualMethod = 'holdout' | 'length-model' | 'budget-bound' | 'none';
+export type CounterfactualMethod = 'provider' | 'holdout' | 'length-model' | 'budget-bound' | 'none';
 
 /**
  * An estimate of how many output tokens the call would have produced without the stop:
@@ -14,6 +14,9 @@ export interface CounterfactualEstimate {
   high: number;
   /**
    * How it was estimated, best first:
+   * - `provider`: not an estimate. The provider's own end of the output had already reached the
+   *   client when the policy stopped the call (a short output, a fast provider, a slow reader):
+   *   the whole output was generated and billed, so the stop saved nothing (`tokensSaved: 0`).
    * - `holdout`: calibrated on calls of the same bucket that ran unstopped with the policies in
    *   shadow: the stop position plus the mean number of tokens those calls ran past the point
    *   where the policy would have stopped them; the interval is a ~90% conformal interval from
@@ -37,6 +40,12 @@ export interface HoldoutRecord {
   policy: string | undefined;
   /** What that stop would have said about the rest of the output. Default `complete`. */
   kind?: StopKind | undefined;
+  /**
+   * The provider's end of the output had already reached the client when the policy would have
+   * stopped: such a stop saves nothing, and is known to at stop time (method `provider`), so
+   * the sample calibrates no estimate.
+   */
+  providerFinished?: boolean | undefined;
   /**
    * The safety stop (a token cap, a timeout) that ended this holdout call before its natural
    * end. Such a call is no calibration sample (it did not run to its end), so the estimator
