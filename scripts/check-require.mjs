@@ -64,5 +64,7 @@ check(
 );
 
 // Worded apart from a test runner's 'N passed, N failed' summary: CI's closing count is vitest's.
-console.log(`\ncheck:require: ${failed === 0 ? `all ${passed} checks hold` : `${failed} of ${passed + failed} checks broken`}`);
+console.log(
+  `\ncheck:require: ${failed === 0 ? `all ${passed} checks hold` : `${failed} of ${passed + failed} checks broken`}`,
+);
 process.exit(failed === 0 ? 0 : 1);

@@ -56,6 +56,7 @@ export {
   createMemoryTunerEvidence,
   defaultLadder,
   type HeldOutFigures,
+  type MemoryTunerEvidenceOptions,
   type RecordedCall,
   type StepChoice,
   type StepDelta,
@@ -80,6 +81,7 @@ export {
   type LinearRegex,
   type MaxTokensOptions,
   maxTokens,
+  type PhaseOption,
   type RepetitionOptions,
   repetition,
   type StopOnOptions,
@@ -115,6 +117,7 @@ export {
   profileNames,
   realtimeSettings,
   registerProfile,
+  type SettingsProfile,
 } from './profiles/index.js';
 // The provider contract (an inline provider or a test double needs it; adapters find it in
 // `stopwise/adapter` too).
@@ -168,6 +171,7 @@ export {
   type ConsoleExporterOptions,
   consoleExporter,
   createSavingsHistory,
+  type HistoryKind,
   type HoldoutSample,
   type SavingsAccuracy,
   type SavingsHistory,
