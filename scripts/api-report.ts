@@ -21,18 +21,31 @@ const apiDir = join(root, 'api');
 /** The most values `stopwise` may export at its root (issue 13: what an app needs, no more). */
 export const maxRootValues = 45;
 
-/** Each published entry point and its source; kept in step with the packages' `exports`. */
-const entries: Record<string, string> = {
-  stopwise: 'packages/core/src/index.ts',
-  'stopwise/adapter': 'packages/core/src/adapter/index.ts',
-  'stopwise/sse': 'packages/core/src/sse/index.ts',
-  'stopwise/node': 'packages/core/src/node/index.ts',
-  '@stopwise/openai': 'packages/openai/src/index.ts',
-  '@stopwise/anthropic': 'packages/anthropic/src/index.ts',
-  '@stopwise/replay': 'packages/replay/src/index.ts',
-  '@stopwise/redis': 'packages/redis/src/index.ts',
-  '@stopwise/otel': 'packages/otel/src/index.ts',
-};
+/**
+ * Each published entry point and its source, read from every package's `exports` map, so a new
+ * package or subpath is reported (and checked) without editing this file: `.` is
+ * `src/index.ts`, `./name` is `src/name/index.ts`.
+ */
+function readEntries(): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const folder of readdirSync(join(root, 'packages')).sort()) {
+    let manifest: { name: string; private?: boolean; exports?: Record<string, unknown> };
+    try {
+      manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (manifest.private) continue;
+    for (const subpath of Object.keys(manifest.exports ?? {})) {
+      if (subpath.endsWith('.json')) continue;
+      const name = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      found[name] = `packages/${folder}/src/${subpath === '.' ? '' : `${subpath.slice(2)}/`}index.ts`;
+    }
+  }
+  return found;
+}
+
+const entries = readEntries();
 
 /** `@stopwise/openai` -> `stopwise-openai.api.md`, `stopwise/sse` -> `stopwise.sse.api.md`. */
 export function reportFileName(entry: string): string {

@@ -8,13 +8,16 @@
  * Plain Node on purpose: tsx would resolve `stopwise` through tsconfig paths to the sources and
  * prove nothing about the build. Run after `pnpm build`; CI does (.ci/run).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = ['core', 'openai', 'anthropic', 'replay', 'redis', 'otel'];
+// Every package folder with a package.json (a new package is checked without editing this file).
+const packages = readdirSync(join(root, 'packages')).filter((folder) =>
+  existsSync(join(root, 'packages', folder, 'package.json')),
+);
 let passed = 0;
 let failed = 0;
 
@@ -33,6 +36,11 @@ for (const folder of packages) {
   for (const subpath of Object.keys(manifest.exports)) {
     if (subpath === './package.json') continue;
     const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+    const conditions = manifest.exports[subpath];
+    if (!conditions?.import?.default || !conditions?.require?.default) {
+      check(`'${specifier}' has import and require conditions, each with types and default`, false);
+      continue;
+    }
     let required;
     try {
       required = require(specifier);
@@ -41,7 +49,7 @@ for (const folder of packages) {
       continue;
     }
     // The file the exports map gives to `import` (an ESM `import()` from here cannot self-reference).
-    const esmFile = join(root, 'packages', folder, manifest.exports[subpath].import.default);
+    const esmFile = join(root, 'packages', folder, conditions.import.default);
     const imported = await import(pathToFileURL(esmFile).href);
     const cjsNames = Object.keys(required).sort();
     const esmNames = Object.keys(imported).sort();
