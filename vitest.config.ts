@@ -7,6 +7,7 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^stopwise\/adapter$/, replacement: src('core/src/adapter/index.ts') },
       { find: /^stopwise\/sse$/, replacement: src('core/src/sse/index.ts') },
       { find: /^stopwise\/node$/, replacement: src('core/src/node/index.ts') },
       { find: /^stopwise$/, replacement: src('core/src/index.ts') },
@@ -14,6 +15,7 @@ export default defineConfig({
       { find: /^@stopwise\/anthropic$/, replacement: src('anthropic/src/index.ts') },
       { find: /^@stopwise\/replay$/, replacement: src('replay/src/index.ts') },
       { find: /^@stopwise\/redis$/, replacement: src('redis/src/index.ts') },
+      { find: /^@stopwise\/otel$/, replacement: src('otel/src/index.ts') },
     ],
   },
   test: {

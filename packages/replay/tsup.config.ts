@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.package.js';
 
-export default packageConfig({ index: 'src/index.ts', cli: 'src/cli.ts', 'tune-cli': 'src/tune/cli.ts' });
+// The library: ESM and CommonJS. The CLIs are built by tsup.bin.config.ts, ESM only.
+export default packageConfig({ index: 'src/index.ts' });

@@ -1,11 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import {
-  collectCredentials,
-  type HeadersInput,
-  type LanguageModelProvider,
-  type ProviderRequest,
-  type ProviderStreamPart,
-} from 'stopwise';
+import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
+import { collectCredentials, type HeadersInput } from 'stopwise/adapter';
 import { type SdkRequestOptions, streamMessage } from './message-stream.js';
 import type { AnthropicProviderOptions } from './provider-options.js';
 import { buildRequestBody } from './request-body.js';

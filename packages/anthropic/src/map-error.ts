@@ -1,15 +1,13 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import { ProviderError, StopwiseError, StreamError } from 'stopwise';
 import {
   connectionFailure,
   describeError,
   isRetryableStatus,
-  ProviderError,
   redactSecrets,
   retryAfterFromHeaders,
-  StopwiseError,
-  StreamError,
   scrubbedError,
-} from 'stopwise';
+} from 'stopwise/adapter';
 import { isRetryableErrorType } from './map-events.js';
 
 /** Options of {@link mapAnthropicError}. */

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import { createWireServer, loadWireFixture, type WireServer } from '@stopwise/replay';
-import { createClient, ProviderError, StreamError, tokenCounterFor } from 'stopwise';
+import { createClient, ProviderError, StreamError } from 'stopwise';
+import { tokenCounterFor } from 'stopwise/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropic } from './index.js';
 

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIError } from '@anthropic-ai/sdk';
-import { chunkStream, type ProviderStreamPart, StreamError } from 'stopwise';
+import { type ProviderStreamPart, StreamError } from 'stopwise';
+import { chunkStream } from 'stopwise/adapter';
 import { type SseMessage, sseEventBatches } from 'stopwise/sse';
 import { mapAnthropicError } from './map-error.js';
 import { createEventMapper } from './map-events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ProviderError, redactSecrets, StopwiseError } from './index.js';
+import { ConfigError, ProviderError, redactSecrets, StopwiseError } from './errors.js';
 
 describe('errors', () => {
   it('isInstance recognises errors from another copy of the package', () => {

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
-import { chunkStream, type ProviderStreamPart } from 'stopwise';
+import type { ProviderStreamPart } from 'stopwise';
+import { chunkStream } from 'stopwise/adapter';
 import { mapTokenLogprobs } from './logprobs.js';
 import { eventPayload, openSseBody, type SseEvent } from './sse-body.js';
 import { compact, finishOf, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';

@@ -1,14 +1,12 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { ProviderError, StopwiseError, StreamError } from 'stopwise';
 import {
   connectionFailure,
   isRetryableStatus,
-  ProviderError,
   redactSecrets,
   retryAfterFromHeaders,
-  StopwiseError,
-  StreamError,
   scrubbedError,
-} from 'stopwise';
+} from 'stopwise/adapter';
 
 /** What {@link mapOpenAIError} needs besides the error. */
 export interface MapErrorContext {

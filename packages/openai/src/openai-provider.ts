@@ -1,12 +1,6 @@
 import OpenAI from 'openai';
-import {
-  ConfigError,
-  collectCredentials,
-  type HeadersInput,
-  type LanguageModelProvider,
-  type ProviderStreamPart,
-  providerStream,
-} from 'stopwise';
+import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
+import { collectCredentials, type HeadersInput, providerStream } from 'stopwise/adapter';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';

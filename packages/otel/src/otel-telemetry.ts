@@ -15,9 +15,9 @@ import {
   type ErrorEvent,
   type PolicyDecisionEvent,
   type PolicyStopEvent,
-  redactSecrets,
   type TelemetryHooks,
 } from 'stopwise';
+import { redactSecrets } from 'stopwise/adapter';
 import { defined, endAttributes, GenAI, metricAttributes, Stopwise, startAttributes } from './attributes.js';
 import { policyKind, spanPolicy } from './policy-label.js';
 

@@ -3,7 +3,7 @@
  * store, syncs, and prints what it then reads of the bucket (the other process's writes too).
  * Run as `node --import tsx learner-process.test-util.ts <redis url> <bucket> <observations>`.
  */
-import { tunerEvidenceIn } from 'stopwise';
+import { tunerEvidenceIn } from 'stopwise/adapter';
 import { redisStore } from './redis-store.js';
 
 const [url, bucket, count] = process.argv.slice(2);

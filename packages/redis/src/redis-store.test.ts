@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ConfigError, createClient, tunerEvidenceIn } from 'stopwise';
+import { ConfigError, createClient } from 'stopwise';
+import { tunerEvidenceIn } from 'stopwise/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from './redis-server.test-util.js';
 import { type RedisStore, redisStore } from './redis-store.js';

@@ -17,6 +17,7 @@ export {
 export type { LearnOptions, TuningScope } from './tuner.js';
 export {
   createMemoryTunerEvidence,
+  type MemoryTunerEvidenceOptions,
   type StepDelta,
   type StepTotals,
   type TunerEvidence,

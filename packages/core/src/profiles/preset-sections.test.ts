@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionSettings, convergenceSettings, repetitionSettings } from '../index.js';
+import { completionSettings, convergenceSettings, repetitionSettings } from './preset-sections.js';
 import { accurateSettings, balancedSettings, realtimeSettings } from './presets.js';
 
 const presets = { realtime: realtimeSettings, balanced: balancedSettings, accurate: accurateSettings };

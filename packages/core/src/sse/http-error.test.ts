@@ -1,5 +1,6 @@
 import { createWireServer, type WireServer } from '@stopwise/replay';
-import { createClient, ProviderError, retryAfterFromHeaders } from 'stopwise';
+import { createClient, ProviderError } from 'stopwise';
+import { retryAfterFromHeaders } from 'stopwise/adapter';
 import { defaultErrorDetails, gemini } from 'stopwise/sse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readErrorBody } from './http-error.js';

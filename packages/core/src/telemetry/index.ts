@@ -48,6 +48,7 @@ export type {
 export { type SavingsAccuracy, type SavingsTruth, savingsAccuracy } from './savings-accuracy.js';
 export {
   createSavingsHistory,
+  type HistoryKind,
   type HoldoutSample,
   type SavingsHistory,
   type SavingsHistoryOptions,

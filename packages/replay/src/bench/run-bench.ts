@@ -10,8 +10,8 @@ import {
   findProfile,
   type LanguageModelProvider,
   type StopwiseClient,
-  userPrompt,
 } from 'stopwise';
+import { userPrompt } from 'stopwise/adapter';
 import { recordChunks } from '../tokens/record-chunks.js';
 import type { TraceFile } from '../traces/load-traces.js';
 import type { TraceRecord } from '../traces/trace-record.js';

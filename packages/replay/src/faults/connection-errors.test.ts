@@ -6,7 +6,8 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type LanguageModelProvider, ProviderError, serializeError } from 'stopwise';
+import { createClient, type LanguageModelProvider, ProviderError } from 'stopwise';
+import { serializeError } from 'stopwise/adapter';
 import { gemini } from 'stopwise/sse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticAnthropicChunks } from '../wire/synthetic-anthropic.js';

@@ -1,6 +1,6 @@
 import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
-import { tokenCounterFor } from 'stopwise';
+import { tokenCounterFor } from 'stopwise/adapter';
 
 /**
  * A text cut into the chunks a provider would stream: one token each, except where a character

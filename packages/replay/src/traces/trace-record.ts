@@ -1,4 +1,5 @@
-import { type Message, messageRoles } from 'stopwise';
+import type { Message } from 'stopwise';
+import { messageRoles } from 'stopwise/adapter';
 import { type ScorerName, scorerNames } from '../scoring/score-text.js';
 
 /**

@@ -12,7 +12,7 @@
  *   pnpm derive-presets --traces ../shared/traces --preset balanced
  */
 import { parseArgs } from 'node:util';
-import { defaultLadder, defineProfile, profileSettings } from 'stopwise';
+import { ConfigError, defaultLadder, defineProfile, findProfile } from 'stopwise';
 import { formatTable } from '../bench/format-table.js';
 import { profileSet } from '../bench/policy-sets.js';
 import { runBench } from '../bench/run-bench.js';
@@ -50,7 +50,10 @@ interface Cell {
 }
 
 const files = await loadTraces({ path: tracesPath });
-const ladder = defaultLadder(profileSettings('preset', preset));
+const presetSettings = findProfile(preset)?.settings;
+if (!presetSettings)
+  throw new ConfigError('preset', `${JSON.stringify(preset)} is not a profile made with defineProfile`);
+const ladder = defaultLadder(presetSettings);
 const candidates = ladder.steps.map((step, index) => {
   const name = `${preset}:step${index}`;
   defineProfile(name, { extends: preset, description: `${preset}, ladder step ${index}`, ...step });

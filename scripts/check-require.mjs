@@ -1,0 +1,78 @@
+/**
+ * `pnpm check:require`: loads every entry point of every package from its built `dist/` twice,
+ * with `require()` and with `import()`, through the package's own `exports` map (a package can
+ * import itself by name), and checks both give the same names. It also checks the CommonJS build
+ * shares one copy of core between entry points (an error made by `stopwise/adapter` is an
+ * instance of the root's class), which a build without code splitting gets wrong.
+ *
+ * Plain Node on purpose: tsx would resolve `stopwise` through tsconfig paths to the sources and
+ * prove nothing about the build. Run after `pnpm build`; CI does (.ci/run).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// Every package folder with a package.json (a new package is checked without editing this file).
+const packages = readdirSync(join(root, 'packages')).filter((folder) =>
+  existsSync(join(root, 'packages', folder, 'package.json')),
+);
+let passed = 0;
+let failed = 0;
+
+function check(label, ok, detail = '') {
+  if (ok) passed++;
+  else {
+    failed++;
+    console.error(`FAIL ${label}${detail ? `: ${detail}` : ''}`);
+  }
+}
+
+for (const folder of packages) {
+  const manifestPath = join(root, 'packages', folder, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const require = createRequire(manifestPath);
+  for (const subpath of Object.keys(manifest.exports)) {
+    if (subpath === './package.json') continue;
+    const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+    const conditions = manifest.exports[subpath];
+    if (!conditions?.import?.default || !conditions?.require?.default) {
+      check(`'${specifier}' has import and require conditions, each with types and default`, false);
+      continue;
+    }
+    let required;
+    try {
+      required = require(specifier);
+    } catch (error) {
+      check(`require('${specifier}')`, false, error.message.split('\n')[0]);
+      continue;
+    }
+    // The file the exports map gives to `import` (an ESM `import()` from here cannot self-reference).
+    const esmFile = join(root, 'packages', folder, conditions.import.default);
+    const imported = await import(pathToFileURL(esmFile).href);
+    const cjsNames = Object.keys(required).sort();
+    const esmNames = Object.keys(imported).sort();
+    check(`require('${specifier}') has exports`, cjsNames.length > 0);
+    check(
+      `require('${specifier}') and import('${specifier}') give the same names`,
+      cjsNames.join() === esmNames.join(),
+      `only in CJS: ${cjsNames.filter((n) => !esmNames.includes(n))}; only in ESM: ${esmNames.filter((n) => !cjsNames.includes(n))}`,
+    );
+    console.log(`ok ${specifier}: ${cjsNames.length} names from require() and import()`);
+  }
+}
+
+const core = createRequire(join(root, 'packages/core/package.json'));
+const { ProviderError } = core('stopwise');
+const { connectionFailure } = core('stopwise/adapter');
+check(
+  'CommonJS entry points share one copy of core',
+  connectionFailure({ provider: 'check', error: new TypeError('fetch failed') }) instanceof ProviderError,
+);
+
+// Worded apart from a test runner's 'N passed, N failed' summary: CI's closing count is vitest's.
+console.log(
+  `\ncheck:require: ${failed === 0 ? `all ${passed} checks hold` : `${failed} of ${passed + failed} checks broken`}`,
+);
+process.exit(failed === 0 ? 0 : 1);
