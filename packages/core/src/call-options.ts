@@ -12,8 +12,18 @@ export interface CallPolicyOptions {
   /** Stop strings and regexes, any number, matched across chunks (see `stopOn`); added to the profile's. */
   stopOn?: readonly StopPattern[] | undefined;
   /**
-   * Client-side token cap as a policy (see `maxTokens`); replaces the profile's cap. Distinct
-   * from the provider's cap (the call's own `maxOutputTokens`).
+   * End the stream on the client after this many output tokens (a `maxTokens` policy in the
+   * chain); replaces the profile's `cutAtTokens`. Not the provider's cap: the call's own
+   * `maxOutputTokens` is sent with the request and the provider stops there; this cut is made by
+   * stopwise as the tokens arrive, and is reported as a policy stop with what it saved.
+   */
+  cutAtTokens?: number | undefined;
+  /**
+   * The old name of `cutAtTokens`, accepted until the next minor release. Giving both is a
+   * `ConfigError`.
+   *
+   * @deprecated Use `cutAtTokens`: `policy.maxOutputTokens` read as the provider's cap (the
+   * call's `maxOutputTokens`), which it never was.
    */
   maxOutputTokens?: number | undefined;
   /** Extra policies for this call, appended to the chain. */

@@ -88,11 +88,11 @@ describe('resolution precedence: client default, then user preset, then the call
   });
 
   it("call stop strings join the profile's; the call's token cap replaces the profile's", async () => {
-    defineProfile('capped', { extends: 'accurate', stopOn: ['END'], maxOutputTokens: 500 });
+    defineProfile('capped', { extends: 'accurate', stopOn: ['END'], cutAtTokens: 500 });
     const explained = await client.explain({
       model,
       messages,
-      policy: { profile: 'capped', stopOn: ['\n\n'], maxOutputTokens: 100 },
+      policy: { profile: 'capped', stopOn: ['\n\n'], cutAtTokens: 100 },
     });
     expect(explained.policies.map((p) => p.name)).toEqual([
       'keywordContext',

@@ -7,6 +7,7 @@ import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { PairMemo } from './pair-memo.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
+import { deprecatedCutName, withCutAlias } from './profiles/cut-alias.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
 import { type BuiltPolicy, buildPolicies } from './profiles/sections.js';
@@ -110,8 +111,10 @@ function userLayer(field: string, preset: UserPreset | undefined): Layer | undef
       `must be a profile name or an object of overrides, got ${describeError(preset)}`,
     );
   }
-  const { profile, ...overrides } = preset;
+  const { profile, ...given } = preset;
   if (profile !== undefined) requireProfile(`${field}.profile`, profile);
+  // Under the new name from here on, so `explain` shows the layer as it is applied.
+  const overrides = withCutAlias(field, given);
   return {
     layer: 'user',
     field,
@@ -122,22 +125,26 @@ function userLayer(field: string, preset: UserPreset | undefined): Layer | undef
 
 /** The call's own layer: `policy.profile` and `policy.overrides`. */
 // Every option of a call's `policy` (`CallPolicyOptions`).
-const callPolicyNames = ['profile', 'overrides', 'stopOn', 'maxOutputTokens', 'policies'];
+// (`maxOutputTokens` last: the deprecated name of `cutAtTokens`, still accepted.)
+const callPolicyNames = ['profile', 'overrides', 'stopOn', 'cutAtTokens', 'policies', deprecatedCutName];
 
 function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
   if (policy === undefined) return undefined;
   if (typeof policy !== 'object' || policy === null)
     throw new ConfigError(
       'policy',
-      'must be an object { profile?, overrides?, stopOn?, maxOutputTokens?, policies? }',
+      'must be an object { profile?, overrides?, stopOn?, cutAtTokens?, policies? }',
     );
   rejectUnknownOptions('policy', policy, callPolicyNames);
+  withCutAlias('policy', policy);
   if (policy.overrides !== undefined && !isPlainObject(policy.overrides)) {
     throw new ConfigError('policy.overrides', 'must be an object of profile settings');
   }
   if (policy.profile !== undefined) requireProfile('policy.profile', policy.profile);
   const overrides =
-    policy.overrides && Object.keys(policy.overrides).length > 0 ? policy.overrides : undefined;
+    policy.overrides && Object.keys(policy.overrides).length > 0
+      ? withCutAlias('policy.overrides', policy.overrides)
+      : undefined;
   if (policy.profile === undefined && overrides === undefined) return undefined;
   return { layer: 'call', field: 'policy.overrides', profile: policy.profile, overrides };
 }
@@ -346,7 +353,8 @@ export async function resolveChain(
   // The call's stop strings join the profile's; its token cap replaces the profile's.
   const callSettings: ProfileOverrides = {};
   if (perCall?.stopOn !== undefined) callSettings.stopOn = perCall.stopOn;
-  if (perCall?.maxOutputTokens !== undefined) callSettings.maxOutputTokens = perCall.maxOutputTokens;
+  const cut = perCall && withCutAlias('policy', perCall).cutAtTokens;
+  if (cut !== undefined) callSettings.cutAtTokens = cut;
   let settings = merged.settings ?? emptySettings;
   let built: Array<Pick<ChainEntry, 'policy' | 'setting' | 'parameters'>>;
   if (merged.settings === undefined) {

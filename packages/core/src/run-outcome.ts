@@ -55,14 +55,14 @@ export interface RunRecord {
 }
 
 /**
- * The chain's client-side token cut (the profile's or the call's `maxOutputTokens` setting), when
+ * The chain's client-side token cut (the profile's or the call's `cutAtTokens`), when
  * a policy other than the cut itself stopped the call: the output would have ended there at the
  * latest, so it bounds what the stop saved.
  */
 function tokenCutBounding(chain: ResolvedChain | undefined, stoppedBy: string): number | undefined {
-  const cut = chain?.settings.maxOutputTokens;
+  const cut = chain?.settings.cutAtTokens;
   if (typeof cut !== 'number') return undefined;
-  const cutPolicy = chain?.entries.find((entry) => entry.setting === 'maxOutputTokens')?.policy.name;
+  const cutPolicy = chain?.entries.find((entry) => entry.setting === 'cutAtTokens')?.policy.name;
   return cutPolicy === undefined || cutPolicy === stoppedBy ? undefined : cut;
 }
 

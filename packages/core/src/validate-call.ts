@@ -84,6 +84,7 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
   const policy = options.policy;
   if (policy !== undefined) {
     if (typeof policy !== 'object' || policy === null) throw new ConfigError('policy', 'must be an object');
+    assertInteger('policy.cutAtTokens', policy.cutAtTokens, 1);
     assertInteger('policy.maxOutputTokens', policy.maxOutputTokens, 1);
     if (policy.stopOn !== undefined) {
       try {

@@ -154,7 +154,7 @@ describe('otelTelemetry', () => {
       model: 'no-such-model-anywhere',
       messages,
       maxOutputTokens: 200,
-      policy: { maxOutputTokens: 3 },
+      policy: { cutAtTokens: 3 },
     });
     expect(result.savings.tokensSaved).toBeGreaterThan(0);
     expect(result.savings.costSavedRange).toBeNull();
@@ -181,7 +181,7 @@ describe('otelTelemetry', () => {
           model: 'gpt-4o-mini',
           messages,
           maxOutputTokens: 100,
-          policy: { maxOutputTokens: 3 },
+          policy: { cutAtTokens: 3 },
         }),
       );
     await client.generate({ model: 'gpt-4o-mini', messages }); // unstopped: adds no savings

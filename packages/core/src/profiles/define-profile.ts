@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { withCutAlias } from './cut-alias.js';
 import { presetNames } from './presets.js';
 import { type Profile, registerProfile, requireProfile } from './registry.js';
 import { validateSettings } from './sections.js';
@@ -44,7 +45,7 @@ export function applyOverrides(
   overrides: ProfileOverrides,
 ): ProfileSettings {
   if (!isPlainObject(overrides)) throw new ConfigError(field, 'must be an object of profile settings');
-  const merged = mergeSettings(base, overrides);
+  const merged = mergeSettings(base, withCutAlias(field, overrides));
   validateSettings(field, merged);
   return merged;
 }

@@ -193,7 +193,7 @@ describe('defineProfile', () => {
     expect(
       fieldOf(() => defineProfile('x7', { keywords: { rules: [{ id: 'r', match: 'm', scale: -1 }] } })),
     ).toBe('profiles.x7.keywords.rules[0].scale');
-    expect(fieldOf(() => defineProfile('x8', { maxOutputTokens: 0 }))).toBe('profiles.x8.maxOutputTokens');
+    expect(fieldOf(() => defineProfile('x8', { cutAtTokens: 0 }))).toBe('profiles.x8.cutAtTokens');
     expect(fieldOf(() => defineProfile('x9', { stopOn: [''] }))).toBe('profiles.x9.stopOn[0]');
     expect(fieldOf(() => defineProfile('x10', { timeout: 5 } as never))).toBe('profiles.x10.timeout');
     expect(fieldOf(() => defineProfile('balanced', {}))).toBe('defineProfile(name)');

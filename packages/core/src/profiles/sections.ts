@@ -106,10 +106,10 @@ export function validateSettings(prefix: string, settings: ProfileSettings): voi
   if (!Array.isArray(patterns))
     throw new ConfigError(`${prefix}.stopOn`, 'must be an array of strings and RegExps, or false');
   if (patterns.length > 0) anchored(prefix, () => stopOn(patterns));
-  const cap = settings.maxOutputTokens;
+  const cap = settings.cutAtTokens;
   if (cap !== false && !(typeof cap === 'number' && Number.isInteger(cap) && cap >= 1)) {
     throw new ConfigError(
-      `${prefix}.maxOutputTokens`,
+      `${prefix}.cutAtTokens`,
       `must be a positive integer or false, got ${JSON.stringify(cap)}`,
     );
   }
@@ -233,9 +233,9 @@ export function buildPolicies(settings: ProfileSettings, call: CallContext): Bui
       parameters: describeOptions(options),
     });
   }
-  if (settings.maxOutputTokens !== false) {
-    const limit = settings.maxOutputTokens;
-    built.push({ policy: maxTokens(limit), setting: 'maxOutputTokens', parameters: { limit } });
+  if (settings.cutAtTokens !== false) {
+    const limit = settings.cutAtTokens;
+    built.push({ policy: maxTokens(limit), setting: 'cutAtTokens', parameters: { limit } });
   }
   if (settings.timeout !== false) {
     built.push({

@@ -26,8 +26,12 @@ export interface ProfileSettings {
   readonly repetition: false | RepetitionOptions;
   /** A length budget predicted from the input and from lengths seen (see `adaptiveLength`). */
   readonly adaptiveLength: false | AdaptiveLengthOptions;
-  /** A client-side token cap (see `maxTokens`); `false` for none. */
-  readonly maxOutputTokens: number | false;
+  /**
+   * A client-side cut (see `maxTokens`): the stream is ended after this many output tokens;
+   * `false` for none. Not the provider's cap (the call's `maxOutputTokens`, sent with the
+   * request): this one acts on the client, after the provider has produced the tokens.
+   */
+  readonly cutAtTokens: number | false;
   /** Time limits (see `timeout`). */
   readonly timeout: false | TimeoutOptions;
 }
@@ -60,6 +64,15 @@ export type ProfileOverrides = {
   [K in ProfileSection]?: boolean | DeepPartial<Exclude<ProfileSettings[K], false>> | undefined;
 } & {
   stopOn?: readonly StopPattern[] | false | undefined;
+  /** The client-side cut (see {@link ProfileSettings.cutAtTokens}). */
+  cutAtTokens?: number | false | undefined;
+  /**
+   * The old name of `cutAtTokens`, accepted until the next minor release. Giving both is a
+   * `ConfigError`.
+   *
+   * @deprecated Use `cutAtTokens`: `maxOutputTokens` is also the call's provider cap, a
+   * different limit.
+   */
   maxOutputTokens?: number | false | undefined;
 };
 
@@ -74,7 +87,7 @@ export const settingKeys: readonly (keyof ProfileSettings)[] = [
   'answerConvergence',
   'repetition',
   'adaptiveLength',
-  'maxOutputTokens',
+  'cutAtTokens',
   'timeout',
 ];
 
@@ -96,7 +109,7 @@ export const emptySettings: ProfileSettings = {
   answerConvergence: false,
   repetition: false,
   adaptiveLength: false,
-  maxOutputTokens: false,
+  cutAtTokens: false,
   timeout: false,
 };
 

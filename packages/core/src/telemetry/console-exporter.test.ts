@@ -47,7 +47,7 @@ describe('consoleExporter', () => {
     });
     // One call that ends on its own, so the cap below has an estimate whose price is unknown.
     await client.generate({ model: 'unpriced-model', messages });
-    await client.generate({ model: 'unpriced-model', messages, policy: { maxOutputTokens: 2 } });
+    await client.generate({ model: 'unpriced-model', messages, policy: { cutAtTokens: 2 } });
     expect(lines).toEqual([]);
     exporter.printSummary();
     expect(lines[0]).toContain('(1 calls without a price)');
@@ -72,7 +72,7 @@ describe('consoleExporter', () => {
     });
     for (let i = 0; i < 3; i++) await client.generate({ model: 'my-model', messages });
     // A token cap: the length model's assumption ("longer than here") holds for it.
-    const result = await client.generate({ model: 'my-model', messages, policy: { maxOutputTokens: 3 } });
+    const result = await client.generate({ model: 'my-model', messages, policy: { cutAtTokens: 3 } });
     expect(result.savings.counterfactualTokens?.method).toBe('length-model');
     const { low, high } = result.savings.costSavedRange ?? { low: 0, high: 0 };
     expect(high).toBeGreaterThan(low);

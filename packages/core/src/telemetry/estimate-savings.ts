@@ -29,7 +29,7 @@ export interface SavingsInput {
   maxOutputTokens: number | undefined;
   /**
    * The client-side token cut of the call's chain (the profile's or the call's
-   * `policy.maxOutputTokens`), when a policy other than the cut stopped the call: without this
+   * `cutAtTokens`), when a policy other than the cut stopped the call: without this
    * stop the cut would have ended the output there, so it bounds the counterfactual too.
    */
   tokenCut?: number | undefined;

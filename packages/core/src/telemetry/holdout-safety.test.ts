@@ -65,7 +65,7 @@ describe('safety stops act in holdout calls', () => {
         },
       },
     });
-    const result = await client.generate({ ...call, policy: { stopOn: ['STOP'], maxOutputTokens: 20 } });
+    const result = await client.generate({ ...call, policy: { stopOn: ['STOP'], cutAtTokens: 20 } });
     expect(result.outcome).toBe('policy-stop');
     expect(result.stop?.policy).toBe('maxTokens(20)');
     expect(result.text).toMatch(/^The answer is 4\. STOP w0/);
@@ -87,7 +87,7 @@ describe('safety stops act in holdout calls', () => {
       finish,
     ]);
     const client = createClient({ provider, holdout: { fraction: 1 }, savingsModel: { history } });
-    const result = await client.generate({ ...call, policy: { stopOn: ['STOP'], maxOutputTokens: 500 } });
+    const result = await client.generate({ ...call, policy: { stopOn: ['STOP'], cutAtTokens: 500 } });
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('a STOP b c');
     expect(result.savings.holdout?.cutBy).toBeUndefined();
@@ -102,7 +102,7 @@ describe('safety stops act in holdout calls', () => {
     ]);
     const result = await createClient({ provider }).generate({
       ...call,
-      policy: { stopOn: ['STOP'], maxOutputTokens: 500 },
+      policy: { stopOn: ['STOP'], cutAtTokens: 500 },
     });
     expect(result.outcome).toBe('policy-stop');
     expect(result.savings.holdout).toBeUndefined();

@@ -89,7 +89,7 @@ export interface Savings {
   tokensSavedReason?: string | undefined;
   /**
    * Where `tokensSavedAtMost` came from: `maxOutputTokens` (the call's provider cap) or
-   * `token-cut` (the client-side cut of the profile or the call's `policy.maxOutputTokens`).
+   * `token-cut` (the client-side cut: the profile's or the call's `cutAtTokens`).
    */
   boundSource?: 'maxOutputTokens' | 'token-cut' | undefined;
   /**

@@ -267,7 +267,7 @@ describe('savings of a stopped call', () => {
       model: 'gpt-4o-mini',
       messages,
       maxOutputTokens: 1000,
-      policy: { stopOn: ['STOP'], maxOutputTokens: 400 },
+      policy: { stopOn: ['STOP'], cutAtTokens: 400 },
     });
     expect(result.outcome).toBe('policy-stop');
     expect(result.savings.tokensSaved).toBeNull();
@@ -282,7 +282,7 @@ describe('savings of a stopped call', () => {
     });
     for (let i = 0; i < 10; i++) await client.generate({ model: 'gpt-4o-mini', messages });
     // A token cap says only "longer than here", which is what the length model assumes.
-    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { maxOutputTokens: 5 } });
+    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { cutAtTokens: 5 } });
     expect(result.stop?.kind).toBe('cap');
     const full = localTokens(words(30));
     expect(result.savings.counterfactualTokens).toEqual({
@@ -301,13 +301,13 @@ describe('savings of a stopped call', () => {
     });
     await warm(client, 'house-model');
     await warm(client, 'mystery-model');
-    const priced = await client.generate({ model: 'house-model', messages, policy: { maxOutputTokens: 5 } });
+    const priced = await client.generate({ model: 'house-model', messages, policy: { cutAtTokens: 5 } });
     expect(priced.savings.tokensSaved).toBeGreaterThan(0);
     expect(priced.savings.costSaved).toBe(priced.savings.tokensSaved);
     const unpriced = await client.generate({
       model: 'mystery-model',
       messages,
-      policy: { maxOutputTokens: 5 },
+      policy: { cutAtTokens: 5 },
     });
     expect(unpriced.savings.costSaved).toBeNull();
     expect(unpriced.savings.costUnknownReason).toMatch(/mystery-model/);
@@ -324,7 +324,7 @@ describe('savings of a stopped call', () => {
     });
     const client = createClient({ provider: sequence(() => paced), savingsModel: { minSamples: 1 } });
     await warm(client, 'gpt-4o-mini');
-    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { maxOutputTokens: 10 } });
+    const result = await client.generate({ model: 'gpt-4o-mini', messages, policy: { cutAtTokens: 10 } });
     const { tokensSaved, timeSavedMs, outputTokens } = result.savings;
     const rate = (result.durationMs - (result.timeToFirstTokenMs ?? 0)) / (outputTokens - 1);
     expect(timeSavedMs).toBeCloseTo((tokensSaved as number) * rate, 6);

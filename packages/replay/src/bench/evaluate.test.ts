@@ -88,7 +88,7 @@ describe('evaluate (in process, no HTTP)', () => {
     const result = await createClient({ provider }).generate({
       model: record.model,
       messages: record.messages,
-      policy: { maxOutputTokens: 40 },
+      policy: { cutAtTokens: 40 },
     });
     expect(result.outcome).toBe('policy-stop');
     const stream = provider.streams.get(result.responseId ?? '');

@@ -26,7 +26,7 @@ describe('recordTraces', () => {
     const stopped = await client.generate({
       model: records[0]?.model ?? '',
       messages: records[0]?.messages ?? [],
-      policy: { maxOutputTokens: 5 },
+      policy: { cutAtTokens: 5 },
     });
     expect(stopped.outcome).toBe('policy-stop');
     await recorder.close();

@@ -214,7 +214,7 @@ describe('replay server: pace and billing ground truth', () => {
         const result = await createClient({ provider }).generate({
           model: skyT1.model,
           messages: skyT1.messages,
-          policy: { maxOutputTokens: 12 },
+          policy: { cutAtTokens: 12 },
         });
         expect(result.outcome).toBe('policy-stop');
         await paced.settled();
