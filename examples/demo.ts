@@ -162,7 +162,7 @@ async function ask(index: number, total: number, record: TraceRecord, adapter: A
     } else if (part.type === 'policy-stop') {
       const retracted = part.retractedChars > 0 ? ` (last ${part.retractedChars} chars shown were cut)` : '';
       process.stdout.write(
-        `\n${red(`■ stopped by ${part.policy}: ${part.reason}`)} at token ${part.at.atToken}${retracted}`,
+        `\n${red(`■ stopped by ${part.policy}: ${part.reason}`)} at token ${part.atToken}${retracted}`,
       );
     } else if (part.type === 'error') {
       process.stdout.write(`\n${red(`✗ ${part.error.message}`)}`);

@@ -1,11 +1,12 @@
-import type { RunResult, SavingsTotals, StreamPart, StreamRun } from 'stopwise';
+import type { RunResult, SavingsTotals, StopInfo, StreamPart, StreamRun } from 'stopwise';
 import { describeEnd, describeSavings, describeTotals } from '../shared/savings-text.js';
 
 /** One server-sent event of an answer, as the page reads it. */
 export type AnswerEvent =
   | { event: 'text'; data: { delta: string } }
   | { event: 'reasoning'; data: { delta: string } }
-  | { event: 'stop'; data: { policy: string; reason: string; atToken: number; retractedChars: number } }
+  // The stop as stopwise gives it, on the part and in `result.stop` alike.
+  | { event: 'stop'; data: StopInfo }
   | { event: 'done'; data: AnswerSummary };
 
 /** The end of an answer: how it ended, what it saved, and the totals after it. */
@@ -14,7 +15,7 @@ export interface AnswerSummary {
   profile: string | undefined;
   /** The final answer text (trimmed at the stop's cut, which may remove a few streamed characters). */
   text: string;
-  stop: { policy: string; reason: string; atToken: number } | undefined;
+  stop: StopInfo | undefined;
   /** How it ended, for a person. */
   end: string;
   /** An error's hint for the user, e.g. that offline only recorded questions have answers. */
@@ -54,15 +55,8 @@ export async function* answerEvents(run: StreamRun, context: AnswerContext): Asy
     if (part.type === 'text-delta') yield { event: 'text', data: { delta: part.delta } };
     else if (part.type === 'reasoning-delta') yield { event: 'reasoning', data: { delta: part.delta } };
     else if (part.type === 'policy-stop') {
-      yield {
-        event: 'stop',
-        data: {
-          policy: part.policy,
-          reason: part.reason,
-          atToken: part.at.atToken,
-          retractedChars: part.retractedChars,
-        },
-      };
+      const { type: _type, ...stop } = part;
+      yield { event: 'stop', data: stop };
     }
   }
   const result = await run.result;
@@ -73,11 +67,7 @@ export async function* answerEvents(run: StreamRun, context: AnswerContext): Asy
       outcome: result.outcome,
       profile: result.profile,
       text: result.text,
-      stop: result.stop && {
-        policy: result.stop.policy,
-        reason: result.stop.reason,
-        atToken: result.stop.atToken,
-      },
+      stop: result.stop,
       end: describeEnd(result),
       hint: result.outcome === 'error' ? context.hintFor(statusOf(result.error)) : undefined,
       outputTokens: result.usage.outputTokens ?? 0,

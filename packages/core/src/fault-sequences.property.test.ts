@@ -126,7 +126,7 @@ describe('random fault sequences (property)', () => {
           const stop = parts.find((part) => part.type === 'policy-stop');
           // Retraction is in the stop's phase: a stop while reasoning retracts reasoning text.
           const retracted =
-            stop?.type === 'policy-stop' && stop.at.phase === 'answer' ? (stop.retractedChars ?? 0) : 0;
+            stop?.type === 'policy-stop' && stop.phase === 'answer' ? (stop.retractedChars ?? 0) : 0;
           expect(received.slice(0, received.length - retracted)).toBe(result.text);
         }
         // A throwing policy is reported and switched off; it never ends the stream itself.

@@ -124,7 +124,8 @@ export {
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from './provider.js';
 export type { ChainEntry, ProfileSource, ResolutionLayer, UserProfiles } from './resolve-chain.js';
 export { validateCallPolicy } from './resolve-chain.js';
-export type { RecordedDecision, RunResult, RunResultBase, RunUsage, StopInfo } from './run-result.js';
+export type { RecordedDecision, RunResult, RunResultBase, RunUsage } from './run-result.js';
+export type { StopInfo } from './stop-info.js';
 export type { LearningStore, StoreValue } from './store/index.js';
 export {
   createMemoryStore,
@@ -136,7 +137,6 @@ export type {
   FinishReason,
   Outcome,
   ProviderStreamPart,
-  StopPosition,
   StreamPart,
   TokenLogprob,
   Usage,

@@ -1,6 +1,7 @@
 import type { StopwiseError } from './errors.js';
 import type { CallTuning } from './learning/learning-loop.js';
-import type { StopDecision, StopKind } from './policy.js';
+import type { StopDecision } from './policy.js';
+import type { StopInfo } from './stop-info.js';
 import type { FinishReason, Usage } from './stream-part.js';
 import type { Savings } from './telemetry/savings.js';
 
@@ -10,22 +11,6 @@ export interface RunUsage extends Usage {
   source: 'provider' | 'estimated';
   /** Same, for `inputTokens`. */
   inputSource: 'provider' | 'estimated';
-}
-
-/** Which policy stopped a run, why, and where. */
-export interface StopInfo {
-  policy: string;
-  reason: string;
-  phase: 'reasoning' | 'answer';
-  /** Characters of that phase's text kept. */
-  atChar: number;
-  /** Output tokens kept (reasoning plus answer). */
-  atToken: number;
-  /** Characters of that phase's text already streamed to the caller that the cut removed. */
-  retractedChars: number;
-  /** What the stop says about the rest of the output (see `StopKind`). */
-  kind: StopKind;
-  confidence: number | undefined;
 }
 
 /** A decision that did not stop the stream (from a `shadow` policy). */

@@ -101,7 +101,12 @@ describe('runner', () => {
     const parts = await collect(run);
     const result = await run.result;
     expect(result.text).toBe('Done.');
-    expect(parts.at(-1)).toMatchObject({ type: 'policy-stop', retractedChars: 1, at: { atChar: 5 } });
+    expect(parts.at(-1)).toMatchObject({
+      type: 'policy-stop',
+      retractedChars: 1,
+      phase: 'answer',
+      atChar: 5,
+    });
   });
 
   it('never cuts inside a surrogate pair', async () => {

@@ -21,9 +21,10 @@ import {
   resolveUsage,
   toStopwiseError,
 } from './run-outcome.js';
-import type { RecordedDecision, RunResult, StopInfo } from './run-result.js';
+import type { RecordedDecision, RunResult } from './run-result.js';
 import { RunState } from './run-state.js';
 import { safetyChain } from './safety-chain.js';
+import type { StopInfo } from './stop-info.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
@@ -419,14 +420,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     this.telemetry.stop(stop);
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
     if (part && kept.length > 0) this.out.push({ type: part.type, delta: kept });
-    this.out.push({
-      type: 'policy-stop',
-      policy: stop.policy,
-      reason: stop.reason,
-      at: { phase: view.phase, atChar: stop.atChar, atToken: stop.atToken },
-      retractedChars: stop.retractedChars,
-      answer: decision.answer,
-    });
+    this.out.push({ type: 'policy-stop', ...stop });
   }
 
   /**
@@ -483,6 +477,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       retractedChars: Math.max(0, deltaOffset - cut),
       kind: decision.kind ?? 'complete',
       confidence: decision.confidence,
+      ...(decision.answer !== undefined && { answer: decision.answer }),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { StopwiseError } from './errors.js';
+import type { StopInfo } from './stop-info.js';
 
 /** Why the provider ended its output, in stopwise's words and the provider's own. */
 export interface FinishReason {
@@ -20,15 +21,6 @@ export interface TokenLogprob {
   token: string;
   logprob: number;
   topLogprobs?: ReadonlyArray<{ token: string; logprob: number }>;
-}
-
-/** Where a policy stopped: in which phase, after how many characters and tokens kept. */
-export interface StopPosition {
-  phase: 'reasoning' | 'answer';
-  /** Characters of that phase's text kept. */
-  atChar: number;
-  /** Output tokens kept (reasoning plus answer). */
-  atToken: number;
 }
 
 /**
@@ -55,20 +47,8 @@ export type ProviderStreamPart =
  */
 export type StreamPart =
   | ProviderStreamPart
-  | {
-      type: 'policy-stop';
-      policy: string;
-      reason: string;
-      at: StopPosition;
-      /**
-       * Characters already streamed to you (as deltas of `at.phase`) that the cut removed: a
-       * loop or stop string can begin before the delta that revealed it. Trim them from what
-       * you displayed; `result.text` is already trimmed.
-       */
-      retractedChars: number;
-      /** A short answer the policy extracted (when it stopped during reasoning). */
-      answer?: string | undefined;
-    }
+  // The same fields as `result.stop`: one stop shape, read the same way wherever it arrives.
+  | ({ type: 'policy-stop' } & StopInfo)
   | { type: 'abort'; reason: unknown }
   | { type: 'error'; error: StopwiseError };
 

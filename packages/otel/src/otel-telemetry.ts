@@ -149,14 +149,14 @@ export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHook
       // Metrics: the policy's kind only (bounded; no stop patterns). See policy-label.ts.
       const attributes = { ...metricAttributes(event), [Stopwise.policy]: policyKind(event.policy) };
       metric.stops.add(1, attributes);
-      metric.stopPosition.record(event.at.atToken, attributes);
+      metric.stopPosition.record(event.atToken, attributes);
       open.get(event.callId)?.addEvent(
         'stopwise.policy_stop',
         {
           [Stopwise.policy]: spanPolicy(event.policy, recordContent),
           'stopwise.reason': event.reason,
-          'stopwise.at_token': event.at.atToken,
-          'stopwise.phase': event.at.phase,
+          'stopwise.at_token': event.atToken,
+          'stopwise.phase': event.phase,
         },
         event.timestamp,
       );

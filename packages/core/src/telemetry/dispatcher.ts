@@ -1,7 +1,7 @@
 import type { StopwiseError } from '../errors.js';
 import type { Message } from '../messages.js';
 import type { StopDecision } from '../policy.js';
-import type { StopInfo } from '../run-result.js';
+import type { StopInfo } from '../stop-info.js';
 import type {
   CallEndEvent,
   TelemetryEvent,
@@ -69,12 +69,13 @@ export class TelemetryDispatcher {
 
   /** A policy stopped the stream. */
   stop(stop: StopInfo): void {
-    this.emit('onPolicyStop', {
-      type: 'policy-stop',
-      policy: stop.policy,
-      reason: stop.reason,
-      at: { phase: stop.phase, atChar: stop.atChar, atToken: stop.atToken },
-    });
+    // `answer` is model output: on the event only for hook sets with `recordContent`.
+    const { answer, ...contentFree } = stop;
+    this.emit(
+      'onPolicyStop',
+      { type: 'policy-stop', ...contentFree },
+      answer === undefined ? undefined : (event) => ({ ...event, answer }) as TelemetryEvent,
+    );
   }
 
   /** The call is over: exactly once per call. */

@@ -1,7 +1,8 @@
 import type { StopwiseError } from '../errors.js';
 import type { Message } from '../messages.js';
 import type { StopDecision, StopKind } from '../policy.js';
-import type { FinishReason, Outcome, StopPosition, Usage } from '../stream-part.js';
+import type { StopInfo } from '../stop-info.js';
+import type { FinishReason, Outcome, Usage } from '../stream-part.js';
 import type { Savings } from './savings.js';
 
 /** Fields every telemetry event carries. */
@@ -46,12 +47,12 @@ export interface PolicyDecisionEvent extends TelemetryEventBase {
   phase: 'reasoning' | 'answer';
 }
 
-/** A policy stopped the stream. */
-export interface PolicyStopEvent extends TelemetryEventBase {
+/**
+ * A policy stopped the stream: the stop's fields, flat, as in `result.stop` and the
+ * `policy-stop` part. `answer` (model output) only with `recordContent: true`.
+ */
+export interface PolicyStopEvent extends TelemetryEventBase, StopInfo {
   type: 'policy-stop';
-  policy: string;
-  reason: string;
-  at: StopPosition;
 }
 
 /** The call is over, whatever the outcome: exactly once per call. */
