@@ -65,6 +65,13 @@ const policiesInUse = new WeakSet<StopPolicy>();
  * Yields exactly one terminal part (`finish`, `policy-stop`, `abort` or `error`) and calls
  * `settle` exactly once, also when the consumer stops iterating early (`return()`, which ends
  * the run with outcome `abort`; so does `throw()`). The run starts on the first `next()`.
+ *
+ * The end of the run's telemetry (the stopping decision, `policy-stop`, a fatal `error`,
+ * `call-end`) and `settle` wait until the consumer has been handed the terminal part: they run
+ * on its next read (the one that ends a `for await`), on `return()` (a `break`), or one
+ * macrotask after the terminal part was handed over, whichever comes first. So an app logging
+ * from its loop and from its hooks sees the parts first, then the hooks, then `result`; and a
+ * consumer that holds the terminal part without reading on does not hold back the hooks.
  */
 export function executeRun(
   setup: RunSetup,
@@ -119,6 +126,11 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
+  // The stopping decision, reported with the end of the run (see `endOnce`).
+  private stopDecision: { decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' } | undefined;
+  // The settled run, until its end is reported and `settle` called (see `endOnce`).
+  private ended: RunResult | undefined;
+  private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly setup: RunSetup,
@@ -136,8 +148,12 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
 
   next(): Promise<Result> {
     const queued = this.out.shift();
-    if (queued !== undefined) return Promise.resolve({ done: false, value: queued });
-    if (this.status === 'settled') return Promise.resolve(done);
+    if (queued !== undefined) return Promise.resolve({ done: false, value: this.handOut(queued) });
+    if (this.status === 'settled') {
+      // The consumer read past the terminal part: it has every part.
+      this.endOnce();
+      return Promise.resolve(done);
+    }
     if (this.busy) {
       // Reads overlap only when a caller does not await each one: answer them in order.
       return new Promise<void>((resolve) => this.waiters.push(resolve)).then(() => this.next());
@@ -159,6 +175,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       this.finalize();
     }
     this.out.length = 0;
+    // A `break` (or a consumer done reading): nothing more will be handed over.
+    this.endOnce();
     return Promise.resolve(done);
   }
 
@@ -229,10 +247,47 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private readonly deliver = (): Result | Promise<Result> => {
     if (this.ending !== undefined && this.status !== 'settled') this.finalize();
     const part = this.out.shift();
-    if (part !== undefined) return this.answered({ done: false, value: part });
-    if (this.status === 'settled') return this.answered(done);
+    if (part !== undefined) return this.answered({ done: false, value: this.handOut(part) });
+    if (this.status === 'settled') {
+      this.endOnce();
+      return this.answered(done);
+    }
     return this.pull();
   };
+
+  /**
+   * `part` is being handed to the consumer. When it is the terminal one, the end of the run is
+   * reported one macrotask later unless the consumer reads on (or breaks) first: a consumer that
+   * stops calling `next()` once it has the terminal part must not hold back the hooks, and a
+   * macrotask comes after the promise jobs that deliver the part and run a synchronous loop body.
+   */
+  private handOut(part: StreamPart): StreamPart {
+    if (this.status === 'settled' && this.out.length === 0 && this.ended !== undefined) {
+      this.endTimer ??= setTimeout(() => this.endOnce(), 0);
+    }
+    return part;
+  }
+
+  /**
+   * Reports the end of the run to the hooks and settles `result`, once. Called when the consumer
+   * has been handed every part (see {@link executeRun}), so hooks never run ahead of the final
+   * kept text or the terminal part. Hooks are guarded: they cannot throw into the stream.
+   */
+  private endOnce(): void {
+    const result = this.ended;
+    if (result === undefined) return;
+    this.ended = undefined;
+    if (this.endTimer !== undefined) clearTimeout(this.endTimer);
+    const { telemetry } = this;
+    const stopped = this.stopDecision;
+    if (stopped && result.stop) {
+      telemetry.decision(result.stop.policy, stopped.decision, false, stopped.tokens, stopped.phase);
+      telemetry.stop(result.stop);
+    }
+    if (result.outcome === 'error') telemetry.error(result.error, true);
+    telemetry.callEnd(callEndFields(result, this.responseModel));
+    this.settle(result);
+  }
 
   private answered(result: Result): Result {
     this.busy = false;
@@ -416,8 +471,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
     this.ending = { outcome: 'policy-stop', stop };
     this.stopAnswer = decision.answer;
-    this.telemetry.decision(stop.policy, decision, false, view.tokens, view.phase);
-    this.telemetry.stop(stop);
+    // Reported with the end of the run, once the consumer has the kept text and this part.
+    this.stopDecision = { decision, tokens: view.tokens, phase: view.phase };
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
     if (part && kept.length > 0) this.out.push({ type: part.type, delta: kept });
     this.out.push({ type: 'policy-stop', ...stop });
@@ -538,8 +593,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });
-    if (result.outcome === 'error') this.telemetry.error(result.error, true);
-    this.telemetry.callEnd(callEndFields(result, this.responseModel));
-    this.settle(result);
+    // Reported and settled once the consumer has the terminal part (`endOnce`).
+    this.ended = result;
   }
 }

@@ -28,6 +28,8 @@ export class StreamRun implements AsyncIterable<StreamPart> {
   /**
    * Resolves when the run has ended, however it ended: it never rejects. Check `outcome`
    * (`finish`, `policy-stop`, `abort`, `error`). Reading it without iterating drains the run.
+   * While iterating, it resolves once you have been handed the terminal part (on your next read,
+   * a `break`, or a macrotask later), after the hooks that end the call.
    */
   get result(): Promise<RunResult> {
     if (this.#mode === 'idle') {

@@ -131,7 +131,13 @@ export type TelemetryHook<E> = (event: E) => void | PromiseLike<void>;
 export interface TelemetryHooks {
   onCallStart?: TelemetryHook<CallStartEvent>;
   onPolicyDecision?: TelemetryHook<PolicyDecisionEvent>;
+  /**
+   * A policy stopped the stream. Runs once the consumer has been handed the kept text and the
+   * `policy-stop` part (on its next read, a `break`, or a macrotask later), before `result`
+   * resolves; so do the stopping `onPolicyDecision` and a fatal `onError`.
+   */
   onPolicyStop?: TelemetryHook<PolicyStopEvent>;
+  /** The call is over, exactly once; like `onPolicyStop`, after the consumer has the terminal part. */
   onCallEnd?: TelemetryHook<CallEndEvent>;
   onError?: TelemetryHook<ErrorEvent>;
   onVoteEnd?: TelemetryHook<VoteEndEvent>;
