@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 
 /**
- * The deprecated name of the `cutAtTokens` setting. Until 0.2 the client-side cut was called
+ * The deprecated name of the `cutAtTokens` setting. In 0.1 the client-side cut was called
  * `maxOutputTokens`, the name of the call's provider cap too, although one ends the stream on the
  * client (the provider keeps the rest of the request's budget) and the other is sent with the
  * request: the same words for two limits that act in different places. It is still accepted for
