@@ -31,7 +31,11 @@ export interface StopwiseMetadata {
     retractedChars: number;
   } | null;
   /** Where the usage's counts came from: the provider, or counted by stopwise (`estimated`). */
-  usage: { outputTokens: number | null; source: 'provider' | 'estimated'; inputSource: 'provider' | 'estimated' };
+  usage: {
+    outputTokens: number | null;
+    source: 'provider' | 'estimated';
+    inputSource: 'provider' | 'estimated';
+  };
   /** What the stop saved (stopwise's `Savings`, as JSON). */
   savings: JSONValue;
 }
@@ -67,20 +71,30 @@ export function finishPart(
 /** True for the model's finish part. */
 export const isFinish = (part: V3StreamPart | undefined): part is V3FinishPart => part?.type === 'finish';
 
-/** The provider's usage, with stopwise's counts where it has none. */
+/**
+ * The provider's usage, untouched where it reported a total, with stopwise's count where it did
+ * not (a stop: the provider's usage was to come at the end it never reached).
+ */
 function filledUsage(usage: V3Usage | undefined, run: RunUsage): V3Usage {
-  const output = usage?.outputTokens.total ?? run.outputTokens;
-  const reasoning = usage?.outputTokens.reasoning ?? run.reasoningTokens;
+  const input = usage?.inputTokens;
+  const output = usage?.outputTokens;
+  const reasoning = output?.reasoning ?? run.reasoningTokens;
+  const total = run.outputTokens;
   return {
     ...usage,
-    inputTokens: usage
-      ? { ...usage.inputTokens, total: usage.inputTokens.total ?? run.inputTokens }
-      : { total: run.inputTokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
-    outputTokens: {
-      total: output,
-      text: usage?.outputTokens.text ?? (output !== undefined ? output - (reasoning ?? 0) : undefined),
-      reasoning,
-    },
+    inputTokens:
+      input?.total !== undefined
+        ? input
+        : { total: run.inputTokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens:
+      output?.total !== undefined
+        ? output
+        : {
+            total,
+            // Split only when stopwise knows the reasoning share.
+            text: total !== undefined && reasoning !== undefined ? total - reasoning : undefined,
+            reasoning,
+          },
   };
 }
 

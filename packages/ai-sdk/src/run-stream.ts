@@ -121,7 +121,8 @@ async function end(
 
 /** What to fail the AI SDK stream with: what the model threw, as it threw it, when it threw. */
 function failureOf(part: StreamPart & { type: 'abort' | 'error' }, log: PartLog): unknown {
-  if (part.type === 'abort') return part.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+  if (part.type === 'abort')
+    return part.reason ?? new DOMException('The operation was aborted.', 'AbortError');
   return log.failure ? log.failure.error : part.error;
 }
 

@@ -119,7 +119,8 @@ export function stopwiseMiddleware(options: StopwiseMiddlewareOptions = {}): Sto
   return {
     specificationVersion: 'v3',
     wrapStream: ({ model, params }) => stream(model, params, holdBack),
-    wrapGenerate: async ({ model, params }) => collectGenerate(await stream(model, params, Number.POSITIVE_INFINITY)),
+    wrapGenerate: async ({ model, params }) =>
+      collectGenerate(await stream(model, params, Number.POSITIVE_INFINITY)),
     stats: () => client.stats(),
     feedback: (callId, feedback) => client.feedback(callId, feedback),
   };
@@ -130,7 +131,9 @@ function failureBeforeOpen(part: StreamPart | undefined, log: PartLog): unknown 
   if (log.failure) return log.failure.error;
   if (part?.type === 'error') return part.error;
   if (part?.type === 'abort') return part.reason;
-  return new Error(`@stopwise/ai-sdk: the run yielded ${part?.type ?? 'nothing'} before the model's stream opened`);
+  return new Error(
+    `@stopwise/ai-sdk: the run yielded ${part?.type ?? 'nothing'} before the model's stream opened`,
+  );
 }
 
 /** The run's iterator with its first read, already under way, answered first. */
