@@ -1,10 +1,13 @@
 import { type StopwiseMetadata, stopwiseMiddleware, stopwiseOptions } from '@stopwise/ai-sdk';
-import { type LanguageModel, streamText, wrapLanguageModel } from 'ai';
+import { streamText, wrapLanguageModel } from 'ai';
+
+/** A model the AI SDK can wrap (a provider's `LanguageModelV3`). */
+export type WrappableModel = Parameters<typeof wrapLanguageModel>[0]['model'];
 
 /** Options of {@link createChatRoute}. */
 export interface ChatRouteOptions {
   /** The AI SDK model to answer a question with (e.g. `openai.chat('gpt-4o-mini')`). */
-  modelFor: (question: string) => LanguageModel;
+  modelFor: (question: string) => WrappableModel;
   /** The preset of users who have none in `presets`. Default `balanced`. */
   profile?: string | undefined;
   /** Each user's preset, by user id. */
