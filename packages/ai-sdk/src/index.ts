@@ -14,3 +14,4 @@ export {
   type StopwiseMiddlewareOptions,
   stopwiseMiddleware,
 } from './stopwise-middleware.js';
+export type { CallParams } from './v3-types.js';

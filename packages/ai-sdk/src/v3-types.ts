@@ -4,16 +4,18 @@ import type { LanguageModelMiddleware } from 'ai';
 // package needs `ai` alone as a peer: `@ai-sdk/provider` is a dependency of `ai`, not
 // necessarily one an app can import from (pnpm keeps it out of the app's reach).
 
-type WrapStreamOptions = Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0];
-
 /** The model a middleware wraps (`LanguageModelV3`). */
-export type LanguageModel = WrapStreamOptions['model'];
+export type LanguageModel = Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0]['model'];
 /** The options of one `doStream`/`doGenerate` call (`LanguageModelV3CallOptions`). */
-export type CallParams = WrapStreamOptions['params'];
+export type CallParams = Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0]['params'];
 /** What `doStream` resolves with (`LanguageModelV3StreamResult`). */
-export type StreamResult = Awaited<ReturnType<WrapStreamOptions['doStream']>>;
+export type StreamResult = Awaited<
+  ReturnType<Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0]['doStream']>
+>;
 /** What `doGenerate` resolves with (`LanguageModelV3GenerateResult`). */
-export type GenerateResult = Awaited<ReturnType<WrapStreamOptions['doGenerate']>>;
+export type GenerateResult = Awaited<
+  ReturnType<Parameters<NonNullable<LanguageModelMiddleware['wrapStream']>>[0]['doGenerate']>
+>;
 /** One part of a model's stream (`LanguageModelV3StreamPart`). */
 export type V3StreamPart = StreamResult['stream'] extends ReadableStream<infer P> ? P : never;
 /** The finish part of a model's stream. */
