@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureAbortLatency } from './abort-latency.js';
+import { measureAiSdkOverhead } from './ai-sdk-overhead.js';
 import { shadowedProfileChain } from './balanced-chain.js';
 import { measureConcurrency } from './concurrency.js';
 import { measureOverhead, type OverheadFigures } from './overhead.js';
@@ -54,6 +55,27 @@ try {
     policy,
   });
   printOverhead('@anthropic-ai/sdk', anthropicOverhead);
+
+  const aiSdkOverhead = await measureAiSdkOverhead({
+    baseURL: server.url,
+    streams: quick ? 40 : 200,
+    rounds: quick ? 4 : 10,
+    chunksPerStream,
+    profile,
+  });
+  console.log(
+    'Overhead of @stopwise/ai-sdk against the same AI SDK model unwrapped (streamText over @ai-sdk/openai chat):',
+  );
+  console.table({
+    'streamText, unwrapped': { wallMs: aiSdkOverhead.plainWallMs, cpuMs: aiSdkOverhead.plainCpuMs },
+    [`streamText, stopwiseMiddleware ${profile}`]: {
+      wallMs: aiSdkOverhead.wrappedWallMs,
+      cpuMs: aiSdkOverhead.wrappedCpuMs,
+    },
+  });
+  console.log(
+    `ratio wall ${aiSdkOverhead.wallRatio}, cpu ${aiSdkOverhead.cpuRatio} over ${aiSdkOverhead.streams} streams of ${chunksPerStream} chunks (target < 1.1)\n`,
+  );
 
   // The same comparison at a pace hosted models never reach (1,000 chunks a second): what the
   // overhead costs an application in time once the stream is not instantaneous.
@@ -109,7 +131,7 @@ try {
   if (values.json) {
     writeFileSync(
       values.json,
-      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, anthropicOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
+      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, anthropicOverhead, aiSdkOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
     );
     console.log(`figures written to ${values.json}`);
   }
