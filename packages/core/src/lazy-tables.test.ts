@@ -126,7 +126,7 @@ export async function resolve(specifier, context, next) {
   return resolved;
 }`;
 
-const esmChild = (root: string, adapter: string, testing: string) => `
+const esmChild = (root: string, adapter: string, testing: string, adapters: readonly string[] = []) => `
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 const { port1, port2 } = new MessageChannel();
@@ -139,6 +139,7 @@ const tables = () => urls.filter((url) => /gpt-tokenizer|genai-prices/.test(url)
 
 const { createClient } = await import(${JSON.stringify(root)});
 await import(${JSON.stringify(adapter)});
+for (const entry of ${JSON.stringify(adapters)}) await import(entry);
 await flush();
 const atImport = tables();
 
@@ -188,26 +189,36 @@ describe('importing stopwise, in a fresh process', () => {
     expectLazy(JSON.parse(stdout));
   });
 
-  // The build is what users import: its bundler must have kept each `import()` lazy, in both formats.
-  const built = existsSync(`${coreDir}dist/index.js`) && existsSync(`${coreDir}dist/index.cjs`);
-  it.skipIf(!built)('loads neither from the built ESM and CommonJS entry points', async () => {
-    const esm = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--input-type=module',
-        '-e',
-        esmChild(
-          `${coreDir}dist/index.js`,
-          `${coreDir}dist/adapter/index.js`,
-          src('testing/scripted-provider.ts'),
-        ),
-      ],
-      { cwd: coreDir },
-    );
-    expectLazy(JSON.parse(esm.stdout));
-    const cjs = await run(process.execPath, ['-e', cjsChild(`${coreDir}dist/index.cjs`)], { cwd: coreDir });
-    expect(JSON.parse(cjs.stdout)).toEqual({ atImport: [] });
-  });
+  // The build is what users import: its bundler must have kept each `import()` lazy, in both
+  // formats, and the adapters (which import `stopwise/adapter`) must not load a table either.
+  const adapters = ['openai', 'anthropic'].map((name) => `${coreDir}../${name}/dist/index`);
+  const built = [`${coreDir}dist/index`, ...adapters].every(
+    (entry) => existsSync(`${entry}.js`) && existsSync(`${entry}.cjs`),
+  );
+  it.skipIf(!built)(
+    'loads neither from the built ESM and CommonJS entry points, adapters included',
+    async () => {
+      const esm = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          esmChild(
+            `${coreDir}dist/index.js`,
+            `${coreDir}dist/adapter/index.js`,
+            src('testing/scripted-provider.ts'),
+            adapters.map((entry) => `${entry}.js`),
+          ),
+        ],
+        { cwd: coreDir },
+      );
+      expectLazy(JSON.parse(esm.stdout));
+      for (const entry of [`${coreDir}dist/index`, ...adapters]) {
+        const cjs = await run(process.execPath, ['-e', cjsChild(`${entry}.cjs`)], { cwd: coreDir });
+        expect(JSON.parse(cjs.stdout), entry).toEqual({ atImport: [] });
+      }
+    },
+  );
 });
