@@ -27,6 +27,7 @@ import { safetyChain } from './safety-chain.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
+import { loadPriceData, priceDataReady } from './telemetry/prices.js';
 import { safeCutIndex } from './text-boundary.js';
 import { tokenCounterFor } from './token-counter.js';
 
@@ -54,6 +55,7 @@ type Delta = StreamPart & { type: 'text-delta' | 'reasoning-delta' };
 
 const done: Result = Object.freeze({ done: true, value: undefined });
 const defaultNow = () => performance.now();
+const ignore = () => {};
 
 // Policy objects running right now: one object serving two concurrent calls would mix their state.
 const policiesInUse = new WeakSet<StopPolicy>();
@@ -118,6 +120,12 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
+  /**
+   * The tokenizer table, while it loads (the first calls of a process): the first delta waits
+   * for it. Prices and the table together, while either loads: the result waits for them.
+   */
+  private counterLoading: Promise<void> | undefined;
+  private tablesLoading: Promise<void> | undefined;
 
   constructor(
     private readonly setup: RunSetup,
@@ -167,9 +175,39 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     return this.return();
   }
 
+  /**
+   * Starts the clock and the run's state, and the load of the tokenizer table if this process has
+   * not loaded it yet. Tables load on first use, not at import (a cold start pays for neither
+   * until it calls), and this is their first use: the load runs while the request is sent and
+   * the provider thinks, so it is usually done before the first delta arrives.
+   *
+   * When it is not, the first delta waits for it (see `pull`), rather than being counted with an
+   * approximation and corrected later: policies see the running count in `step()`, synchronously,
+   * and a token cap that saw approximate counts could stop somewhere else than it would with the
+   * table, once per process, in a way no test would catch. Waiting costs a few hundred
+   * milliseconds at most, once per process and encoding, and leaves every count, stop position
+   * and savings figure what it is with the table loaded.
+   */
   private stamp(): void {
     this.startedAt = this.now();
-    this.state = new RunState(tokenCounterFor(this.options.model), this.startedAt, this.now);
+    const counter = tokenCounterFor(this.options.model);
+    this.state = new RunState(counter, this.startedAt, this.now);
+    if (!counter.ready) this.counterLoading = this.waitFor(counter.load());
+  }
+
+  /**
+   * Adds a table load the result must wait for. A load that fails is waited for no longer: the
+   * counts stay approximations, the prices unknown (with their reason), and the call goes on.
+   */
+  private waitFor(table: Promise<unknown>): Promise<void> {
+    const loaded = table.then(ignore, ignore);
+    const previous = this.tablesLoading;
+    const all = previous === undefined ? loaded : Promise.all([previous, loaded]).then(ignore);
+    this.tablesLoading = all;
+    all.then(() => {
+      if (this.tablesLoading === all) this.tablesLoading = undefined;
+    });
+    return loaded;
   }
 
   /** Claims the call's policies, resolves the chain, starts it and sends the request. Never rejects. */
@@ -195,6 +233,12 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       // the caller aborted: the ending is recorded and the next `deliver` settles the run.
       if (this.status === 'settled' || chain === aborted) return;
       this.chain = chain;
+      // Only a stop is priced (nothing saved costs nothing), and only with a savings estimator:
+      // a call that can stop loads the price data now, so that pricing at its end, synchronous,
+      // need not wait (`finalize` waits if it must).
+      if (chain.policy !== undefined && setup.savings !== undefined && !priceDataReady()) {
+        this.waitFor(loadPriceData());
+      }
       this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
       telemetry.bind({ profile: chain.profile });
       this.root = chain.policy && guardPolicy(chain.policy);
@@ -247,6 +291,14 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
 
   /** Reads the provider's next part, racing the chain's next timed check when it has one. */
   private pull(): Promise<Result> {
+    const loading = this.counterLoading;
+    if (loading !== undefined) {
+      // The first read waits for the tokenizer table (see `stamp`), unless the caller gives up.
+      return raceAbort(loading, this.controller.signal).then(() => {
+        this.counterLoading = undefined;
+        return this.deliver();
+      });
+    }
     let read: Promise<Read>;
     try {
       this.pendingNext ??= (this.iterator as AsyncIterator<ProviderStreamPart>).next();
@@ -500,12 +552,18 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     // Also after finish: an adapter suspended at its finish part releases its connection.
     if (this.iterator) closeQuietly(this.iterator);
     if (this.claimed) for (const policy of this.ownedPolicies) policiesInUse.delete(policy);
-    this.buildResult(ending);
+    const endedAt = this.now();
+    // Counting the input (when the provider sent no usage) and pricing a stop need their tables:
+    // a run that ended before they loaded (an early error or abort, a stop in the first call of
+    // a process) settles its result once they have.
+    const loading = this.tablesLoading;
+    if (loading === undefined) this.buildResult(ending, endedAt);
+    else loading.then(() => this.buildResult(ending, endedAt));
     if (ending.outcome === 'abort') this.out.push({ type: 'abort', reason: ending.reason });
     if (ending.outcome === 'error') this.out.push({ type: 'error', error: ending.error });
   }
 
-  private buildResult(ending: Ending): void {
+  private buildResult(ending: Ending, endedAt: number): void {
     const { state } = this;
     const usage = resolveUsage(this.providerUsage, state.receivedTokens, this.options);
     const natural = ending.outcome === 'finish' && this.finishReason.unified !== 'length';
@@ -530,7 +588,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       ending,
       usage,
       natural,
-      durationMs: this.now() - this.startedAt,
+      durationMs: endedAt - this.startedAt,
       timeToFirstTokenMs: state.firstTokenAt === undefined ? undefined : state.firstTokenAt - this.startedAt,
       state,
       finishReason: this.finishReason,
