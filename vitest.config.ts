@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^@stopwise\/replay$/, replacement: src('replay/src/index.ts') },
       { find: /^@stopwise\/redis$/, replacement: src('redis/src/index.ts') },
       { find: /^@stopwise\/otel$/, replacement: src('otel/src/index.ts') },
+      { find: /^@stopwise\/ai-sdk$/, replacement: src('ai-sdk/src/index.ts') },
     ],
   },
   test: {

@@ -166,6 +166,25 @@ describe('telemetry hooks run after the consumer has the final parts', () => {
     expect(types).toEqual(['stream-start', 'text-delta', 'finish']);
   });
 
+  it('asking for result once handed the terminal part reports the end then, not a macrotask later', async () => {
+    const { log, hooks } = recorder();
+    const client = clientWith(textScript(['a']), hooks);
+    await client.generate({ model, messages }); // tables (tokenizer, prices) loaded: the result is built at once
+    log.length = 0;
+    const run = client.stream({ model, messages });
+    const iterator = run[Symbol.asyncIterator]();
+    while ((await iterator.next()).value?.type !== 'finish') {
+      // read up to the terminal part
+    }
+    expect(hookCalls(log)).toEqual([]);
+    const result = run.result;
+    // Synchronously: the AI SDK middleware awaits result right after the terminal part.
+    expect(hookCalls(log)).toEqual(['hook:call-end']);
+    expect((await result).outcome).toBe('finish');
+    await afterMacrotask();
+    expect(hookCalls(log)).toEqual(['hook:call-end']);
+  });
+
   it('awaiting result inside the loop at the terminal part does not wait for the loop to end', async () => {
     const { log, hooks } = recorder();
     const run = clientWith(textScript(['a']), hooks).stream({ model, messages });

@@ -28,6 +28,7 @@ import type { StopInfo } from './stop-info.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
+import { loadPriceData, priceDataReady } from './telemetry/prices.js';
 import { safeCutIndex } from './text-boundary.js';
 import { tokenCounterFor } from './token-counter.js';
 
@@ -55,6 +56,7 @@ type Delta = StreamPart & { type: 'text-delta' | 'reasoning-delta' };
 
 const done: Result = Object.freeze({ done: true, value: undefined });
 const defaultNow = () => performance.now();
+const ignore = () => {};
 
 // Policy objects running right now: one object serving two concurrent calls would mix their state.
 const policiesInUse = new WeakSet<StopPolicy>();
@@ -68,16 +70,27 @@ const policiesInUse = new WeakSet<StopPolicy>();
  *
  * The end of the run's telemetry (the stopping decision, `policy-stop`, a fatal `error`,
  * `call-end`) and `settle` wait until the consumer has been handed the terminal part: they run
- * on its next read (the one that ends a `for await`), on `return()` (a `break`), or one
- * macrotask after the terminal part was handed over, whichever comes first. So an app logging
+ * on its next read (the one that ends a `for await`), on `return()` (a `break`), when it asks
+ * for `result` once it has the terminal part (`resultRequested`), or one macrotask after the
+ * terminal part was handed over, whichever comes first. So an app logging
  * from its loop and from its hooks sees the parts first, then the hooks, then `result`; and a
  * consumer that holds the terminal part without reading on does not hold back the hooks.
  */
 export function executeRun(
   setup: RunSetup,
   settle: (result: RunResult) => void,
-): AsyncIterableIterator<StreamPart, undefined> {
+): RunParts {
   return new RunIterator(setup, settle);
+}
+
+/** The parts of a run, as {@link executeRun} makes them. */
+export interface RunParts extends AsyncIterableIterator<StreamPart, undefined> {
+  /**
+   * The consumer asked for `result`. Once it has been handed the terminal part, that says it is
+   * done with the parts: the end of the run is reported now rather than a macrotask later (an
+   * AI SDK stream awaits `result` right after the terminal part, without reading on).
+   */
+  resultRequested(): void;
 }
 
 /**
@@ -87,7 +100,7 @@ export function executeRun(
  * provider's read. The generator's `finally` is {@link RunIterator.finalize}, reached from every
  * ending: the stream's, a stop's, the caller's abort, and the consumer's `return()`.
  */
-class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
+class RunIterator implements RunParts {
   private readonly options: CallOptions<unknown>;
   private readonly telemetry: TelemetryDispatcher;
   private readonly now: () => number;
@@ -128,9 +141,18 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
   // The stopping decision, reported with the end of the run (see `endOnce`).
   private stopDecision: { decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' } | undefined;
-  // The settled run, until its end is reported and `settle` called (see `endOnce`).
+  // The built result, until its end is reported and `settle` called (see `endOnce`).
   private ended: RunResult | undefined;
+  // The consumer has been handed every part: read past the last, broke out, or held it a macrotask.
+  private consumerDone = false;
+  private reported = false;
   private endTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The tokenizer table, while it loads (the first calls of a process): the first delta waits
+   * for it. Prices and the table together, while either loads: the result waits for them.
+   */
+  private counterLoading: Promise<void> | undefined;
+  private tablesLoading: Promise<void> | undefined;
 
   constructor(
     private readonly setup: RunSetup,
@@ -151,7 +173,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     if (queued !== undefined) return Promise.resolve({ done: false, value: this.handOut(queued) });
     if (this.status === 'settled') {
       // The consumer read past the terminal part: it has every part.
-      this.endOnce();
+      this.consumerHasAll();
       return Promise.resolve(done);
     }
     if (this.busy) {
@@ -176,7 +198,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     }
     this.out.length = 0;
     // A `break` (or a consumer done reading): nothing more will be handed over.
-    this.endOnce();
+    this.consumerHasAll();
     return Promise.resolve(done);
   }
 
@@ -186,9 +208,39 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     return this.return();
   }
 
+  /**
+   * Starts the clock and the run's state, and the load of the tokenizer table if this process has
+   * not loaded it yet. Tables load on first use, not at import (a cold start pays for neither
+   * until it calls), and this is their first use: the load runs while the request is sent and
+   * the provider thinks, so it is usually done before the first delta arrives.
+   *
+   * When it is not, the first delta waits for it (see `pull`), rather than being counted with an
+   * approximation and corrected later: policies see the running count in `step()`, synchronously,
+   * and a token cap that saw approximate counts could stop somewhere else than it would with the
+   * table, once per process, in a way no test would catch. Waiting costs a few hundred
+   * milliseconds at most, once per process and encoding, and leaves every count, stop position
+   * and savings figure what it is with the table loaded.
+   */
   private stamp(): void {
     this.startedAt = this.now();
-    this.state = new RunState(tokenCounterFor(this.options.model), this.startedAt, this.now);
+    const counter = tokenCounterFor(this.options.model);
+    this.state = new RunState(counter, this.startedAt, this.now);
+    if (!counter.ready) this.counterLoading = this.waitFor(counter.load());
+  }
+
+  /**
+   * Adds a table load the result must wait for. A load that fails is waited for no longer: the
+   * counts stay approximations, the prices unknown (with their reason), and the call goes on.
+   */
+  private waitFor(table: Promise<unknown>): Promise<void> {
+    const loaded = table.then(ignore, ignore);
+    const previous = this.tablesLoading;
+    const all = previous === undefined ? loaded : Promise.all([previous, loaded]).then(ignore);
+    this.tablesLoading = all;
+    all.then(() => {
+      if (this.tablesLoading === all) this.tablesLoading = undefined;
+    });
+    return loaded;
   }
 
   /** Claims the call's policies, resolves the chain, starts it and sends the request. Never rejects. */
@@ -214,6 +266,12 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       // the caller aborted: the ending is recorded and the next `deliver` settles the run.
       if (this.status === 'settled' || chain === aborted) return;
       this.chain = chain;
+      // Only a stop is priced (nothing saved costs nothing), and only with a savings estimator:
+      // a call that can stop loads the price data now, so that pricing at its end, synchronous,
+      // need not wait (`finalize` waits if it must).
+      if (chain.policy !== undefined && setup.savings !== undefined && !priceDataReady()) {
+        this.waitFor(loadPriceData());
+      }
       this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
       telemetry.bind({ profile: chain.profile });
       this.root = chain.policy && guardPolicy(chain.policy);
@@ -249,7 +307,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     const part = this.out.shift();
     if (part !== undefined) return this.answered({ done: false, value: this.handOut(part) });
     if (this.status === 'settled') {
-      this.endOnce();
+      this.consumerHasAll();
       return this.answered(done);
     }
     return this.pull();
@@ -262,22 +320,33 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
    * macrotask comes after the promise jobs that deliver the part and run a synchronous loop body.
    */
   private handOut(part: StreamPart): StreamPart {
-    if (this.status === 'settled' && this.out.length === 0 && this.ended !== undefined) {
-      this.endTimer ??= setTimeout(() => this.endOnce(), 0);
+    if (this.status === 'settled' && this.out.length === 0 && !this.consumerDone) {
+      this.endTimer ??= setTimeout(() => this.consumerHasAll(), 0);
     }
     return part;
   }
 
+  resultRequested(): void {
+    if (this.status === 'settled' && this.out.length === 0) this.consumerHasAll();
+  }
+
+  private consumerHasAll(): void {
+    this.consumerDone = true;
+    if (this.endTimer !== undefined) clearTimeout(this.endTimer);
+    this.endOnce();
+  }
+
   /**
-   * Reports the end of the run to the hooks and settles `result`, once. Called when the consumer
-   * has been handed every part (see {@link executeRun}), so hooks never run ahead of the final
-   * kept text or the terminal part. Hooks are guarded: they cannot throw into the stream.
+   * Reports the end of the run to the hooks and settles `result`, once, when both the result is
+   * built (it may wait for the tokenizer or price table) and the consumer has been handed every
+   * part (see {@link executeRun}): hooks never run ahead of the final kept text or the terminal
+   * part. Hooks are guarded: they cannot throw into the stream.
    */
   private endOnce(): void {
     const result = this.ended;
-    if (result === undefined) return;
+    if (result === undefined || !this.consumerDone || this.reported) return;
+    this.reported = true;
     this.ended = undefined;
-    if (this.endTimer !== undefined) clearTimeout(this.endTimer);
     const { telemetry } = this;
     const stopped = this.stopDecision;
     if (stopped && result.stop) {
@@ -303,6 +372,14 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
 
   /** Reads the provider's next part, racing the chain's next timed check when it has one. */
   private pull(): Promise<Result> {
+    const loading = this.counterLoading;
+    if (loading !== undefined) {
+      // The first read waits for the tokenizer table (see `stamp`), unless the caller gives up.
+      return raceAbort(loading, this.controller.signal).then(() => {
+        this.counterLoading = undefined;
+        return this.deliver();
+      });
+    }
     let read: Promise<Read>;
     try {
       this.pendingNext ??= (this.iterator as AsyncIterator<ProviderStreamPart>).next();
@@ -550,12 +627,18 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
     // Also after finish: an adapter suspended at its finish part releases its connection.
     if (this.iterator) closeQuietly(this.iterator);
     if (this.claimed) for (const policy of this.ownedPolicies) policiesInUse.delete(policy);
-    this.buildResult(ending);
+    const endedAt = this.now();
+    // Counting the input (when the provider sent no usage) and pricing a stop need their tables:
+    // a run that ended before they loaded (an early error or abort, a stop in the first call of
+    // a process) settles its result once they have.
+    const loading = this.tablesLoading;
+    if (loading === undefined) this.buildResult(ending, endedAt);
+    else loading.then(() => this.buildResult(ending, endedAt));
     if (ending.outcome === 'abort') this.out.push({ type: 'abort', reason: ending.reason });
     if (ending.outcome === 'error') this.out.push({ type: 'error', error: ending.error });
   }
 
-  private buildResult(ending: Ending): void {
+  private buildResult(ending: Ending, endedAt: number): void {
     const { state } = this;
     const usage = resolveUsage(this.providerUsage, state.receivedTokens, this.options);
     const natural = ending.outcome === 'finish' && this.finishReason.unified !== 'length';
@@ -580,7 +663,7 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       ending,
       usage,
       natural,
-      durationMs: this.now() - this.startedAt,
+      durationMs: endedAt - this.startedAt,
       timeToFirstTokenMs: state.firstTokenAt === undefined ? undefined : state.firstTokenAt - this.startedAt,
       state,
       finishReason: this.finishReason,
@@ -593,7 +676,8 @@ class RunIterator implements AsyncIterableIterator<StreamPart, undefined> {
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });
-    // Reported and settled once the consumer has the terminal part (`endOnce`).
+    // Reported and settled once the consumer has the terminal part too (`endOnce`).
     this.ended = result;
+    this.endOnce();
   }
 }

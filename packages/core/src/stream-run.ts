@@ -1,6 +1,6 @@
 import { StopwiseError } from './errors.js';
 import type { RunResult } from './run-result.js';
-import { executeRun, type RunSetup } from './runner.js';
+import { executeRun, type RunParts, type RunSetup } from './runner.js';
 import type { StreamPart } from './stream-part.js';
 
 /**
@@ -12,7 +12,7 @@ import type { StreamPart } from './stream-part.js';
 export class StreamRun implements AsyncIterable<StreamPart> {
   /** Unique id of this call, the same as in its telemetry events. */
   readonly callId: string;
-  readonly #parts: AsyncIterableIterator<StreamPart, undefined>;
+  readonly #parts: RunParts;
   readonly #result: Promise<RunResult>;
   #mode: 'idle' | 'iterating' | 'draining' = 'idle';
 
@@ -29,7 +29,8 @@ export class StreamRun implements AsyncIterable<StreamPart> {
    * Resolves when the run has ended, however it ended: it never rejects. Check `outcome`
    * (`finish`, `policy-stop`, `abort`, `error`). Reading it without iterating drains the run.
    * While iterating, it resolves once you have been handed the terminal part (on your next read,
-   * a `break`, or a macrotask later), after the hooks that end the call.
+   * a `break`, reading `result` after it, or a macrotask later), after the hooks that end the
+   * call.
    */
   get result(): Promise<RunResult> {
     if (this.#mode === 'idle') {
@@ -37,6 +38,9 @@ export class StreamRun implements AsyncIterable<StreamPart> {
       queueMicrotask(() => {
         if (this.#mode === 'idle') void this.#drain();
       });
+    } else if (this.#mode === 'iterating') {
+      // Asked for after the terminal part: the consumer is done with the parts.
+      this.#parts.resultRequested();
     }
     return this.#result;
   }

@@ -1,7 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenCounterFor } from './token-counter.js';
 
+describe('token tables, loaded on first use', () => {
+  // A fresh instance of the module: this file's own has its tables loaded by the tests below.
+  const fresh = async () => {
+    vi.resetModules();
+    return (await import('./token-counter.js')).tokenCounterFor;
+  };
+  const text = 'The quick brown fox jumps over the lazy dog, then naïvely 🎉 rests.\n'.repeat(3);
+
+  it('approximates until the table is loaded, then counts what gpt-tokenizer counts', async () => {
+    const counterFor = await fresh();
+    const counter = counterFor('gpt-4o-mini');
+    expect(counter.ready).toBe(false);
+    expect(counter.count(text)).toBe(Math.ceil(text.length / 4));
+    expect(await counter.load()).toBe(counter);
+    expect(counter.ready).toBe(true);
+    expect(counter.count(text)).toBe(countO200k(text, { disallowedSpecial: new Set() }));
+  });
+
+  it('loads only the encoding a model needs, shared by the models on it', async () => {
+    const counterFor = await fresh();
+    await counterFor('claude-sonnet-4-5').load();
+    // The approximation for other vendors' models is o200k: loaded by the Claude counter.
+    expect(counterFor('gpt-4o').ready).toBe(true);
+    expect(counterFor('gpt-3.5-turbo').ready).toBe(false);
+    await counterFor('gpt-3.5-turbo').load();
+    expect(counterFor('gpt-3.5-turbo').count(text)).toBe(countCl100k(text, { disallowedSpecial: new Set() }));
+  });
+});
+
 describe('token counting', () => {
+  beforeAll(async () => {
+    await Promise.all(['gpt-4o', 'gpt-3.5-turbo'].map((model) => tokenCounterFor(model).load()));
+  });
+
   it('counts special-token look-alikes in model output as text instead of throwing', () => {
     for (const model of ['gpt-4o-mini', 'gpt-3.5-turbo', 'claude-sonnet-4-5']) {
       expect(tokenCounterFor(model).count('so <|im_start|>assistant <|endoftext|> done')).toBeGreaterThan(5);

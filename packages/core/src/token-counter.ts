@@ -1,14 +1,29 @@
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { safeCutIndex } from './text-boundary.js';
 
-/** Counts tokens of text the way a model's tokenizer would (or as close as stopwise can). */
+/** A tokenizer encoding stopwise counts with. */
+type TokenEncoding = 'o200k_base' | 'cl100k_base';
+
+/**
+ * Counts tokens of text the way a model's tokenizer would (or as close as stopwise can).
+ *
+ * The encoding's table (megabytes, a third of a second to load) is not loaded at import: it
+ * loads on {@link TokenCounter.load}, or in the background on the first `count`. Until it is
+ * loaded, `count` returns an approximation (one token per four characters) and `ready` is
+ * false: code that needs exact counts awaits `load()` first, as the runner does.
+ */
 export interface TokenCounter {
   /** The encoding used, e.g. `o200k_base`. */
   readonly encoding: 'o200k_base' | 'cl100k_base';
   /** True when this is the model's own tokenizer; false for an approximation. */
   readonly exact: boolean;
-  /** Number of tokens in `text`. */
+  /** Whether the encoding's table is loaded, so `count` gives the tokenizer's counts. */
+  readonly ready: boolean;
+  /**
+   * Loads the encoding's table, once per process; resolves to this counter. Rejects when the
+   * table cannot be loaded (a bundle that left `gpt-tokenizer` out); a later call tries again.
+   */
+  load(): Promise<TokenCounter>;
+  /** Number of tokens in `text`; an approximation until the table is loaded (see `ready`). */
   count(text: string): number;
 }
 
@@ -61,14 +76,78 @@ function countInPieces(count: (text: string) => number, text: string): number {
 // gpt-tokenizer throws on special tokens by default, which would end the run in an error.
 const asText = { disallowedSpecial: new Set<string>() };
 
-const countO200kMemo = memoised((text) => countO200k(text, asText));
-const o200k: TokenCounter = { encoding: 'o200k_base', exact: true, count: countO200kMemo };
-const cl100k: TokenCounter = {
-  encoding: 'cl100k_base',
-  exact: true,
-  count: memoised((text) => countCl100k(text, asText)),
+type CountTokens = (text: string, options: typeof asText) => number;
+
+// One loader per encoding, each with its own module specifier written out: bundlers split a
+// literal `import()` into its own chunk, and only the encoding a model needs is ever loaded.
+// `import()`, not `require`: it works in ESM, in the CommonJS build (tsup turns it into a
+// deferred require) and on every runtime stopwise supports.
+const loaders: Record<TokenEncoding, () => Promise<{ countTokens: CountTokens }>> = {
+  o200k_base: () => import('gpt-tokenizer/encoding/o200k_base'),
+  cl100k_base: () => import('gpt-tokenizer/encoding/cl100k_base'),
 };
-const approximate: TokenCounter = { encoding: 'o200k_base', exact: false, count: countO200kMemo };
+
+/** One encoding's table, loaded on first use and then shared by every counter on it. */
+class EncodingTable {
+  /** The memoised exact count, once the table is loaded. */
+  count: ((text: string) => number) | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly encoding: TokenEncoding) {}
+
+  load(): Promise<void> {
+    if (this.count !== undefined) return Promise.resolve();
+    this.loading ??= loaders[this.encoding]().then(
+      ({ countTokens }) => {
+        this.count = memoised((text) => countTokens(text, asText));
+      },
+      (error: unknown) => {
+        // Forget the failure, so the next call tries again (a transient bundler chunk error).
+        this.loading = undefined;
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+}
+
+/**
+ * Until the table is loaded: about four characters a token, the usual figure for English in
+ * modern BPE vocabularies. Only code that did not await `load()` ever sees it.
+ */
+function approximateCount(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+class LazyTokenCounter implements TokenCounter {
+  constructor(
+    private readonly table: EncodingTable,
+    readonly encoding: TokenEncoding,
+    readonly exact: boolean,
+  ) {}
+
+  get ready(): boolean {
+    return this.table.count !== undefined;
+  }
+
+  load(): Promise<TokenCounter> {
+    return this.table.load().then(() => this);
+  }
+
+  count(text: string): number {
+    const exact = this.table.count;
+    if (exact !== undefined) return exact(text);
+    // Start loading for the next caller; this one gets the approximation. A failed load is
+    // retried by the next `load()` and stays an approximation meanwhile.
+    this.table.load().then(undefined, () => {});
+    return approximateCount(text);
+  }
+}
+
+const o200kTable = new EncodingTable('o200k_base');
+const o200k = new LazyTokenCounter(o200kTable, 'o200k_base', true);
+const cl100k = new LazyTokenCounter(new EncodingTable('cl100k_base'), 'cl100k_base', true);
+const approximate = new LazyTokenCounter(o200kTable, 'o200k_base', false);
 
 // OpenAI models on o200k_base (GPT-4o and later, the o-series) and on cl100k_base (GPT-4,
 // GPT-3.5, embeddings). text-davinci-003 used p50k_base; cl100k is within a few percent on

@@ -89,11 +89,40 @@ function credentialsOf(client: OpenAI, settings: OpenAISettings): string[] {
   });
 }
 
+/** The SDK reads these when the settings leave them out; `process` is absent on edge runtimes. */
+function environment(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+/** True for a base URL on this machine (127.0.0.0/8, ::1, localhost). */
+function isLoopback(baseURL: string | undefined): boolean {
+  if (baseURL === undefined) return false;
+  try {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server on this machine (the replay server, Ollama, vLLM, llama.cpp) checks no key, but the
+ * SDK refuses to start without one: give it a placeholder then, so code written for OpenAI runs
+ * against a local server with only `OPENAI_BASE_URL` set. Anywhere else a missing key stays an
+ * error.
+ */
+function apiKeyFor(settings: OpenAISettings): string | undefined {
+  if (settings.apiKey !== undefined || environment('OPENAI_API_KEY') !== undefined) return settings.apiKey;
+  return isLoopback(settings.baseURL ?? environment('OPENAI_BASE_URL')) ? 'no-key-local-server' : undefined;
+}
+
 function createSdkClient(settings: OpenAISettings): OpenAI {
   try {
     return new OpenAI(
       compact({
-        apiKey: settings.apiKey,
+        apiKey: apiKeyFor(settings),
         baseURL: settings.baseURL,
         organization: settings.organization,
         project: settings.project,
@@ -107,7 +136,7 @@ function createSdkClient(settings: OpenAISettings): OpenAI {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
       'apiKey',
-      `is required: pass apiKey or set OPENAI_API_KEY (servers that check no key accept any string, e.g. 'ollama'). The SDK said: ${reason}`,
+      `is required: pass apiKey or set OPENAI_API_KEY (a server on this machine needs none; other servers that check no key accept any string, e.g. 'ollama'). The SDK said: ${reason}`,
     );
   }
 }

@@ -62,4 +62,24 @@ describe('openai() settings', () => {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
   });
+
+  it('needs no key for a server on this machine (the replay server, Ollama, vLLM), and only there', () => {
+    const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    try {
+      for (const baseURL of ['http://127.0.0.1:8787/v1', 'http://localhost:11434/v1', 'http://[::1]:8000/v1'])
+        expect(openai({ baseURL }).name).toBe('openai');
+      // Through the SDK's own variable too: code written for OpenAI, pointed at a local server.
+      process.env.OPENAI_BASE_URL = 'http://127.0.0.1:8787/v1';
+      expect(openai({}).name).toBe('openai');
+      process.env.OPENAI_BASE_URL = 'https://api.example.com/v1';
+      expect(configErrorOf({}).field).toBe('apiKey');
+      expect(configErrorOf({ baseURL: 'http://127.0.0.1.example.com/v1' }).field).toBe('apiKey');
+    } finally {
+      delete process.env.OPENAI_BASE_URL;
+      if (saved.key !== undefined) process.env.OPENAI_API_KEY = saved.key;
+      if (saved.url !== undefined) process.env.OPENAI_BASE_URL = saved.url;
+    }
+  });
 });

@@ -33,6 +33,7 @@ export {
   type ReplayServer,
   type ReplayServerOptions,
 } from './server/replay-server.js';
+export type { UnseenPrompts } from './server/unseen-prompt.js';
 export { type RecordChunks, type RecordChunksOptions, recordChunks } from './tokens/record-chunks.js';
 export {
   chunkAt,

@@ -8,7 +8,8 @@
  * tokens with {@link tokenCounterFor} when the provider reports no usage. A learning store
  * (`@stopwise/redis`) can be exercised through the tuner's own view of it
  * ({@link tunerEvidenceIn}); an exporter serializes errors as the built-in ones do
- * ({@link serializeError}).
+ * ({@link serializeError}); a package with options of its own refuses misspelt names the way
+ * stopwise does ({@link rejectUnknownOptions}).
  *
  * These are kept apart from the root so the root stays the application's API; they follow the
  * same versioning and are recorded in `api/stopwise.adapter.api.md`. The error classes
@@ -28,6 +29,7 @@ export {
   scrubbedError,
 } from '../errors.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from '../messages.js';
+export { rejectUnknownOptions } from '../option-names.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from '../provider.js';
 export { providerStream } from '../provider-stream.js';
 export { retryAfterFromHeaders } from '../retry-after.js';

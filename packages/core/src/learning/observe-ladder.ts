@@ -76,18 +76,24 @@ export function statedAnswer(output: ShadowOutput): string | undefined {
 
 function memoizedCounter(counter: TokenCounter): TokenCounter {
   const counts = new Map<string, number>();
-  return {
+  const memoized: TokenCounter = {
     encoding: counter.encoding,
     exact: counter.exact,
+    get ready() {
+      return counter.ready;
+    },
+    load: () => counter.load().then(() => memoized),
     count(text) {
       let count = counts.get(text);
       if (count === undefined) {
         count = counter.count(text);
-        counts.set(text, count);
+        // An approximation (the table still loading) is not the count to remember.
+        if (counter.ready) counts.set(text, count);
       }
       return count;
     },
   };
+  return memoized;
 }
 
 function chainFor(settings: ProfileSettings, call: CallContext): StopPolicy | undefined {

@@ -22,8 +22,8 @@ function traffic(count: number, changedEvery: number): RecordedCall[] {
 }
 
 describe('tuneOffline', () => {
-  it('certifies the aggressive steps on traffic whose first answer stands, and writes a loadable profile', () => {
-    const tuned = tuneOffline({
+  it('certifies the aggressive steps on traffic whose first answer stands, and writes a loadable profile', async () => {
+    const tuned = await tuneOffline({
       records: traffic(600, 0),
       profile: 'balanced',
       learn: { risk: 0.02, confidence: 0.9, minSamples: 100 },
@@ -35,9 +35,9 @@ describe('tuneOffline', () => {
     expect(profile.name).toBe('offline-tuned-test');
   });
 
-  it('stays conservative where stopping early loses answers, and reports the loss on held-out calls', () => {
+  it('stays conservative where stopping early loses answers, and reports the loss on held-out calls', async () => {
     // One output in ten changes its answer after the first statement.
-    const tuned = tuneOffline({
+    const tuned = await tuneOffline({
       records: traffic(600, 10),
       profile: 'balanced',
       learn: { risk: 0.02, confidence: 0.9, minSamples: 100 },
@@ -51,10 +51,10 @@ describe('tuneOffline', () => {
     expect(tuned.report.pooled.lossRate).toBeLessThan(0.15);
   });
 
-  it('refuses an empty record list and a bad held-out share', () => {
-    expect(() => tuneOffline({ records: [], profile: 'balanced' })).toThrow(ConfigError);
-    expect(() => tuneOffline({ records: traffic(5, 0), profile: 'balanced', heldOutShare: 1 })).toThrow(
-      /heldOutShare/,
-    );
+  it('refuses an empty record list and a bad held-out share', async () => {
+    await expect(tuneOffline({ records: [], profile: 'balanced' })).rejects.toThrow(ConfigError);
+    await expect(
+      tuneOffline({ records: traffic(5, 0), profile: 'balanced', heldOutShare: 1 }),
+    ).rejects.toThrow(/heldOutShare/);
   });
 });

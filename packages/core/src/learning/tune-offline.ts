@@ -84,9 +84,22 @@ export interface TunedProfile {
  * Tunes a profile from recorded traffic (calls that ran to their end): every training record
  * is replayed once per ladder step (see `observeLadder`), each bucket gets the most aggressive
  * step certified at `risk` with `confidence` (fixed-sequence, as online), and the steps are
- * reported on a held-out share of the records the tuning never saw.
+ * reported on a held-out share of the records the tuning never saw. Asynchronous only to load
+ * the tokenizer tables its records' models need (on first use, not at import): the replays
+ * count tokens exactly as the runner does.
  */
-export function tuneOffline(options: TuneOfflineOptions): TunedProfile {
+export async function tuneOffline(options: TuneOfflineOptions): Promise<TunedProfile> {
+  const { records } = options;
+  if (Array.isArray(records)) {
+    const models = new Set(
+      records.map((record) => record?.model).filter((model) => typeof model === 'string'),
+    );
+    await Promise.all([...models].map((model) => tokenCounterFor(model).load()));
+  }
+  return tuneLoaded(options);
+}
+
+function tuneLoaded(options: TuneOfflineOptions): TunedProfile {
   const { records, profile } = options;
   const { risk, confidence, minSamples } = validateLearnOptions('learn', { ...options.learn, minUsers: 1 });
   const heldOutShare = options.heldOutShare ?? 0.2;

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { loadPriceData } from './prices.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
 
 const base: SavingsInput = {
@@ -40,6 +41,9 @@ function lcg(seed: number): () => number {
     return state / 2147483647;
   };
 }
+
+// The estimator prices synchronously; the runner loads the price data when a call starts.
+beforeAll(() => loadPriceData());
 
 describe('createSavingsEstimator', () => {
   it('prices the estimate and both ends of its interval (costSavedRange)', () => {

@@ -33,10 +33,12 @@ export {
   type CostDeltaInput,
   type CostDeltas,
   type CostDeltasInput,
+  loadPriceData,
   outputCostDelta,
   outputCostDeltas,
   type PriceOverride,
   type PriceOverrides,
+  priceDataReady,
 } from './prices.js';
 export type {
   CostRange,

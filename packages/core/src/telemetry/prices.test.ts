@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { outputCostDelta, validatePriceOverrides } from './prices.js';
+import { loadPriceData, outputCostDelta, priceDataReady, validatePriceOverrides } from './prices.js';
 
 const at = new Date('2025-06-01T12:00:00Z');
 const delta = (
@@ -10,7 +10,24 @@ const delta = (
   overrides?: Parameters<typeof outputCostDelta>[0]['overrides'],
 ) => outputCostDelta({ models, provider, inputTokens: 1000, outputTokens: 100, savedTokens, at, overrides });
 
+// First in the file: each test file gets its own module instances, so nothing has loaded the data.
+describe('price data, loaded on first use', () => {
+  it('is not loaded at import; until it is, a library price is unknown with the reason, and overrides still apply', async () => {
+    expect(priceDataReady()).toBe(false);
+    const before = delta(['gpt-4o-mini'], 1_000_000);
+    expect(before.usd).toBeNull();
+    expect(before.reason).toMatch(/not loaded yet.*loadPriceData/);
+    const override = { 'gpt-4o-mini': { outputPerMTok: 2, currency: 'USD' as const } };
+    expect(delta(['gpt-4o-mini'], 1_000_000, 'openai', override).usd).toBeCloseTo(2, 6);
+    await loadPriceData();
+    expect(priceDataReady()).toBe(true);
+    expect(delta(['gpt-4o-mini'], 1_000_000).usd).toBeCloseTo(0.6, 6);
+  });
+});
+
 describe('outputCostDelta', () => {
+  beforeAll(() => loadPriceData());
+
   it('prices saved output tokens from @pydantic/genai-prices, dated snapshots included', () => {
     // gpt-4o-mini: $0.60 per million output tokens.
     expect(delta(['gpt-4o-mini'], 1_000_000).usd).toBeCloseTo(0.6, 6);

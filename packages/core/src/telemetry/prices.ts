@@ -1,5 +1,7 @@
-import { calcPrice } from '@pydantic/genai-prices';
+import type { calcPrice } from '@pydantic/genai-prices';
 import { ConfigError } from '../errors.js';
+
+type CalcPrice = typeof calcPrice;
 
 /**
  * A user price for one model, replacing the price library's. Every number carries its unit in
@@ -37,6 +39,36 @@ export interface CostDeltaInput {
 export type CostDelta = { usd: number; reason?: undefined } | { usd: null; reason: string };
 
 const priceLibrary = '@pydantic/genai-prices';
+
+// The price library bundles its whole database (a tenth of a second and megabytes to load), and
+// most calls never price anything (nothing saved costs nothing): it loads on first use. Lookups
+// are synchronous, at the end of a call, so the runner starts the load when a call that can stop
+// starts and waits for it before the result is assembled (`loadPriceData`, `priceDataReady`).
+let calc: CalcPrice | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Loads the price library's data, once per process. Rejects when it cannot be loaded (a bundle
+ * that left it out); a later call tries again, and prices stay unknown meanwhile.
+ */
+export function loadPriceData(): Promise<void> {
+  if (calc !== undefined) return Promise.resolve();
+  loading ??= import('@pydantic/genai-prices').then(
+    (library) => {
+      calc = library.calcPrice;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether the price library's data is loaded, so lookups answer from it. */
+export function priceDataReady(): boolean {
+  return calc !== undefined;
+}
 
 /** Throws a {@link ConfigError} naming the field for a malformed `prices` option. */
 export function validatePriceOverrides(
@@ -87,6 +119,7 @@ export function validatePriceOverrides(
 }
 
 function libraryPrice(
+  calcPrice: CalcPrice,
   model: string,
   provider: string,
   input: number,
@@ -119,8 +152,9 @@ export type CostDeltas = { usd: number[]; reason?: undefined } | { usd: null; re
 /**
  * USD each of `savedTokens` would have cost: the price of the call with them minus without
  * them, so tiered prices (longer contexts cost more per token) are applied at the margin. User
- * overrides win; otherwise the bundled data of `@pydantic/genai-prices`. An unknown model gives
- * `null` with a reason, never 0. The price without the saved tokens is looked up once for all
+ * overrides win; otherwise the bundled data of `@pydantic/genai-prices`, once loaded
+ * ({@link loadPriceData}). An unknown model, or data not loaded yet, gives `null` with a reason,
+ * never 0. The price without the saved tokens is looked up once for all
  * counts, and a count of 0 costs nothing, so an estimate with its interval costs at most one
  * lookup per distinct non-zero count more.
  */
@@ -130,8 +164,25 @@ export function outputCostDeltas(input: CostDeltasInput): CostDeltas {
     const override = input.overrides?.[model];
     if (override) return { usd: savedTokens.map((tokens) => (tokens * override.outputPerMTok) / 1_000_000) };
   }
+  const calcPrice = calc;
+  if (calcPrice === undefined) {
+    // Nothing synchronous can load it: start the load for later calls, and say why this one has
+    // no price rather than guess one.
+    loadPriceData().then(undefined, () => {});
+    return {
+      usd: null,
+      reason: `the price data of ${priceLibrary} was not loaded yet (await loadPriceData() first, or set the client's prices option)`,
+    };
+  }
   for (const model of input.models) {
-    const without = libraryPrice(model, input.provider, input.inputTokens, input.outputTokens, input.at);
+    const without = libraryPrice(
+      calcPrice,
+      model,
+      input.provider,
+      input.inputTokens,
+      input.outputTokens,
+      input.at,
+    );
     if (without === undefined) continue;
     const usd: number[] = [];
     for (const [index, tokens] of savedTokens.entries()) {
@@ -140,6 +191,7 @@ export function outputCostDeltas(input: CostDeltasInput): CostDeltas {
       else if (same < index) usd.push(usd[same] as number);
       else {
         const withSaved = libraryPrice(
+          calcPrice,
           model,
           input.provider,
           input.inputTokens,

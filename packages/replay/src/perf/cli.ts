@@ -1,19 +1,26 @@
 /**
- * `pnpm bench:perf`: what stopwise costs in the hot path. Prints figures; asserts nothing (the
- * machines are shared and noisy: read ratios measured in one run). `--quick` for a smaller run,
- * `--json FILE` to write the figures (field names in the README).
+ * `pnpm bench:perf`: what stopwise costs at import and in the hot path. Prints figures; asserts
+ * nothing (the machines are shared and noisy: read ratios measured in one run). `--quick` for a
+ * smaller run, `--json FILE` to write the figures (field names in the README), `--imports-only`
+ * for the import costs alone (seconds, where the whole run takes minutes).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureAbortLatency } from './abort-latency.js';
+import { measureAiSdkOverhead } from './ai-sdk-overhead.js';
 import { shadowedProfileChain } from './balanced-chain.js';
 import { measureConcurrency } from './concurrency.js';
+import { type ImportFigures, measureImportCost } from './import-cost.js';
 import { measureOverhead, type OverheadFigures } from './overhead.js';
 import { measureScaling } from './scaling.js';
 import { startServerProcess } from './server-process.js';
 
 const { values } = parseArgs({
-  options: { json: { type: 'string' }, quick: { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'imports-only': { type: 'boolean', default: false },
+  },
 });
 const quick = values.quick ?? false;
 // Overhead and concurrency call with the profile itself, the path production takes (the chain
@@ -27,6 +34,15 @@ console.log(
 console.log(
   `node ${process.version}, ${process.platform}/${process.arch}; garbage collection ${globalThis.gc ? 'exposed' : 'not exposed'}\n`,
 );
+
+// First, before this process has warmed any cache the children share: each import is measured in
+// fresh processes of its own.
+const imports = await measureImportCost({ runs: quick ? 3 : 9 });
+printImports(imports);
+if (values['imports-only']) {
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ imports }, null, 2)}\n`);
+  process.exit(0);
+}
 
 const chunksPerStream = 300;
 const server = await startServerProcess({ deltas: chunksPerStream, paceMs: 0 });
@@ -54,6 +70,27 @@ try {
     policy,
   });
   printOverhead('@anthropic-ai/sdk', anthropicOverhead);
+
+  const aiSdkOverhead = await measureAiSdkOverhead({
+    baseURL: server.url,
+    streams: quick ? 40 : 200,
+    rounds: quick ? 4 : 10,
+    chunksPerStream,
+    profile,
+  });
+  console.log(
+    'Overhead of @stopwise/ai-sdk against the same AI SDK model unwrapped (streamText over @ai-sdk/openai chat):',
+  );
+  console.table({
+    'streamText, unwrapped': { wallMs: aiSdkOverhead.plainWallMs, cpuMs: aiSdkOverhead.plainCpuMs },
+    [`streamText, stopwiseMiddleware ${profile}`]: {
+      wallMs: aiSdkOverhead.wrappedWallMs,
+      cpuMs: aiSdkOverhead.wrappedCpuMs,
+    },
+  });
+  console.log(
+    `ratio wall ${aiSdkOverhead.wallRatio}, cpu ${aiSdkOverhead.cpuRatio} over ${aiSdkOverhead.streams} streams of ${chunksPerStream} chunks (target < 1.1)\n`,
+  );
 
   // The same comparison at a pace hosted models never reach (1,000 chunks a second): what the
   // overhead costs an application in time once the stream is not instantaneous.
@@ -109,7 +146,7 @@ try {
   if (values.json) {
     writeFileSync(
       values.json,
-      `${JSON.stringify({ profile, scalingChain: chain.description, overhead, anthropicOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
+      `${JSON.stringify({ imports, profile, scalingChain: chain.description, overhead, anthropicOverhead, aiSdkOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
     );
     console.log(`figures written to ${values.json}`);
   }
@@ -130,4 +167,29 @@ function printOverhead(sdk: string, figures: OverheadFigures): void {
   console.log(
     `the ${profile} chain alone: cpu ${figures.chainCpuRatio} of stopwise with no policy, ${figures.chainUsPerChunk} µs a chunk (stopwise reads SSE faster than the SDK's Stream, which the ratios above include)\n`,
   );
+}
+
+function printImports(figures: ImportFigures | undefined): void {
+  if (figures === undefined) {
+    console.log(
+      'Import cost: not measured, the packages are not built (run `pnpm build`; sources through a TypeScript loader would measure the loader)\n',
+    );
+    return;
+  }
+  console.log(
+    `Import cost (built packages, ESM; median of ${figures.runs} fresh processes each; memory after import and a full GC; node alone: ${figures.node.heapMB} MB heap, ${figures.node.rssMB} MB RSS):`,
+  );
+  const rows: Record<string, { importMs: number; heapMB: number; rssMB: number }> = {};
+  for (const { stopwise, sdk } of figures.comparisons) {
+    for (const cost of [stopwise, sdk]) {
+      rows[cost.specifier] = { importMs: cost.importMs, heapMB: cost.heapMB, rssMB: cost.rssMB };
+    }
+  }
+  console.table(rows);
+  for (const { stopwise, sdk, timeRatio, heapRatio, rssRatio } of figures.comparisons) {
+    console.log(
+      `${stopwise.specifier} against ${sdk.specifier} alone: time ${timeRatio}, heap ${heapRatio}, RSS ${rssRatio} (target ≤ 1.3)`,
+    );
+  }
+  console.log('');
 }

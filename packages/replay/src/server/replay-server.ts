@@ -12,6 +12,7 @@ import { openAIChatFrames } from './openai-chat-frames.js';
 import { openAIResponsesFrames } from './openai-responses-frames.js';
 import { type ParsedRequest, parseRequest, type ReplayApi } from './parse-request.js';
 import { planResponse, type ReplayPlan } from './replay-plan.js';
+import { standInRecord, type UnseenPrompts, validateUnseenPrompts } from './unseen-prompt.js';
 import { writeStream } from './write-stream.js';
 
 /** A realistic streaming rate for hosted chat models, in output tokens per second. */
@@ -25,6 +26,11 @@ export interface ReplayServerOptions {
   tokensPerSecond?: number | undefined;
   /** Port on 127.0.0.1 (default 0: a free one). */
   port?: number | undefined;
+  /**
+   * A request whose messages no record has: `refuse` it with a 404 (default), or `serve-any`
+   * recorded output in its place, marked as a stand-in (see {@link UnseenPrompts}).
+   */
+  unseenPrompts?: UnseenPrompts | undefined;
   /** Called once each request is over (finished, refused, or the client went away). */
   onRequestEnd?: ((request: ReplayRequest) => void) | undefined;
 }
@@ -38,6 +44,8 @@ export interface ReplayRequest {
   status: number;
   /** The record served (undefined when none matched). */
   recordId: string | undefined;
+  /** True when the record is a stand-in for a prompt no record has (`unseenPrompts: 'serve-any'`). */
+  fallback: boolean;
   model: string | undefined;
   stream: boolean;
   /** Output tokens the full response carries (after the request's own cap). */
@@ -133,6 +141,7 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object with `traces`');
   const tokensPerSecond = validateRate(options.tokensPerSecond);
+  const unseenPrompts = validateUnseenPrompts(options.unseenPrompts);
   const index = await resolveIndex(options.traces);
   const requests: ReplayRequest[] = [];
   const byId = new Map<string, ReplayRequest>();
@@ -151,7 +160,12 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
   }
 
   async function serve(res: ServerResponse, entry: ReplayRequest, parsed: ParsedRequest): Promise<void> {
-    const record = index.find(parsed.query);
+    let record = index.find(parsed.query);
+    // An explicit record id that is unknown is the caller's mistake, never stood in for.
+    if (!record && unseenPrompts === 'serve-any' && parsed.query.id === undefined) {
+      record = standInRecord(index, parsed.query);
+      entry.fallback = record !== undefined;
+    }
     if (!record) {
       const what = parsed.query.id === undefined ? 'these messages' : `id ${JSON.stringify(parsed.query.id)}`;
       refuse(
@@ -174,7 +188,11 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
     Object.assign(entry, { id, recordId: record.id, model: plan.model, tokensPlanned: plan.outputTokens });
     byId.set(id, entry);
     const frames = framesFor[parsed.api](plan);
-    const headers = { 'x-request-id': `req_${id}`, 'request-id': `req_${id}` };
+    const headers = {
+      'x-request-id': `req_${id}`,
+      'request-id': `req_${id}`,
+      ...(entry.fallback ? { 'x-stopwise-replay-fallback': record.id } : {}),
+    };
     if (!parsed.stream) {
       if (tokensPerSecond > 0) await delay((plan.outputTokens * 1000) / tokensPerSecond);
       if (res.destroyed) return;
@@ -206,6 +224,7 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
       path,
       status: 200,
       recordId: undefined,
+      fallback: false,
       model: undefined,
       stream: false,
       tokensPlanned: 0,

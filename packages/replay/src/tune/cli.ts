@@ -56,7 +56,7 @@ try {
     onProblem: (problem) => console.error(`warning: ${formatTraceProblem(problem)}`),
   });
   const records = files.flatMap((file) => file.records);
-  const tuned = tuneOffline({
+  const tuned = await tuneOffline({
     records,
     profile: values.profile,
     learn: {
