@@ -9,7 +9,7 @@ import {
   type SavingsStats,
   type StreamPart,
 } from 'stopwise';
-import { rejectUnknownOptions } from 'stopwise/adapter';
+import { clientOptionNames, rejectUnknownOptions } from 'stopwise/adapter';
 import { type StopwiseCallSettings, splitCallSettings } from './call-settings.js';
 import { collectGenerate } from './collect-generate.js';
 import { type ModelCall, modelProvider } from './model-provider.js';
@@ -45,18 +45,8 @@ export type StopwiseMiddleware = LanguageModelMiddleware & {
   feedback(callId: string, feedback: CallFeedback): FeedbackResult;
 };
 
-const ownOptionNames = ['call', 'holdBack'];
-const clientOptionNames = [
-  'profile',
-  'profiles',
-  'telemetry',
-  'holdout',
-  'prices',
-  'savingsModel',
-  'savings',
-  'learn',
-  'store',
-];
+// The client's options but `provider` (the wrapped model is the provider), and the middleware's.
+const optionNames = [...clientOptionNames.filter((name) => name !== 'provider'), 'call', 'holdBack'];
 
 /**
  * An AI SDK language-model middleware that runs stopwise's stop chain on the wrapped model's
@@ -78,7 +68,7 @@ const clientOptionNames = [
  */
 export function stopwiseMiddleware(options: StopwiseMiddlewareOptions = {}): StopwiseMiddleware {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
-  rejectUnknownOptions('', options, [...clientOptionNames, ...ownOptionNames]);
+  rejectUnknownOptions('', options, optionNames);
   const { call, holdBack = 0, ...clientOptions } = options;
   if (call !== undefined && typeof call !== 'function') {
     throw new ConfigError('call', 'must be a function (params) => ({ user, policy, ... })');

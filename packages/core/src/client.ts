@@ -99,8 +99,11 @@ export interface StopwiseClient<TProviderOptions = unknown> {
   vote(options: VoteOptions<TProviderOptions>): Promise<VoteResult>;
 }
 
-// Every option of `createClient` (`ClientOptions`).
-const clientOptionNames = [
+/**
+ * Every option name of `createClient` (`ClientOptions`), for packages that wrap it and refuse
+ * unknown names the same way (the AI SDK middleware takes all of them but `provider`).
+ */
+export const clientOptionNames: readonly string[] = [
   'provider',
   'profile',
   'profiles',

@@ -19,6 +19,7 @@
  * @packageDocumentation
  */
 export { type ChunkMapping, chunkStream } from '../chunk-stream.js';
+export { clientOptionNames } from '../client.js';
 export { type ConnectionFailureOptions, connectionFailure } from '../connection-failure.js';
 export { collectCredentials, type HeadersInput } from '../credentials.js';
 export {
