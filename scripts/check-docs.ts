@@ -5,7 +5,8 @@
  * code is 1 when there is one.
  *
  * Each block is its own module (the root tsconfig's options and `paths`, strict, top-level await
- * allowed), all of them in one program. Directives, HTML comments on the page:
+ * allowed; a relative import resolves from the page's folder), all of them in one program.
+ * Directives, HTML comments on the page:
  * - `<!-- docs-check: continue -->` right before a block: checked together with the block
  *   before it, for a fragment that uses a name an earlier block made (`client`, `run`);
  * - `<!-- docs-check prelude: CODE -->`: CODE is checked above every later block of the page,

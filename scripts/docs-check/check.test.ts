@@ -30,17 +30,26 @@ const page = [
   "  import { notExported } from 'stopwise';", // 18
   "  const n: number = 'one';", // 19
   '  ```', // 20
+  '```ts', // 21
+  "import { answer } from './helper';", // 22
+  'const m: number = answer;', // 23
+  '```', // 24
 ].join('\n');
 
 describe('checkDocs', () => {
   const file = relative(root, join(dir, 'page.md')).replaceAll('\\', '/');
   writeFileSync(join(dir, 'page.md'), page);
+  writeFileSync(join(dir, 'helper.ts'), 'export const answer = 42;\n');
   const result = checkDocs({ root, files: [file], outDir: join(dir, 'out') });
 
   it('counts checked and skipped blocks, a continued block sharing its module', () => {
-    expect(result.checked).toBe(3);
-    expect(result.modules).toBe(2);
+    expect(result.checked).toBe(4);
+    expect(result.modules).toBe(3);
     expect(result.skipped).toEqual([{ file, line: 13, reason: 'pseudo-code' }]);
+  });
+
+  it("resolves a relative import from the page's own folder", () => {
+    expect(result.errors.filter((e) => e.line >= 22)).toEqual([]);
   });
 
   it('reports only the failing block, at its markdown line and column', () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { buildModules, type DocModule } from './modules.js';
 import { scanMarkdown } from './scan.js';
@@ -75,13 +75,16 @@ export function checkDocs(options: DocsCheckOptions): DocsCheckResult {
   for (const module of modules) {
     const n = (counts.get(module.file) ?? 0) + 1;
     counts.set(module.file, n);
-    // `docs/telemetry.md` -> `docs--telemetry.md.3.ts`: readable in an editor when debugging.
-    const path = join(outDir, `${module.file.replaceAll('/', '--')}.${n}.ts`);
+    // `docs/telemetry.md` -> `<outDir>/docs/telemetry.md.3.ts`: the page's folder mirrored, so
+    // with `rootDirs` a relative import (`./route`) resolves from the page's own folder.
+    const path = join(outDir, `${module.file}.${n}.ts`);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, module.code);
     byPath.set(ts.sys.resolvePath(path), module);
   }
 
-  const program = ts.createProgram({ rootNames: [...byPath.keys()], options: compilerOptions(root) });
+  const compiler = { ...compilerOptions(root), rootDirs: [root, outDir] };
+  const program = ts.createProgram({ rootNames: [...byPath.keys()], options: compiler });
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const source of program.getSourceFiles()) {
     if (!byPath.has(ts.sys.resolvePath(source.fileName))) continue;
