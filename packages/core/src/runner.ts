@@ -76,10 +76,7 @@ const policiesInUse = new WeakSet<StopPolicy>();
  * from its loop and from its hooks sees the parts first, then the hooks, then `result`; and a
  * consumer that holds the terminal part without reading on does not hold back the hooks.
  */
-export function executeRun(
-  setup: RunSetup,
-  settle: (result: RunResult) => void,
-): RunParts {
+export function executeRun(setup: RunSetup, settle: (result: RunResult) => void): RunParts {
   return new RunIterator(setup, settle);
 }
 
