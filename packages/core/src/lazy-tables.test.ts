@@ -195,9 +195,13 @@ describe('importing stopwise, in a fresh process', () => {
   const built = [`${coreDir}dist/index`, ...adapters].every(
     (entry) => existsSync(`${entry}.js`) && existsSync(`${entry}.cjs`),
   );
-  it.skipIf(!built)(
+  // CI builds before testing and sets STOPWISE_CHECK_BUILT=1: there a missing build fails.
+  const required = process.env.STOPWISE_CHECK_BUILT === '1';
+  it.skipIf(!built && !required)(
     'loads neither from the built ESM and CommonJS entry points, adapters included',
     async () => {
+      if (!built)
+        throw new Error('STOPWISE_CHECK_BUILT=1 but the packages are not built: run pnpm build first');
       const esm = await run(
         process.execPath,
         [
