@@ -1,7 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { stopwiseMiddleware } from '@stopwise/ai-sdk';
 import { streamText, wrapLanguageModel } from 'ai';
-import { type Cost, measure, round } from './measure.js';
+import { type Cost, rotatingRounds, round } from './measure.js';
 
 /** The AI SDK middleware's overhead against the same AI SDK model unwrapped. */
 export interface AiSdkOverheadFigures {
@@ -51,22 +51,12 @@ export async function measureAiSdkOverhead(options: {
       }
     }
   };
-  const turns = [
-    { consume: consume(plain), costs: [] as Cost[] },
-    { consume: consume(wrapped), costs: [] as Cost[] },
-  ];
-  // Warm both paths up (JIT, connection pool) before measuring.
-  for (const turn of turns) await turn.consume();
-  for (let round = 0; round < options.rounds; round += 1) {
-    for (let index = 0; index < turns.length; index += 1) {
-      const turn = turns[(round + index) % turns.length] as (typeof turns)[number];
-      turn.costs.push(await measure(turn.consume));
-    }
-  }
-  const total = (index: number, key: keyof Cost) =>
-    (turns[index] as (typeof turns)[number]).costs.reduce((sum, cost) => sum + cost[key], 0);
-  const [plainWallMs, wrappedWallMs] = [total(0, 'wallMs'), total(1, 'wallMs')];
-  const [plainCpuMs, wrappedCpuMs] = [total(0, 'cpuMs'), total(1, 'cpuMs')];
+  const [plainCost, wrappedCost] = (await rotatingRounds(
+    [consume(plain), consume(wrapped)],
+    options.rounds,
+  )) as [Cost, Cost];
+  const { wallMs: plainWallMs, cpuMs: plainCpuMs } = plainCost;
+  const { wallMs: wrappedWallMs, cpuMs: wrappedCpuMs } = wrappedCost;
   return {
     streams: perRound * options.rounds,
     chunksPerStream: options.chunksPerStream,

@@ -27,3 +27,27 @@ export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * Measures several ways of doing the same work against each other: each runs once to warm up
+ * (JIT, connection pool), then `rounds` times, the order rotating every round so a slow spell of
+ * the machine does not always hit the same one. Returns each way's total wall and CPU time, in
+ * the order given.
+ */
+export async function rotatingRounds(
+  ways: ReadonlyArray<() => Promise<void>>,
+  rounds: number,
+): Promise<Cost[]> {
+  for (const way of ways) await way();
+  const totals: Cost[] = ways.map(() => ({ wallMs: 0, cpuMs: 0 }));
+  for (let round = 0; round < rounds; round += 1) {
+    for (let index = 0; index < ways.length; index += 1) {
+      const which = (round + index) % ways.length;
+      const cost = await measure(ways[which] as () => Promise<void>);
+      const total = totals[which] as Cost;
+      total.wallMs += cost.wallMs;
+      total.cpuMs += cost.cpuMs;
+    }
+  }
+  return totals;
+}

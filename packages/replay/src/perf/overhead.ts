@@ -8,7 +8,7 @@ import {
   createClient,
   type LanguageModelProvider,
 } from 'stopwise';
-import { type Cost, measure, round } from './measure.js';
+import { type Cost, rotatingRounds, round } from './measure.js';
 
 const messages = [{ role: 'user' as const, content: 'Write a long answer.' }];
 
@@ -150,28 +150,16 @@ export async function measureOverhead(options: {
     }
   };
 
-  const turns = [
-    { consume: consumeRaw, costs: [] as Cost[] },
-    { consume: () => consumeStopwise(options.policy), costs: [] as Cost[] },
-    { consume: () => consumeStopwise(() => ({ profile: 'off' })), costs: [] as Cost[] },
+  const ways = [
+    consumeRaw,
+    () => consumeStopwise(options.policy),
+    () => consumeStopwise(() => ({ profile: 'off' })),
     ...(learning && holding
-      ? [
-          { consume: () => consumeStopwise(options.policy, learning), costs: [] as Cost[] },
-          { consume: () => consumeStopwise(options.policy, holding), costs: [] as Cost[] },
-        ]
+      ? [() => consumeStopwise(options.policy, learning), () => consumeStopwise(options.policy, holding)]
       : []),
   ];
-  // Warm every path up (JIT, connection pool) before measuring.
-  for (const turn of turns) await turn.consume();
-  for (let round = 0; round < options.rounds; round += 1) {
-    // Rotate who goes first, so a slow spell of the machine does not always hit the same side.
-    for (let index = 0; index < turns.length; index += 1) {
-      const turn = turns[(round + index) % turns.length] as (typeof turns)[number];
-      turn.costs.push(await measure(turn.consume));
-    }
-  }
-  const total = (index: number, key: keyof Cost) =>
-    (turns[index] as (typeof turns)[number]).costs.reduce((sum, cost) => sum + cost[key], 0);
+  const costs = await rotatingRounds(ways, options.rounds);
+  const total = (index: number, key: keyof Cost) => (costs[index] as Cost)[key];
   const [rawWallMs, stopwiseWallMs, noPolicyWallMs] = [0, 1, 2].map((index) => total(index, 'wallMs')) as [
     number,
     number,
