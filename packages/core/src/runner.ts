@@ -13,6 +13,7 @@ import {
   timedOut,
 } from './provider-control.js';
 import { type ChainConfig, type ResolvedChain, resolveChain } from './resolve-chain.js';
+import { RunEndGate } from './run-end-gate.js';
 import {
   assembleResult,
   callEndFields,
@@ -136,14 +137,10 @@ class RunIterator implements RunParts {
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
-  // The stopping decision, reported with the end of the run (see `endOnce`).
+  // The stopping decision, reported with the end of the run (see `reportEnd`).
   private stopDecision: { decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' } | undefined;
-  // The built result, until its end is reported and `settle` called (see `endOnce`).
-  private ended: RunResult | undefined;
-  // The consumer has been handed every part: read past the last, broke out, or held it a macrotask.
-  private consumerDone = false;
-  private reported = false;
-  private endTimer: ReturnType<typeof setTimeout> | undefined;
+  // The hooks and `result` wait for the consumer to have every part (see RunEndGate).
+  private readonly end = new RunEndGate<RunResult>((result) => this.reportEnd(result));
   /**
    * The tokenizer table, while it loads (the first calls of a process): the first delta waits
    * for it. Prices and the table together, while either loads: the result waits for them.
@@ -170,7 +167,7 @@ class RunIterator implements RunParts {
     if (queued !== undefined) return Promise.resolve({ done: false, value: this.handOut(queued) });
     if (this.status === 'settled') {
       // The consumer read past the terminal part: it has every part.
-      this.consumerHasAll();
+      this.end.consumerHasAll();
       return Promise.resolve(done);
     }
     if (this.busy) {
@@ -195,7 +192,7 @@ class RunIterator implements RunParts {
     }
     this.out.length = 0;
     // A `break` (or a consumer done reading): nothing more will be handed over.
-    this.consumerHasAll();
+    this.end.consumerHasAll();
     return Promise.resolve(done);
   }
 
@@ -304,46 +301,28 @@ class RunIterator implements RunParts {
     const part = this.out.shift();
     if (part !== undefined) return this.answered({ done: false, value: this.handOut(part) });
     if (this.status === 'settled') {
-      this.consumerHasAll();
+      this.end.consumerHasAll();
       return this.answered(done);
     }
     return this.pull();
   };
 
-  /**
-   * `part` is being handed to the consumer. When it is the terminal one, the end of the run is
-   * reported one macrotask later unless the consumer reads on (or breaks) first: a consumer that
-   * stops calling `next()` once it has the terminal part must not hold back the hooks, and a
-   * macrotask comes after the promise jobs that deliver the part and run a synchronous loop body.
-   */
+  /** `part` is being handed to the consumer: when it is the terminal one, the end gate hears so. */
   private handOut(part: StreamPart): StreamPart {
-    if (this.status === 'settled' && this.out.length === 0 && !this.consumerDone) {
-      this.endTimer ??= setTimeout(() => this.consumerHasAll(), 0);
-    }
+    if (this.status === 'settled' && this.out.length === 0) this.end.terminalHandedOut();
     return part;
   }
 
   resultRequested(): void {
-    if (this.status === 'settled' && this.out.length === 0) this.consumerHasAll();
-  }
-
-  private consumerHasAll(): void {
-    this.consumerDone = true;
-    if (this.endTimer !== undefined) clearTimeout(this.endTimer);
-    this.endOnce();
+    if (this.status === 'settled' && this.out.length === 0) this.end.consumerHasAll();
   }
 
   /**
-   * Reports the end of the run to the hooks and settles `result`, once, when both the result is
-   * built (it may wait for the tokenizer or price table) and the consumer has been handed every
-   * part (see {@link executeRun}): hooks never run ahead of the final kept text or the terminal
-   * part. Hooks are guarded: they cannot throw into the stream.
+   * Reports the end of the run to the hooks and settles `result`, once the result is built and
+   * the consumer has been handed every part (see {@link RunEndGate}): hooks never run ahead of
+   * the final kept text or the terminal part. Hooks are guarded: they cannot throw into the stream.
    */
-  private endOnce(): void {
-    const result = this.ended;
-    if (result === undefined || !this.consumerDone || this.reported) return;
-    this.reported = true;
-    this.ended = undefined;
+  private reportEnd(result: RunResult): void {
     const { telemetry } = this;
     const stopped = this.stopDecision;
     if (stopped && result.stop) {
@@ -673,8 +652,7 @@ class RunIterator implements RunParts {
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });
-    // Reported and settled once the consumer has the terminal part too (`endOnce`).
-    this.ended = result;
-    this.endOnce();
+    // Reported and settled once the consumer has the terminal part too.
+    this.end.built(result);
   }
 }
