@@ -216,15 +216,19 @@ function savingsFrom(
   };
 }
 
-/** A stop after the provider's end: the output was whole, nothing was saved. */
-function providerFinished(input: SavingsInput): CounterfactualEstimate {
+/**
+ * The counterfactual when it is known, not estimated: a call that was not stopped (method
+ * `none`), or a stop after the provider's end, whose whole output was generated and billed
+ * (method `provider`). Undefined for a stop that needs an estimate.
+ */
+function knownCounterfactual(input: SavingsInput): CounterfactualEstimate | undefined {
+  if (input.outcome !== 'policy-stop') {
+    const outputTokens = input.usage.outputTokens ?? 0;
+    return { value: outputTokens, low: outputTokens, high: outputTokens, method: 'none' };
+  }
+  if (!input.providerFinished) return undefined;
   const billed = input.usage.outputTokens ?? localTokens(input);
   return { value: billed, low: billed, high: billed, method: 'provider' };
-}
-
-function notStopped(input: SavingsInput): CounterfactualEstimate {
-  const outputTokens = input.usage.outputTokens ?? 0;
-  return { value: outputTokens, low: outputTokens, high: outputTokens, method: 'none' };
 }
 
 /**
@@ -233,15 +237,7 @@ function notStopped(input: SavingsInput): CounterfactualEstimate {
  * one. Clients use {@link createSavingsEstimator}, which learns from past calls.
  */
 export const estimateSavings: SavingsEstimator = (input) =>
-  savingsFrom(
-    input,
-    input.outcome !== 'policy-stop'
-      ? notStopped(input)
-      : input.providerFinished
-        ? providerFinished(input)
-        : budgetBound(stopPoint(input)),
-    undefined,
-  );
+  savingsFrom(input, knownCounterfactual(input) ?? budgetBound(stopPoint(input)), undefined);
 
 function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
   const { minSamples = 10, coverage = 0.9 } = options;
@@ -298,6 +294,28 @@ function counterfactualOf(
 }
 
 /**
+ * What a call that ran to its end teaches: its length (and, when the provider cut it, that
+ * length as a cap), and on a holdout call where a policy would have stopped, the pair
+ * (would-stop position, final length). A would-be stop that came after the provider's end saves
+ * nothing and is recognised as such when it happens (method `provider`): it is no sample of
+ * what other stops save.
+ */
+function learnFromFinished(history: SavingsHistory, bucket: string, input: SavingsInput): void {
+  const final = localTokens(input);
+  history.recordLength(bucket, final);
+  if (input.natural === false) history.recordCappedLength?.(bucket, final);
+  const { holdout } = input;
+  if (holdout?.wouldStopAtToken === undefined || holdout.policy === undefined) return;
+  if (holdout.providerFinished === true) return;
+  history.recordHoldout(bucket, {
+    policy: holdout.policy,
+    kind: holdout.kind ?? 'complete',
+    stopAt: holdout.wouldStopAtToken,
+    final,
+  });
+}
+
+/**
  * The default estimator of a client: learns from every call that ends and estimates each stop
  * with the best method available, `holdout`, then `length-model`, then `budget-bound`. What it
  * learns: the length of every call that finished (on its own or at the provider's cap), and for
@@ -312,32 +330,9 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
 
   return (input) => {
     const bucket = savingsBucket(input);
-    if (input.outcome !== 'policy-stop') {
-      const final = localTokens(input);
-      if (input.outcome === 'finish') {
-        history.recordLength(bucket, final);
-        if (input.natural === false) history.recordCappedLength?.(bucket, final);
-        const { holdout } = input;
-        // A would-be stop that came after the provider's end saves nothing and is recognised as
-        // such when it happens (method `provider`): it is no sample of what other stops save.
-        if (
-          holdout?.wouldStopAtToken !== undefined &&
-          holdout.policy !== undefined &&
-          holdout.providerFinished !== true
-        ) {
-          history.recordHoldout(bucket, {
-            policy: holdout.policy,
-            kind: holdout.kind ?? 'complete',
-            stopAt: holdout.wouldStopAtToken,
-            final,
-          });
-        }
-      }
-      return savingsFrom(input, notStopped(input), prices);
-    }
-    const counterfactual = input.providerFinished
-      ? providerFinished(input)
-      : counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
+    if (input.outcome === 'finish') learnFromFinished(history, bucket, input);
+    const counterfactual =
+      knownCounterfactual(input) ?? counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }
