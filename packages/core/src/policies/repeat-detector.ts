@@ -31,14 +31,51 @@ const maxCandidates = 4;
 const base = 0x01000193;
 const initialChars = 1024;
 
+/** A detector's two arrays, of one capacity. */
+interface Arrays {
+  buffer: Uint16Array;
+  table: Int32Array;
+}
+
 /**
- * Initial-size arrays of detectors whose call has ended (see `release`), for the next call's:
- * allocating typed arrays outside the heap cost more per call than scanning a short output.
- * At most 32 pairs (about 320 KB) are kept.
+ * Arrays of detectors whose call has ended (see `release`), by capacity, for the next calls':
+ * allocating typed arrays outside the heap (zeroed, then garbage collected) cost more per call
+ * than scanning the output, and most outputs outgrow the initial size once (a 300-token answer
+ * is about 1,300 characters). Bounded by bytes, so a burst of long outputs cannot pin memory:
+ * at most about 2 MB in all.
  */
-const spares: Array<{ buffer: Uint16Array; table: Int32Array }> = [];
-const maxSpares = 32;
-const released = { buffer: new Uint16Array(0), table: new Int32Array(0) };
+const spares = new Map<number, Arrays[]>();
+const maxSpareBytes = 2 * 1024 * 1024;
+let spareBytes = 0;
+const released: Arrays = { buffer: new Uint16Array(0), table: new Int32Array(0) };
+
+function bytesOf({ buffer, table }: Arrays): number {
+  return buffer.byteLength + table.byteLength;
+}
+
+/** A pair of `capacity` from the pool, its table zeroed, or fresh arrays. */
+function takeArrays(capacity: number): Arrays {
+  const spare = spares.get(capacity)?.pop();
+  if (spare === undefined) {
+    return { buffer: new Uint16Array(capacity), table: new Int32Array(2 ** tableBits(capacity)) };
+  }
+  spareBytes -= bytesOf(spare);
+  // The buffer needs no clearing: positions are only read below the count written this call.
+  spare.table.fill(0);
+  return spare;
+}
+
+function returnArrays(arrays: Arrays): void {
+  const bytes = bytesOf(arrays);
+  if (bytes === 0 || spareBytes + bytes > maxSpareBytes) return;
+  let pool = spares.get(arrays.buffer.length);
+  if (pool === undefined) {
+    pool = [];
+    spares.set(arrays.buffer.length, pool);
+  }
+  pool.push(arrays);
+  spareBytes += bytes;
+}
 
 /** Bits of a hash table with about two slots per character of a `chars` window. */
 function tableBits(chars: number): number {
@@ -89,20 +126,17 @@ export class RepeatDetector {
     const capacity = Math.min(this.fullCapacity, initialChars);
     this.mask = capacity - 1;
     this.shift = 32 - tableBits(capacity);
-    const spare = capacity === initialChars ? spares.pop() : undefined;
-    if (spare) spare.table.fill(0);
-    this.buffer = spare?.buffer ?? new Uint16Array(capacity);
-    this.table = spare?.table ?? new Int32Array(2 ** (32 - this.shift));
+    const arrays = takeArrays(capacity);
+    this.buffer = arrays.buffer;
+    this.table = arrays.table;
   }
 
   /**
-   * Hands the arrays to the next detector made, if they are still the initial size. The
-   * detector must not be used afterwards (the repetition policy drops it at the call's end).
+   * Hands the arrays to the next detectors made (while the pool has room). The detector must
+   * not be used afterwards (the repetition policy drops it at the call's end).
    */
   release(): void {
-    if (this.buffer.length === initialChars && spares.length < maxSpares) {
-      spares.push({ buffer: this.buffer, table: this.table });
-    }
+    returnArrays({ buffer: this.buffer, table: this.table });
     this.buffer = released.buffer;
     this.table = released.table;
   }
@@ -207,12 +241,13 @@ export class RepeatDetector {
    */
   private grow(): void {
     const capacity = Math.min(this.fullCapacity, this.buffer.length * 4);
-    const buffer = new Uint16Array(capacity);
+    const { buffer, table } = takeArrays(capacity);
     buffer.set(this.buffer);
+    returnArrays({ buffer: this.buffer, table: this.table });
     this.buffer = buffer;
     this.mask = capacity - 1;
     this.shift = 32 - tableBits(capacity);
-    this.table = new Int32Array(2 ** (32 - this.shift));
+    this.table = table;
     let hash = 0;
     for (let pos = 0; pos < this.count; pos += 1) {
       hash = (Math.imul(hash, base) + (buffer[pos] as number)) | 0;

@@ -154,4 +154,29 @@ describe('RepeatDetector', () => {
       expect(detector.heldChars).toBeLessThanOrEqual(windowChars);
     }
   });
+
+  it('finds the same loops with arrays handed down from released detectors as with fresh ones', () => {
+    // Released arrays (of every size a detector grew to) are reused without clearing the text
+    // buffer: stale characters from another output must never be read as this one's.
+    const settings = { minRepeatChars: 400, minRepeats: 2, windowChars: 16_384 };
+    const firstLoop = (text: string) => {
+      const detector = new RepeatDetector(settings);
+      let loop: ReturnType<RepeatDetector['push']>;
+      for (let i = 0; i < text.length && !loop; i += 1) loop = detector.push(text.charCodeAt(i));
+      detector.release();
+      return loop;
+    };
+    const words = Array.from({ length: 900 }, (_, i) => `v${(i * 104_729) % 9973}`).join(' ');
+    const block = `${words.slice(0, 1100)}\n`;
+    const looping = `${words.slice(2000, 2900)}:${block}${block}${block}`;
+    const before = firstLoop(looping);
+    expect(before?.period).toBe(block.length);
+    // Fill the pool with arrays of every size, holding text that repeats the same block at
+    // another offset and with other neighbours: a stale read would find a different loop.
+    for (let round = 0; round < 3; round += 1) {
+      firstLoop(`${words.slice(0, 6000)} ${block}${words.slice(3000, 9000)}${block.repeat(3)}`);
+      firstLoop(words.slice(round * 100, round * 100 + 1500));
+    }
+    expect(firstLoop(looping)).toEqual(before);
+  });
 });
