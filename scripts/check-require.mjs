@@ -71,6 +71,17 @@ check(
   connectionFailure({ provider: 'check', error: new TypeError('fetch failed') }) instanceof ProviderError,
 );
 
+// A single non-ASCII character in a module makes V8 keep that module's whole source as UTF-16,
+// twice the memory at import: the build escapes them (charset 'ascii' in tsup.package.ts), but
+// esbuild leaves regex literals as written, so a '\u03c0' in a source regex must stay escaped.
+for (const folder of packages) {
+  const dist = join(root, 'packages', folder, 'dist');
+  if (!existsSync(dist)) continue;
+  const code = readdirSync(dist, { recursive: true }).filter((file) => /\.c?js$/.test(String(file)));
+  const wide = code.filter((file) => /[^\x00-\x7f]/.test(readFileSync(join(dist, String(file)), 'utf8')));
+  check(`packages/${folder}/dist is ASCII`, wide.length === 0, `non-ASCII characters in ${wide.join(', ')}`);
+}
+
 // Worded apart from a test runner's 'N passed, N failed' summary: CI's closing count is vitest's.
 console.log(
   `\ncheck:require: ${failed === 0 ? `all ${passed} checks hold` : `${failed} of ${passed + failed} checks broken`}`,

@@ -4,8 +4,10 @@
  */
 
 const wrappers = /\\(?:text|textbf|mathrm|mathbf|operatorname)\{([^{}]*)\}/g;
+// Non-ASCII characters in these regexes are written as escapes: esbuild keeps regex literals as
+// they are, and one such character makes the whole bundle a UTF-16 string on the heap.
 const noise =
-  /\\left|\\right|\\!|\\,|\\;|\\:|\\ |\\displaystyle|\$|\\\(|\\\)|\\\[|\\\]|\^\{?\\circ\}?|°|\\%|%|\*\*/g;
+  /\\left|\\right|\\!|\\,|\\;|\\:|\\ |\\displaystyle|\$|\\\(|\\\)|\\\[|\\\]|\^\{?\\circ\}?|\u00b0|\\%|%|\*\*/g;
 
 /** `text` with one pair of outer braces or parentheses removed when they wrap all of it. */
 function unwrap(text: string, open: string, close: string): string {
@@ -22,10 +24,10 @@ function unwrap(text: string, open: string, close: string): string {
 /** The comparable form of an answer: no spacing, markup or wrappers; fractions as `a/b`. */
 export function normalizeAnswer(answer: string): string {
   let s = answer
-    .replace(/π/g, '\\pi')
-    .replace(/√/g, '\\sqrt')
-    .replace(/[−–]/g, '-')
-    .replace(/×/g, '\\times')
+    .replace(/\u03c0/g, '\\pi')
+    .replace(/\u221a/g, '\\sqrt')
+    .replace(/[\u2212\u2013]/g, '-')
+    .replace(/\u00d7/g, '\\times')
     .replace(wrappers, '$1')
     .replace(noise, '')
     .replace(/\\[dt]frac/g, '\\frac')
@@ -85,8 +87,8 @@ const valueCommands =
 export function isValueLike(text: string): boolean {
   const s = text.trim();
   if (s.length === 0 || s.length > 80) return false;
-  const bare = s.replace(valueCommands, '').replace(/[π√°−–×]/g, '');
+  const bare = s.replace(valueCommands, '').replace(/[\u03c0\u221a\u00b0\u2212\u2013\u00d7]/g, '');
   if (/[A-Za-z]/.test(bare)) return false;
-  if (!/[\d]|\\pi|π|\\infty/.test(s)) return false;
+  if (!/[\d]|\\pi|\u03c0|\\infty/.test(s)) return false;
   return /^[-+\d\s.,/^(){}[\]_*$\\=:;!]*$/.test(bare);
 }
