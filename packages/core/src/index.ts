@@ -148,6 +148,7 @@ export type {
   CallStartEvent,
   CostRange,
   CounterfactualEstimate,
+  PooledEvidence,
   CounterfactualMethod,
   ErrorEvent,
   HoldoutOptions,

@@ -47,6 +47,8 @@ export const Stopwise = {
   counterfactualValue: 'stopwise.counterfactual.value',
   counterfactualLow: 'stopwise.counterfactual.low',
   counterfactualHigh: 'stopwise.counterfactual.high',
+  /** The pool a small bucket's estimate borrowed from (`model|profile`), when it did. */
+  counterfactualPool: 'stopwise.counterfactual.pool',
   holdout: 'stopwise.holdout',
   holdoutWouldStopAt: 'stopwise.holdout.would_stop_at_token',
 } as const;
@@ -126,6 +128,7 @@ export function endAttributes(event: CallEndEvent): Attributes {
     [Stopwise.counterfactualValue]: counterfactual?.value,
     [Stopwise.counterfactualLow]: counterfactual?.low,
     [Stopwise.counterfactualHigh]: counterfactual?.high,
+    [Stopwise.counterfactualPool]: counterfactual?.pooled?.pool,
     [Stopwise.holdout]: savings.holdout ? true : undefined,
     [Stopwise.holdoutWouldStopAt]: savings.holdout?.wouldStopAtToken,
   });

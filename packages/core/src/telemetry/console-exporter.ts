@@ -42,7 +42,8 @@ export function formatCallEnd(event: CallEndEvent): string {
           ? ', saved: no estimate yet, no cap'
           : `, saved: no estimate yet (at most ${tokens(savings.tokensSavedAtMost)} tokens)`;
     } else {
-      line += `, saved ~${tokens(savings.tokensSaved)} tokens (${cf.method}, full length ${tokens(cf.low)}-${tokens(cf.high)})`;
+      const from = cf.pooled ? ` with ${cf.pooled.pool}'s samples` : '';
+      line += `, saved ~${tokens(savings.tokensSaved)} tokens (${cf.method}${from}, full length ${tokens(cf.low)}-${tokens(cf.high)})`;
       line +=
         savings.costSaved === null
           ? ', cost unknown'

@@ -24,7 +24,7 @@ export interface CounterfactualTuning {
  * The ranks (1-based) of the split-conformal interval over `n` sorted samples: the `k`-th
  * smallest and the `k`-th largest, `k = ⌊(n + 1)(1 - coverage) / 2⌋` (at least 1).
  */
-function conformalRanks(n: number, coverage: number): [number, number] {
+export function conformalRanks(n: number, coverage: number): [number, number] {
   // The epsilon keeps 1 - 0.9 = 0.0999… from losing a rank to floating point.
   const k = Math.max(1, Math.floor(((n + 1) * (1 - coverage)) / 2 + 1e-9));
   return [Math.min(k, n), Math.max(n - k + 1, 1)];
@@ -50,7 +50,7 @@ export function median(sorted: readonly number[]): number {
 }
 
 /** Rounds, keeps `low ≤ value ≤ high`, and clamps into what is possible for this call. */
-function finish(
+export function finish(
   point: StopPoint,
   value: number,
   low: number,
@@ -160,7 +160,7 @@ export function summarizeLengths(lengths: readonly number[]): LengthSummary {
 }
 
 /** Index of the first element of `sorted` greater than `x`. */
-function firstAbove(sorted: readonly number[], x: number): number {
+export function firstAbove(sorted: readonly number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -97,7 +97,8 @@ describe('createSavingsEstimator', () => {
     expect(unpriced.costSaved).toBeNull();
     expect(unpriced.costSavedRange).toBeNull();
     expect(unpriced.costUnknownReason).toMatch(/no price for model "no-such-model-anywhere"/);
-    const unestimated = estimate({ ...base, metadata: { bucket: 'empty' } });
+    // Another model: a bucket of the same model would borrow the model's samples above.
+    const unestimated = estimate({ ...base, model: 'other-model', metadata: { bucket: 'empty' } });
     expect(unestimated.costSavedRange).toBeNull();
     expect(unestimated.costUnknownReason).toMatch(/no estimate/);
   });

@@ -13,8 +13,10 @@ import {
   type StopPoint,
 } from './counterfactual.js';
 import { kindPoolKey } from './kind-pool.js';
+import { pooledHoldoutEstimate, pooledLengthEstimate } from './pooled-counterfactual.js';
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
+import { savingsBucket, savingsPools } from './savings-buckets.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
 import { type SavingsSummaries, savingsSummaries } from './savings-summaries.js';
 
@@ -72,16 +74,6 @@ export interface SavingsEstimatorOptions {
   minSamples?: number | undefined;
   /** Nominal coverage of `[low, high]`. Default 0.9. */
   coverage?: number | undefined;
-}
-
-/**
- * The bucket a call's lengths are pooled in: `metadata.bucket` when the call set one (a task
- * type, a prompt template id), else the model and profile.
- */
-export function savingsBucket(input: Pick<SavingsInput, 'model' | 'metadata' | 'context'>): string {
-  const bucket = input.metadata.bucket;
-  if (typeof bucket === 'string' && bucket !== '') return bucket;
-  return `${input.model}|${input.context?.profile ?? '-'}`;
 }
 
 /**
@@ -253,14 +245,66 @@ function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
   return { minSamples, coverage };
 }
 
+/** Where a call's evidence is: its own bucket, and the wider pools it may borrow from. */
+interface Buckets {
+  own: string;
+  pools: readonly string[];
+}
+
+/**
+ * `holdout` from the call's own bucket alone once it has `minSamples` samples (of the stopping
+ * policy, else of every policy of the stop's kind); else the same borrowed from the first pool
+ * that has them (see {@link pooledHoldoutEstimate}).
+ */
+function holdoutFromEvidence(
+  summaries: SavingsSummaries,
+  { own, pools }: Buckets,
+  keys: readonly [string | undefined, string],
+  point: StopPoint,
+  tuning: CounterfactualTuning,
+): CounterfactualEstimate | undefined {
+  for (const key of keys) {
+    const calibrated = holdoutEstimate(summaries.holdouts(own, key), point, tuning);
+    if (calibrated !== undefined) return calibrated;
+  }
+  for (const pool of pools) {
+    for (const key of keys) {
+      const mine = summaries.holdouts(own, key);
+      const borrowed = pooledHoldoutEstimate(mine, summaries.holdouts(pool, key), pool, point, tuning);
+      if (borrowed !== undefined) return borrowed;
+    }
+  }
+  return undefined;
+}
+
+/** The length model from the call's own bucket, else borrowed from the first pool that can. */
+function lengthModelFromEvidence(
+  summaries: SavingsSummaries,
+  { own, pools }: Buckets,
+  point: StopPoint,
+  tuning: CounterfactualTuning,
+): CounterfactualEstimate | undefined {
+  const mine = summaries.lengths(own);
+  const direct = lengthModelEstimate(mine, point, tuning);
+  if (direct !== undefined) return direct;
+  for (const pool of pools) {
+    const borrowed = pooledLengthEstimate(mine, summaries.lengths(pool), pool, point, tuning);
+    if (borrowed !== undefined) return borrowed;
+  }
+  return undefined;
+}
+
 /**
  * The counterfactual of a stop, best evidence first:
  * 1. `holdout` of the stopping policy itself, once it has `minSamples` samples; else of every
- *    policy of its kind pooled (`StopDecision.kind`), once they have `minSamples`;
+ *    policy of its kind pooled (`StopDecision.kind`), once they have `minSamples`; else, for a
+ *    call in its own bucket (`metadata.bucket`), the same with what the bucket lacks borrowed
+ *    from the model's pool;
  * 2. for a runaway stop (a loop, a blown length budget), the cap it would have run on to
  *    (`runawayEstimate`, an upper bound): the length model knows natural ends, which such an
  *    output was not heading for, and would say it had almost nothing left;
- * 3. for a token or time cap, the length model (its assumption holds), then the call's cap;
+ * 3. for a token or time cap, the length model (its assumption holds; borrowing from the
+ *    model's pool when the bucket has too few lengths), then the call's cap;
  * 4. for any other stop (a completed answer), the mean of the few holdout samples of its class
  *    when there are some (unbiased, where the length model overstates what a completed answer
  *    had left), its interval widened to the length model's or cap's; else only the cap, a
@@ -268,22 +312,22 @@ function tuningFrom(options: SavingsEstimatorOptions): CounterfactualTuning {
  */
 function counterfactualOf(
   summaries: SavingsSummaries,
-  bucket: string,
+  buckets: Buckets,
   { stoppedBy, stopKind }: Pick<SavingsInput, 'stoppedBy' | 'stopKind'>,
   point: StopPoint,
   tuning: CounterfactualTuning,
 ): CounterfactualEstimate | undefined {
   const kind = stopKind ?? 'complete';
-  const pooled = summaries.holdouts(bucket, kindPoolKey(kind));
-  const calibrated =
-    holdoutEstimate(summaries.holdouts(bucket, stoppedBy), point, tuning) ??
-    holdoutEstimate(pooled, point, tuning);
+  const poolKey = kindPoolKey(kind);
+  const calibrated = holdoutFromEvidence(summaries, buckets, [stoppedBy, poolKey], point, tuning);
   if (calibrated !== undefined) return calibrated;
+  const { own } = buckets;
+  const pooled = summaries.holdouts(own, poolKey);
   if (kind === 'runaway') {
-    const cap = runawayEstimate(point, summaries.capped(bucket), summaries.lengths(bucket));
+    const cap = runawayEstimate(point, summaries.capped(own), summaries.lengths(own));
     return fewRunawayHoldoutsEstimate(pooled, point, cap) ?? cap;
   }
-  const lengthModel = lengthModelEstimate(summaries.lengths(bucket), point, tuning);
+  const lengthModel = lengthModelFromEvidence(summaries, buckets, point, tuning);
   if (kind === 'cap') return lengthModel ?? budgetBound(point);
   // A completed answer has a short rest, which the length model (lengths of whole outputs longer
   // than here) does not know: on AIME it said 10 to 19 times what stopOn('\n\n') saved, since the
@@ -300,19 +344,19 @@ function counterfactualOf(
  * nothing and is recognised as such when it happens (method `provider`): it is no sample of
  * what other stops save.
  */
-function learnFromFinished(history: SavingsHistory, bucket: string, input: SavingsInput): void {
+function learnFromFinished(history: SavingsHistory, { own, pools }: Buckets, input: SavingsInput): void {
   const final = localTokens(input);
-  history.recordLength(bucket, final);
-  if (input.natural === false) history.recordCappedLength?.(bucket, final);
   const { holdout } = input;
-  if (holdout?.wouldStopAtToken === undefined || holdout.policy === undefined) return;
-  if (holdout.providerFinished === true) return;
-  history.recordHoldout(bucket, {
-    policy: holdout.policy,
-    kind: holdout.kind ?? 'complete',
-    stopAt: holdout.wouldStopAtToken,
-    final,
-  });
+  const sample =
+    holdout?.wouldStopAtToken === undefined || holdout.policy === undefined || holdout.providerFinished
+      ? undefined
+      : { policy: holdout.policy, kind: holdout.kind ?? 'complete', stopAt: holdout.wouldStopAtToken, final };
+  // Into the call's own bucket and every pool it may borrow from later.
+  for (const bucket of [own, ...pools]) {
+    history.recordLength(bucket, final);
+    if (input.natural === false) history.recordCappedLength?.(bucket, final);
+    if (sample !== undefined) history.recordHoldout(bucket, sample);
+  }
 }
 
 /**
@@ -329,10 +373,10 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
   const { prices } = options;
 
   return (input) => {
-    const bucket = savingsBucket(input);
-    if (input.outcome === 'finish') learnFromFinished(history, bucket, input);
+    const buckets = { own: savingsBucket(input), pools: savingsPools(input) };
+    if (input.outcome === 'finish') learnFromFinished(history, buckets, input);
     const counterfactual =
-      knownCounterfactual(input) ?? counterfactualOf(summaries, bucket, input, stopPoint(input), tuning);
+      knownCounterfactual(input) ?? counterfactualOf(summaries, buckets, input, stopPoint(input), tuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }

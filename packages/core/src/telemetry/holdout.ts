@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext } from '../policy.js';
-import { savingsBucket } from './estimate-savings.js';
+import { savingsBucket } from './savings-buckets.js';
 import type { SavingsHistory } from './savings-history.js';
 
 /**

@@ -13,7 +13,6 @@ export {
   type SavingsEstimator,
   type SavingsEstimatorOptions,
   type SavingsInput,
-  savingsBucket,
 } from './estimate-savings.js';
 export type {
   CallEndEvent,
@@ -45,9 +44,11 @@ export type {
   CounterfactualEstimate,
   CounterfactualMethod,
   HoldoutRecord,
+  PooledEvidence,
   Savings,
 } from './savings.js';
 export { type SavingsAccuracy, type SavingsTruth, savingsAccuracy } from './savings-accuracy.js';
+export { savingsBucket } from './savings-buckets.js';
 export {
   createSavingsHistory,
   type HistoryKind,

@@ -30,6 +30,23 @@ export interface CounterfactualEstimate {
    * - `none`: the call was not stopped: nothing was saved.
    */
   method: CounterfactualMethod;
+  /**
+   * Set when the call's own bucket (`metadata.bucket`) had fewer than `minSamples` samples and
+   * the estimate borrowed the rest from a wider pool (the model's calls under the profile):
+   * `value` then weighs the bucket's own samples as what they are and the pool's mean for the
+   * samples missing, and the interval is the pool's, widened to hold the bucket's own samples.
+   */
+  pooled?: PooledEvidence | undefined;
+}
+
+/** Where a {@link CounterfactualEstimate} that borrowed from a wider pool got its evidence. */
+export interface PooledEvidence {
+  /** The pool borrowed from (`model|profile`). */
+  pool: string;
+  /** Samples of the call's own bucket that were used (fewer than `minSamples`). */
+  bucketSamples: number;
+  /** Samples of the pool the interval comes from. */
+  poolSamples: number;
 }
 
 /** On a holdout call (run unstopped to calibrate estimates): where a policy would have stopped. */
