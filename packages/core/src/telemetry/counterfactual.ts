@@ -212,8 +212,11 @@ export function budgetBound(point: StopPoint): CounterfactualEstimate | undefine
  * `holdout` from fewer samples than `minSamples`: the mean remainder of the holdout calls is
  * unbiased however few they are (they are a random share of the calls the policy would stop),
  * while the length model is biased for a stop that says the answer is done. So the value comes
- * from the samples; but their range holds a new call with probability only `(n - 1) / (n + 1)`,
- * so the interval is widened to also hold the fallback's (the length model's, or the cap's).
+ * from the samples. Their range would hold a new call with probability only `(n - 1) / (n + 1)`
+ * (none at all from one sample), so the interval starts at the tokens produced (the rest is at
+ * least nothing) and ends at the largest remainder seen, which a new call stays under with
+ * probability `n / (n + 1)`; it is widened to also hold the fallback's (the length model's, or
+ * the cap's).
  */
 export function fewHoldoutsEstimate(
   summary: HoldoutSummary | undefined,
@@ -223,12 +226,11 @@ export function fewHoldoutsEstimate(
   if (summary === undefined || summary.remaining.length === 0) return undefined;
   const { remaining } = summary;
   const p = point.position;
-  const low = p + (remaining[0] as number);
   const high = p + (remaining[remaining.length - 1] as number);
   return finish(
     point,
     p + summary.meanRemaining,
-    Math.min(low, fallback?.low ?? low),
+    point.outputTokens,
     Math.max(high, fallback?.high ?? high),
     'holdout',
   );
