@@ -127,6 +127,14 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
  * natural end is a length, a stopped call is "at least this long" (see docs/adaptive-length.md).
  */
 export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLengthPolicy {
+  return adaptiveLengthFrom(adaptiveLengthConfig(options));
+}
+
+/**
+ * Validates {@link AdaptiveLengthOptions} and its store (a `ConfigError` naming the field) and
+ * fills in the defaults, once per profile plan rather than once per call.
+ */
+export function adaptiveLengthConfig(options: AdaptiveLengthOptions = {}): AdaptiveLengthSettings {
   const settings = validateAdaptiveLengthOptions('adaptiveLength', options);
   if (!isLengthHistoryStore(settings.store)) {
     throw new ConfigError(
@@ -134,6 +142,11 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       'must be a LengthHistoryStore { get(key), add(key, sample) }',
     );
   }
+  return settings;
+}
+
+/** A fresh adaptive-length policy (per-call state only) from validated settings. */
+export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLengthPolicy {
   const { store } = settings;
   let preparedFor: CallContext | undefined;
   let prepared: History | undefined;
@@ -200,7 +213,7 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
   }
 
   return {
-    name: `adaptiveLength(q${settings.quantile} × ${settings.slack})`,
+    name: nameOf(settings),
     settings,
     get predictions() {
       return predictions;
@@ -256,6 +269,18 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       if (settings.learn && keys) learn(store, keys, seen, end);
     },
   };
+}
+
+// The policy's name, made once per settings object rather than once per call.
+const names = new WeakMap<AdaptiveLengthSettings, string>();
+
+function nameOf(settings: AdaptiveLengthSettings): string {
+  let name = names.get(settings);
+  if (name === undefined) {
+    name = `adaptiveLength(q${settings.quantile} × ${settings.slack})`;
+    names.set(settings, name);
+  }
+  return name;
 }
 
 function cutDecision(

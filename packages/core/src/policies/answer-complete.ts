@@ -239,6 +239,30 @@ function validateMarkers(value: unknown): Set<CompletionMarker> {
   return new Set(value as CompletionMarker[]);
 }
 
+/** Validated options of an answer-complete policy: what each call's policy is made from. */
+export interface AnswerCompleteConfig {
+  readonly name: string;
+  readonly markers: ReadonlySet<CompletionMarker>;
+  readonly grace: number;
+  readonly quiet: number;
+  readonly phase: PhaseOption;
+}
+
+/**
+ * Validates {@link AnswerCompleteOptions} (a {@link ConfigError} naming the field) and fills in
+ * the defaults. Profiles keep the result in their plan and make each call's policy from it with
+ * {@link answerCompleteFrom}, so a call pays for no validation.
+ */
+export function answerCompleteConfig(options?: AnswerCompleteOptions): AnswerCompleteConfig {
+  const given = optionsObject('answerComplete', options);
+  const markers = validateMarkers(given.markers);
+  const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
+  const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);
+  const phase = phaseOption('answerComplete.phase', given.phase, 'answer');
+  const name = `answerComplete(${[...markers].join(', ') || 'no markers'})`;
+  return Object.freeze({ name, markers, grace, quiet, phase });
+}
+
 /**
  * Stops once the output says its answer is complete: a closed `\boxed{...}` (nested braces
  * fine), "the answer is (X)." / "The answer is X.", "Final answer: ..." (by default), the first
@@ -257,16 +281,17 @@ function validateMarkers(value: unknown): Set<CompletionMarker> {
  * ```
  */
 export function answerComplete(options?: AnswerCompleteOptions): StopPolicy {
-  const given = optionsObject('answerComplete', options);
-  const markers = validateMarkers(given.markers);
-  const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
-  const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);
-  const phase = phaseOption('answerComplete.phase', given.phase, 'answer');
+  return answerCompleteFrom(answerCompleteConfig(options));
+}
+
+/** A fresh answer-complete policy (per-call state only) from validated options. */
+export function answerCompleteFrom(config: AnswerCompleteConfig): StopPolicy {
+  const { markers, grace, quiet, phase } = config;
   // Made on first use: most calls never stream the phase this policy does not watch.
   const scanners: Partial<Record<'answer' | 'reasoning', CompletionScanner>> = {};
   let done = false;
   return {
-    name: `answerComplete(${[...markers].join(', ') || 'no markers'})`,
+    name: config.name,
     start() {
       scanners.answer?.reset();
       scanners.reasoning?.reset();
