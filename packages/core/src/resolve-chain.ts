@@ -1,13 +1,13 @@
 import { defaultLengthHistory, type LengthHistoryStore } from './adaptive/length-history.js';
+import { anyOfChain } from './any-of.js';
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
-import { anyOf } from './combinators.js';
 import { ConfigError, describeError } from './errors.js';
 import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { PairMemo } from './pair-memo.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
-import { planFor } from './profiles/chain-plan.js';
+import { type ProfilePolicy, planFor } from './profiles/chain-plan.js';
 import { deprecatedCutName, withCutAlias } from './profiles/cut-alias.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
@@ -19,6 +19,8 @@ import {
   type ProfileSettings,
   type UserPreset,
 } from './profiles/settings.js';
+import { everyStep } from './step-phases.js';
+import { assertPolicy } from './validate-policy.js';
 
 /**
  * Which preset each end user gets: a map from user id to a profile name or to overrides (which
@@ -351,6 +353,21 @@ function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promi
   return pending && Promise.all(pending);
 }
 
+/**
+ * The chain of several policies: `anyOf` of them, told which phases each profile policy reads
+ * (see `step-phases.ts`), so a delta is not offered to policies that watch the other phase.
+ */
+function chainOf(entries: readonly ChainEntry[]): StopPolicy {
+  const policies = entries.map((entry, index) => {
+    assertPolicy(`anyOf[${index}]`, entry.policy);
+    return entry.policy;
+  });
+  return anyOfChain(
+    policies,
+    entries.map((entry) => (entry as Partial<ProfilePolicy>).steps ?? everyStep),
+  );
+}
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
@@ -425,7 +442,7 @@ export async function resolveChain(
   const preparing = prepareAll(entries, context);
   if (preparing) await preparing;
   const policies = entries.map((entry) => entry.policy);
-  const root = policies.length === 0 ? undefined : policies.length === 1 ? policies[0] : anyOf(...policies);
+  const root = policies.length <= 1 ? policies[0] : chainOf(entries);
   return {
     policy: root,
     profile: merged.profile,

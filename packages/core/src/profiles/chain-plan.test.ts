@@ -35,6 +35,21 @@ describe('chain plans', () => {
     });
   });
 
+  it('tell the chain which phases each policy reads', () => {
+    const settings = findProfile('balanced')?.settings as ProfileSettings;
+    const steps = planFor(settings)
+      .build(call('a'))
+      .map((entry) => [entry.setting, entry.steps]);
+    // Bits: 1 answer, 2 reasoning; keyword context acts in `start` only.
+    expect(steps).toEqual([
+      ['keywords', 0],
+      ['answerComplete', 1],
+      ['answerConvergence', 2],
+      ['repetition', 3],
+      ['adaptiveLength', 3],
+    ]);
+  });
+
   it('are made per call for settings that may still change, and see the change', () => {
     const settings = { ...emptySettings, repetition: { minRepeatChars: 300 } } as ProfileSettings;
     expect(planFor(settings)).not.toBe(planFor(settings));

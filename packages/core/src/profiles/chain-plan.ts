@@ -29,6 +29,7 @@ import { type RepetitionConfig, repetitionConfig, repetitionFrom } from '../poli
 import { type StopOnConfig, stopOnConfig, stopOnFrom } from '../policies/stop-on.js';
 import { type TimeoutConfig, timeoutConfig, timeoutFrom } from '../policies/timeout.js';
 import type { CallContext, StopPolicy } from '../policy.js';
+import { stepBits } from '../step-phases.js';
 import { describeKeywords, describeOptions } from './describe-options.js';
 import { isPlainObject, type ProfileSettings } from './settings.js';
 
@@ -44,6 +45,11 @@ export interface BuiltPolicy {
 /** A policy of a profile's chain, as the chain resolver lists it. */
 export interface ProfilePolicy extends BuiltPolicy {
   readonly source: 'profile';
+  /**
+   * The phases (bits, see `step-phases.ts`) whose deltas its `step` reads: the chain does not
+   * ask it about the others.
+   */
+  readonly steps: number;
 }
 
 /** What keyword rules and `metadata.format` switched for this call. */
@@ -101,6 +107,16 @@ function variant<V>(map: Map<string, V>, key: string | undefined, make: () => V)
   return value;
 }
 
+/** A built policy as the chain lists it; `phase`: the deltas its `step` reads. */
+function entry(
+  policy: StopPolicy,
+  setting: keyof ProfileSettings,
+  parameters: Readonly<Record<string, unknown>>,
+  phase: 'answer' | 'reasoning' | 'any' | 'none',
+): ProfilePolicy {
+  return { policy, setting, parameters, source: 'profile', steps: stepBits(phase) };
+}
+
 /**
  * Everything about a call's profile chain that does not depend on the call, worked out once per
  * settings object: each section's options validated, its patterns and keyword rules compiled, its
@@ -148,7 +164,8 @@ export class ChainPlan {
       const resolved = this.keywordRules as { rules: KeywordRule[]; compiled: CompiledKeywordRule[] };
       const policy = keywordContextFrom(resolved, settings.keywords.scope ?? 'latest');
       this.keywordParameters ??= describeKeywords(settings.keywords, resolved.rules);
-      built.push({ policy, setting: 'keywords', parameters: this.keywordParameters, source: 'profile' });
+      // It acts in `start` only.
+      built.push(entry(policy, 'keywords', this.keywordParameters, 'none'));
     }
     if (settings.stopOn.length > 0) {
       this.stopOnSection ??= {
@@ -156,7 +173,7 @@ export class ChainPlan {
         parameters: this.seal({ patterns: describeOptions({ patterns: settings.stopOn }).patterns }),
       };
       const { config, parameters } = this.stopOnSection;
-      built.push({ policy: stopOnFrom(config), setting: 'stopOn', parameters, source: 'profile' });
+      built.push(entry(stopOnFrom(config), 'stopOn', parameters, config.phase));
     }
     const answerOptions =
       settings.answerComplete === false ? undefined : answerCompleteFor(settings.answerComplete, switches);
@@ -170,7 +187,7 @@ export class ChainPlan {
           includeMatch: true,
         }),
       }));
-      built.push({ policy: stopOnFrom(config), setting: 'answerComplete', parameters, source: 'profile' });
+      built.push(entry(stopOnFrom(config), 'answerComplete', parameters, config.phase));
     }
     if (answerOptions) {
       // The profile's own options, or one set per list of switched markers.
@@ -179,12 +196,7 @@ export class ChainPlan {
         config: answerCompleteConfig(answerOptions),
         parameters: this.seal(describeOptions(answerOptions)),
       }));
-      built.push({
-        policy: answerCompleteFrom(config),
-        setting: 'answerComplete',
-        parameters,
-        source: 'profile',
-      });
+      built.push(entry(answerCompleteFrom(config), 'answerComplete', parameters, config.phase));
     }
     this.buildSections(built);
     return built;
@@ -197,18 +209,13 @@ export class ChainPlan {
       const options = settings.answerConvergence;
       this.convergence ??= { config: answerConvergenceConfig(options), parameters: describeOptions(options) };
       const { config, parameters } = this.convergence;
-      built.push({
-        policy: answerConvergenceFrom(config),
-        setting: 'answerConvergence',
-        parameters,
-        source: 'profile',
-      });
+      built.push(entry(answerConvergenceFrom(config), 'answerConvergence', parameters, config.phase));
     }
     if (settings.repetition !== false) {
       const options = settings.repetition;
       this.repetition ??= { config: repetitionConfig(options), parameters: describeOptions(options) };
       const { config, parameters } = this.repetition;
-      built.push({ policy: repetitionFrom(config), setting: 'repetition', parameters, source: 'profile' });
+      built.push(entry(repetitionFrom(config), 'repetition', parameters, config.phase));
     }
     if (settings.adaptiveLength !== false) {
       const options = settings.adaptiveLength;
@@ -216,24 +223,21 @@ export class ChainPlan {
       const { config, parameters } = this.adaptive;
       // The store is an object of methods, not data: checked on every call, as the factory did.
       if (!isLengthHistoryStore(config.store)) adaptiveLengthConfig(options);
-      built.push({
-        policy: adaptiveLengthFrom(config),
-        setting: 'adaptiveLength',
-        parameters,
-        source: 'profile',
-      });
+      // Every delta: it records each phase's length even when it budgets only one.
+      built.push(entry(adaptiveLengthFrom(config), 'adaptiveLength', parameters, 'any'));
     }
     if (settings.cutAtTokens !== false) {
       const limit = settings.cutAtTokens;
       this.cap ??= { config: maxTokensConfig(limit), parameters: this.seal({ limit }) };
       const { config, parameters } = this.cap;
-      built.push({ policy: maxTokensFrom(config), setting: 'cutAtTokens', parameters, source: 'profile' });
+      built.push(entry(maxTokensFrom(config), 'cutAtTokens', parameters, 'any'));
     }
     if (settings.timeout !== false) {
       const options = settings.timeout;
       this.timeout ??= { config: timeoutConfig(options), parameters: describeOptions(options) };
       const { config, parameters } = this.timeout;
-      built.push({ policy: timeoutFrom(config), setting: 'timeout', parameters, source: 'profile' });
+      // Every delta: any output resets its idle clock.
+      built.push(entry(timeoutFrom(config), 'timeout', parameters, 'any'));
     }
   }
 

@@ -1,0 +1,106 @@
+import type { BudgetChange, CallContext, StopDecision, StopPolicy } from './policy.js';
+import { budgetChanges } from './policy-guard.js';
+import { answerStep, everyStep, reasoningStep } from './step-phases.js';
+
+/** The innermost policy that decided, carried on the decision for results and telemetry. */
+export interface AttributedDecision extends StopDecision {
+  policy?: string;
+}
+
+/** `decision` with the policy that made it, unless an inner chain named one already. */
+export function withPolicy(decision: StopDecision, policy: string): AttributedDecision {
+  return (decision as AttributedDecision).policy ? decision : { ...decision, policy };
+}
+
+/**
+ * The chain of `anyOf` (the policies already checked): asks each policy in order, every policy
+ * sees every delta until a decision, and the one due first wins. Each child is guarded as
+ * `guardPolicy` guards a policy (one that throws is switched off for the rest of the call and
+ * reported through `call.report`), but in place, with a flag per child rather than a wrapper
+ * around each: the chain is asked after every delta, and a profile's chain is made for every
+ * call. `phases` (see `step-phases.ts`) lets it skip children for deltas of a phase their
+ * `step` does not read; by default each child sees every delta.
+ */
+export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly number[]): StopPolicy {
+  const children = [...policies];
+  // Names when the chain was made (what `guardPolicy` kept), to attribute decisions.
+  const names = children.map((policy) => policy.name);
+  const steps = children.map((_, index) => phases?.[index] ?? everyStep);
+  const disabled = children.map(() => false);
+  let call: CallContext | undefined;
+
+  const fail = (index: number, during: 'start' | 'step' | 'end', error: unknown) => {
+    disabled[index] = true;
+    call?.report({ type: 'policy-error', policy: (children[index] as StopPolicy).name, error, during });
+  };
+
+  // Only when a child has timed checks: the runner asks for it before every read.
+  const timed = children.flatMap((policy, index) => (policy.nextCheckAt ? [index] : []));
+  const nextCheckAt = () => {
+    let earliest: number | undefined;
+    for (const index of timed) {
+      if (disabled[index]) continue;
+      let at: number | undefined;
+      try {
+        at = (children[index] as StopPolicy).nextCheckAt?.();
+      } catch (error) {
+        fail(index, 'step', error);
+        continue;
+      }
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    return earliest;
+  };
+
+  return {
+    name: `anyOf(${names.join(', ')})`,
+    start(context) {
+      call = context;
+      const changes: BudgetChange[] = [];
+      children.forEach((child, index) => {
+        disabled[index] = false;
+        try {
+          changes.push(...budgetChanges(child.start?.(context)));
+        } catch (error) {
+          fail(index, 'start', error);
+        }
+      });
+      return changes;
+    },
+    step(view) {
+      const phase = view.phase === 'answer' ? answerStep : reasoningStep;
+      let first: StopDecision | undefined;
+      let firstIndex = 0;
+      let firstDue = 0;
+      for (let index = 0; index < children.length; index += 1) {
+        if (disabled[index] || ((steps[index] as number) & phase) === 0) continue;
+        let decision: StopDecision | undefined;
+        try {
+          decision = (children[index] as StopPolicy).step(view);
+        } catch (error) {
+          fail(index, 'step', error);
+          continue;
+        }
+        if (!decision) continue;
+        const due = decision.decidedAt ?? view.deltaOffset + view.delta.length;
+        if (!first || due < firstDue) {
+          first = decision;
+          firstIndex = index;
+          firstDue = due;
+        }
+      }
+      return first && withPolicy(first, names[firstIndex] as string);
+    },
+    ...(timed.length > 0 && { nextCheckAt }),
+    end(end) {
+      children.forEach((child, index) => {
+        // A policy that failed earlier still gets `end`, so it can release what it holds.
+        try {
+          child.end?.(end);
+        } catch (error) {
+          if (!disabled[index]) fail(index, 'end', error);
+        }
+      });
+    },
+  };
+}
