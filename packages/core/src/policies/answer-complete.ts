@@ -126,20 +126,11 @@ export function answerCompleteFrom(config: AnswerCompleteConfig): StopPolicy {
       if (done || !watches(phase, view.phase)) return undefined;
       scanners[view.phase] ??= new CompletionScanner(markers, grace, quiet);
       const scanner = scanners[view.phase] as CompletionScanner;
-      const { delta, deltaOffset } = view;
-      for (let i = 0; i < delta.length; i += 1) {
-        const found = scanner.push(delta.charCodeAt(i), deltaOffset + i);
-        if (found) {
-          done = true;
-          return {
-            reason: reasons[found.marker],
-            cutAt: found.cut,
-            decidedAt: deltaOffset + i + 1,
-            confidence: 0.9,
-          };
-        }
-      }
-      return undefined;
+      const found = scanner.scan(view.delta, view.deltaOffset);
+      if (!found) return undefined;
+      done = true;
+      const { completion, decidedAt } = found;
+      return { reason: reasons[completion.marker], cutAt: completion.cut, decidedAt, confidence: 0.9 };
     },
   };
 }

@@ -26,9 +26,31 @@ interface Pending {
   until: 'statement' | 'fence' | 'line';
 }
 
+function lowerAscii(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 13 || code === 10;
 }
+
+// What a character below 128 can do to a calm scanner (see `CompletionScanner.scan`): nothing
+// (`inert`), something (`slow`: a line end, a backslash, `$`, `{`, `[`, control characters), or,
+// where phrases are read, complete a marker: the `s` of "answer is", the `r` of "final answer",
+// the colon of "Answer:".
+const slow = 0;
+const inert = 1;
+const letterS = 2;
+const letterR = 3;
+const colon = 4;
+const classes = new Uint8Array(128);
+for (let code = 32; code < 127; code += 1) classes[code] = inert;
+classes[9] = inert;
+classes[13] = inert;
+for (const code of [36, 91, 92, 123]) classes[code] = slow;
+classes[115] = letterS;
+classes[114] = letterR;
+classes[58] = colon;
 
 /**
  * Scans one phase's text a character at a time. A marker opens a pending stop, which lands at
@@ -49,6 +71,8 @@ export class CompletionScanner {
   private beforePrevious = 0;
   private previousIndex = -1;
   private lineBlank = true;
+  /** Nothing in progress (see {@link calmNow}): most characters then only move the trackers on. */
+  private calm = false;
 
   // Read for every character: plain booleans, not set lookups.
   private readonly watches: { codeFence: boolean; json: boolean; boxed: boolean };
@@ -78,10 +102,96 @@ export class CompletionScanner {
     this.beforePrevious = 0;
     this.previousIndex = -1;
     this.lineBlank = true;
+    this.calm = false;
+  }
+
+  /**
+   * Feeds `delta`, whose first character is at `offset`; once the answer has settled, returns
+   * the stop and the offset just after the character that decided it.
+   *
+   * Most text is prose with no marker, fence, math or JSON in progress: then most characters
+   * change nothing but the word boundary, the recent text phrases are read from, and the
+   * previous characters. Runs of them take a fast path that does exactly that, a loop per
+   * tracker (see {@link calmRun}); any other character goes through {@link push}, after which
+   * calm is checked again. The state after each character is the one `push` alone would leave.
+   */
+  scan(delta: string, offset: number): { completion: Completion; decidedAt: number } | undefined {
+    let i = 0;
+    while (i < delta.length) {
+      if (this.calm) {
+        i = this.calmRun(delta, i, offset);
+        if (i >= delta.length) break;
+      }
+      const completion = this.push(delta.charCodeAt(i), offset + i);
+      if (completion) {
+        this.calm = false;
+        return { completion, decidedAt: offset + i + 1 };
+      }
+      this.calm = this.calmNow();
+      i += 1;
+    }
+    return undefined;
+  }
+
+  /** Nothing in progress: no marker pending or settled, no fence line, escape, box or JSON value. */
+  private calmNow(): boolean {
+    return (
+      this.pending === undefined &&
+      this.settled === undefined &&
+      this.fence.midLine &&
+      this.math.idle &&
+      this.boxed.idle &&
+      !this.json.active &&
+      this.phrases.idle
+    );
+  }
+
+  /**
+   * While calm, feeds the characters of `delta` from `from` on that change nothing but what
+   * `push` changes for any character (see {@link scan}); returns where they end. Such a
+   * character is below 128, of the `inert` class, or `s`, `r` or `:` where the characters before
+   * it rule out a marker as `AnswerPhraseScanner.detect` does (which only reads outside fences
+   * and math).
+   */
+  private calmRun(delta: string, from: number, offset: number): number {
+    const phrases = this.phrases;
+    const read = !this.fence.open && !this.math.inMath;
+    let lineBlank = this.lineBlank;
+    let end = from;
+    for (; end < delta.length; end += 1) {
+      const code = delta.charCodeAt(end);
+      if (code >= 128) break;
+      const kind = classes[code];
+      if (kind !== inert) {
+        if (kind === slow || (read && kind === colon)) break;
+        if (read) {
+          // The recent text phrases hold: this run's characters, after what came before it.
+          const before = end > from ? lowerAscii(delta.charCodeAt(end - 1)) : phrases.recentCode(0);
+          if (kind === letterS && before === 105) break;
+          if (kind === letterR && before === 101) {
+            const twoBefore =
+              end > from + 1
+                ? lowerAscii(delta.charCodeAt(end - 2))
+                : phrases.recentCode(end === from ? 1 : 0);
+            if (twoBefore === 119) break;
+          }
+        }
+      }
+      lineBlank = lineBlank && isSpace(code);
+    }
+    if (end === from) return end;
+    this.bounds.pushAscii(delta, from, end, offset);
+    // Phrases are not read inside fenced code (see `markersAt`).
+    if (!this.fence.open) phrases.rememberAscii(delta, from, end);
+    this.lineBlank = lineBlank;
+    this.beforePrevious = end - from >= 2 ? delta.charCodeAt(end - 2) : this.previous;
+    this.previous = delta.charCodeAt(end - 1);
+    this.previousIndex = offset + end - 1;
+    return end;
   }
 
   /** Feeds the character at `index`; returns the stop once the answer has settled. */
-  push(code: number, index: number): Completion | undefined {
+  private push(code: number, index: number): Completion | undefined {
     this.bounds.push(code, index);
     if (this.pending && this.trailsOff(this.pending, code)) this.pending = undefined;
     const ended = this.pending && this.endOf(this.pending, code, index);
