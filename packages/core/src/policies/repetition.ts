@@ -99,21 +99,17 @@ export function repetitionFrom(config: RepetitionConfig): StopPolicy {
       // Allocated on first use: a call without reasoning never pays for a reasoning window.
       detectors[view.phase] ??= new RepeatDetector(settings);
       const detector = detectors[view.phase] as RepeatDetector;
-      const { delta } = view;
-      for (let i = 0; i < delta.length; i += 1) {
-        const loop = detector.push(delta.charCodeAt(i));
-        if (loop) {
-          done = true;
-          return {
-            reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
-            cutAt: loop.cut,
-            decidedAt: view.deltaOffset + i + 1,
-            kind: 'runaway',
-            confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
-          };
-        }
-      }
-      return undefined;
+      const found = detector.scan(view.delta);
+      if (!found) return undefined;
+      done = true;
+      const { loop, index } = found;
+      return {
+        reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
+        cutAt: loop.cut,
+        decidedAt: view.deltaOffset + index + 1,
+        kind: 'runaway',
+        confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
+      };
     },
   };
 }
