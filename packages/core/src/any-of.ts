@@ -26,43 +26,24 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
   // Names when the chain was made (what `guardPolicy` kept), to attribute decisions.
   const names = children.map((policy) => policy.name);
   const steps = children.map((_, index) => phases?.[index] ?? everyStep);
-  const disabled = children.map(() => false);
-  let call: CallContext | undefined;
-
-  const fail = (index: number, during: 'start' | 'step' | 'end', error: unknown) => {
-    disabled[index] = true;
-    call?.report({ type: 'policy-error', policy: (children[index] as StopPolicy).name, error, during });
-  };
-
+  // State in one object, helpers functions of the module: a chain is made for every call, and
+  // each closure made with it costs an allocation (under tsx, a `__name` call too).
+  const chain: Chain = { children, disabled: children.map(() => false), call: undefined };
   // Only when a child has timed checks: the runner asks for it before every read.
   const timed = children.flatMap((policy, index) => (policy.nextCheckAt ? [index] : []));
-  const nextCheckAt = () => {
-    let earliest: number | undefined;
-    for (const index of timed) {
-      if (disabled[index]) continue;
-      let at: number | undefined;
-      try {
-        at = (children[index] as StopPolicy).nextCheckAt?.();
-      } catch (error) {
-        fail(index, 'step', error);
-        continue;
-      }
-      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
-    }
-    return earliest;
-  };
+  const { disabled } = chain;
 
   return {
     name: `anyOf(${names.join(', ')})`,
     start(context) {
-      call = context;
+      chain.call = context;
       const changes: BudgetChange[] = [];
       children.forEach((child, index) => {
         disabled[index] = false;
         try {
           changes.push(...budgetChanges(child.start?.(context)));
         } catch (error) {
-          fail(index, 'start', error);
+          fail(chain, index, 'start', error);
         }
       });
       return changes;
@@ -78,7 +59,7 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
         try {
           decision = (children[index] as StopPolicy).step(view);
         } catch (error) {
-          fail(index, 'step', error);
+          fail(chain, index, 'step', error);
           continue;
         }
         if (!decision) continue;
@@ -91,16 +72,51 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
       }
       return first && withPolicy(first, names[firstIndex] as string);
     },
-    ...(timed.length > 0 && { nextCheckAt }),
+    ...(timed.length > 0 && {
+      nextCheckAt() {
+        return earliestCheck(chain, timed);
+      },
+    }),
     end(end) {
       children.forEach((child, index) => {
         // A policy that failed earlier still gets `end`, so it can release what it holds.
         try {
           child.end?.(end);
         } catch (error) {
-          if (!disabled[index]) fail(index, 'end', error);
+          if (!disabled[index]) fail(chain, index, 'end', error);
         }
       });
     },
   };
+}
+
+interface Chain {
+  readonly children: readonly StopPolicy[];
+  /** Children switched off for the rest of the call (they threw). */
+  readonly disabled: boolean[];
+  call: CallContext | undefined;
+}
+
+/** Switches child `index` off for the rest of the call and reports why, as `guardPolicy` does. */
+function fail(chain: Chain, index: number, during: 'start' | 'step' | 'end', error: unknown): void {
+  chain.disabled[index] = true;
+  const policy = (chain.children[index] as StopPolicy).name;
+  chain.call?.report({ type: 'policy-error', policy, error, during });
+}
+
+/** The earliest timed check the children still running ask for. */
+function earliestCheck(chain: Chain, timed: readonly number[]): number | undefined {
+  let earliest: number | undefined;
+  for (const index of timed) {
+    if (chain.disabled[index]) continue;
+    let at: number | undefined;
+    try {
+      at = (chain.children[index] as StopPolicy).nextCheckAt?.();
+    } catch (error) {
+      fail(chain, index, 'step', error);
+      continue;
+    }
+    if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+  }
+  return earliest;
 }

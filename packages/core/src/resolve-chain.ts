@@ -338,16 +338,19 @@ function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promi
     const prepare = (policy as { prepare?: (call: CallContext) => unknown }).prepare;
     if (typeof prepare !== 'function') continue;
     // A history store that is down costs this call its prediction, not the call itself.
-    const fail = (error: unknown) =>
-      context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
     try {
       const result = prepare.call(policy, context);
       if (isPromiseLike(result)) {
         pending ??= [];
-        pending.push(Promise.resolve(result).then(() => {}, fail));
+        pending.push(
+          Promise.resolve(result).then(
+            () => {},
+            (error: unknown) => prepareFailed(context, policy, error),
+          ),
+        );
       }
     } catch (error) {
-      fail(error);
+      prepareFailed(context, policy, error);
     }
   }
   return pending && Promise.all(pending);
@@ -366,6 +369,10 @@ function chainOf(entries: readonly ChainEntry[]): StopPolicy {
     policies,
     entries.map((entry) => (entry as Partial<ProfilePolicy>).steps ?? everyStep),
   );
+}
+
+function prepareFailed(context: CallContext, policy: StopPolicy, error: unknown): void {
+  context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

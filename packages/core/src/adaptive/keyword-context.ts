@@ -163,6 +163,8 @@ export function keywordContextFrom(
         match.scale === undefined ? [] : [{ scale: match.scale, reason: match.reason }],
       );
     },
-    step: () => undefined,
+    step() {
+      return undefined;
+    },
   };
 }

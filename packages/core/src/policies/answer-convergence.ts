@@ -214,13 +214,9 @@ export function answerConvergenceConfig(options?: AnswerConvergenceOptions): Ans
 /** A fresh answer-convergence policy (per-call state only) from validated options. */
 export function answerConvergenceFrom(config: AnswerConvergenceConfig): StopPolicy {
   const { confirmations, holdTokens, phase } = config;
+  // The call's token counter, looked up when a converger first needs to count.
   let counter: TokenCounter | undefined;
   let model = '';
-  // The call's token counter, looked up when a converger first needs to count.
-  const counterOf = () => {
-    counter ??= tokenCounterFor(model);
-    return counter;
-  };
   // Made on first use, per phase: a chat call never streams the reasoning this policy watches
   // by default, and should not pay for its state.
   let convergers: Partial<Record<'answer' | 'reasoning', Converger>> = {};
@@ -235,7 +231,11 @@ export function answerConvergenceFrom(config: AnswerConvergenceConfig): StopPoli
     },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase) || view.delta.length === 0) return undefined;
-      convergers[view.phase] ??= new Converger(confirmations, holdTokens, counterOf);
+      // Its counter lookup made with it, not with the policy: most calls never make one.
+      convergers[view.phase] ??= new Converger(confirmations, holdTokens, () => {
+        counter ??= tokenCounterFor(model);
+        return counter;
+      });
       const decision = (convergers[view.phase] as Converger).push(view.delta, view.deltaOffset);
       if (decision) done = true;
       return decision;
