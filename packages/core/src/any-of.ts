@@ -22,16 +22,23 @@ export function withPolicy(decision: StopDecision, policy: string): AttributedDe
  * `step` does not read; by default each child sees every delta.
  */
 export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly number[]): StopPolicy {
-  const children = [...policies];
+  // The callers' arrays are their own (a rest parameter, a fresh list): not copied.
+  const children = policies;
   // Names when the chain was made (what `guardPolicy` kept), to attribute decisions.
-  const names = children.map((policy) => policy.name);
-  const steps = children.map((_, index) => phases?.[index] ?? everyStep);
+  const names: string[] = [];
+  const steps: number[] = [];
+  const disabled: boolean[] = [];
+  // Only when a child has timed checks: the runner asks for it before every read.
+  const timed: number[] = [];
+  children.forEach((policy, index) => {
+    names.push(policy.name);
+    steps.push(phases?.[index] ?? everyStep);
+    disabled.push(false);
+    if (policy.nextCheckAt) timed.push(index);
+  });
   // State in one object, helpers functions of the module: a chain is made for every call, and
   // each closure made with it costs an allocation (under tsx, a `__name` call too).
-  const chain: Chain = { children, disabled: children.map(() => false), call: undefined };
-  // Only when a child has timed checks: the runner asks for it before every read.
-  const timed = children.flatMap((policy, index) => (policy.nextCheckAt ? [index] : []));
-  const { disabled } = chain;
+  const chain: Chain = { children, disabled, call: undefined };
 
   return {
     name: `anyOf(${names.join(', ')})`,
