@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from '../policy.js';
 import { lastWordEnd, sentenceOrLineEnd } from './clean-cut.js';
-import { type LengthKeys, lengthKeys } from './length-bucket.js';
+import { keywordText } from './keyword-context.js';
+import { type LengthKeys, lengthKeys, type PromptFeatures, promptFeatures } from './length-bucket.js';
 import {
   defaultLengthHistory,
   isLengthHistoryStore,
@@ -102,16 +103,46 @@ interface PhaseKeys {
 type CallKeys = Record<Phase, PhaseKeys>;
 
 function keysOf(call: CallContext): CallKeys {
-  const keys = lengthKeys(call);
-  return { reasoning: phaseKeys(keys, 'reasoning'), answer: phaseKeys(keys, 'answer') };
+  const bucket = call.metadata.bucket;
+  if (typeof bucket === 'string' && bucket !== '') return keysFrom(lengthKeys(call));
+  // Without a bucket, the keys depend only on the prompt's features (one object per prompt
+  // text, see `promptFeatures`), the model and the user: made once for them, they are the same
+  // strings call after call, so a call builds none and the store's lookups and the cached
+  // predictions find them by identity.
+  const features = promptFeatures(keywordText(call, 'latest'));
+  let byModel = keysByFeatures.get(features);
+  if (byModel === undefined) {
+    byModel = new Map();
+    keysByFeatures.set(features, byModel);
+  }
+  let byUser = byModel.get(call.model);
+  if (byUser === undefined) {
+    if (byModel.size >= maxKeysPerFeatures) byModel.clear();
+    byUser = new Map();
+    byModel.set(call.model, byUser);
+  }
+  let keys = byUser.get(call.user);
+  if (keys === undefined) {
+    keys = keysFrom(lengthKeys(call));
+    if (byUser.size >= maxKeysPerFeatures) byUser.clear();
+    byUser.set(call.user, keys);
+  }
+  return keys;
+}
+
+const keysByFeatures = new WeakMap<PromptFeatures, Map<string, Map<string | undefined, CallKeys>>>();
+const maxKeysPerFeatures = 256;
+
+function keysFrom(keys: LengthKeys): CallKeys {
+  return Object.freeze({ reasoning: phaseKeys(keys, 'reasoning'), answer: phaseKeys(keys, 'answer') });
 }
 
 function phaseKeys(keys: LengthKeys, phase: Phase): PhaseKeys {
-  return {
+  return Object.freeze({
     fine: `${keys.fine}|${phase}`,
     coarse: `${keys.coarse}|${phase}`,
     user: keys.user && `${keys.user}|${phase}`,
-  };
+  });
 }
 
 function phaseHistory([user, fine, coarse]: Array<readonly LengthSample[] | undefined>): PhaseHistory {
