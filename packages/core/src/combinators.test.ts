@@ -120,6 +120,29 @@ describe('combinators', () => {
     expect(result.text).toBe('alpha beta gamma delta');
   });
 
+  it('anyOf: a child that throws in start, end or its timed check is switched off and reported once', async () => {
+    let ended = 0;
+    const failing = (during: 'start' | 'nextCheckAt' | 'end'): StopPolicy => ({
+      name: `fails-in-${during}`,
+      [during]: () => {
+        throw new Error(during);
+      },
+      step: () => undefined,
+      ...(during !== 'end' && { end: () => void ended++ }),
+    });
+    const result = await run(
+      anyOf(failing('start'), failing('nextCheckAt'), failing('end'), onWord('gamma')),
+    );
+    expect(result.stop?.policy).toBe('onWord(gamma)');
+    expect(result.policyErrors.map((error) => error.message)).toEqual([
+      expect.stringContaining('"fails-in-start" threw in start()'),
+      expect.stringContaining('"fails-in-nextCheckAt" threw in step()'),
+      expect.stringContaining('"fails-in-end" threw in end()'),
+    ]);
+    // A child switched off still gets `end`, to release what it holds.
+    expect(ended).toBe(2);
+  });
+
   it('validates children with the field path', () => {
     expect(() => anyOf({ name: 'x' } as StopPolicy)).toThrow(/anyOf\[0\]\.step/);
   });

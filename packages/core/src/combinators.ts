@@ -1,3 +1,4 @@
+import { type AttributedDecision, anyOfChain, withPolicy } from './any-of.js';
 import { ConfigError } from './errors.js';
 import type {
   BudgetChange,
@@ -50,23 +51,10 @@ function guardedChildren(field: string, policies: readonly StopPolicy[]): StopPo
  * however the text was split into deltas.
  */
 export function anyOf(...policies: StopPolicy[]): StopPolicy {
-  const children = guardedChildren('anyOf', policies);
-  return {
-    name: `anyOf(${policies.map((p) => p.name).join(', ')})`,
-    start: (call) => startAll(children, call),
-    step(view) {
-      let first: { policy: string; decision: StopDecision; due: number } | undefined;
-      for (const child of children) {
-        const decision = child.step(view);
-        if (!decision) continue;
-        const due = decision.decidedAt ?? view.deltaOffset + view.delta.length;
-        if (!first || due < first.due) first = { policy: child.name, decision, due };
-      }
-      return first && withPolicy(first.decision, first.policy);
-    },
-    ...timedChecks(children),
-    end: (end) => endAll(children, end),
-  };
+  policies.forEach((policy, index) => {
+    assertPolicy(`anyOf[${index}]`, policy);
+  });
+  return anyOfChain(policies);
 }
 
 /**
@@ -161,11 +149,4 @@ export function shadow(policy: StopPolicy): StopPolicy {
   };
 }
 
-/** The innermost policy that decided, carried on the decision for results and telemetry. */
-export interface AttributedDecision extends StopDecision {
-  policy?: string;
-}
-
-function withPolicy(decision: StopDecision, policy: string): AttributedDecision {
-  return (decision as AttributedDecision).policy ? decision : { ...decision, policy };
-}
+export type { AttributedDecision };

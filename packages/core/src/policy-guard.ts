@@ -21,42 +21,39 @@ export function budgetChanges(
  * every combinator guards its children, so one failing child does not take its siblings down.
  */
 export function guardPolicy(policy: StopPolicy): StopPolicy {
-  let disabled = false;
-  let call: CallContext | undefined;
-  const fail = (during: 'start' | 'step' | 'end', error: unknown) => {
-    disabled = true;
-    call?.report({ type: 'policy-error', policy: policy.name, error, during });
-  };
+  // State in one object and the failure path a function of the module: the runner guards every
+  // call's chain, and closures made per call cost allocations (under tsx, a `__name` call each).
+  const guard: Guard = { policy, disabled: false, call: undefined };
   return {
     name: policy.name,
     ...(policy.safety === true && { safety: true }),
     start(context: CallContext) {
-      disabled = false;
-      call = context;
+      guard.disabled = false;
+      guard.call = context;
       try {
         return policy.start?.(context);
       } catch (error) {
-        fail('start', error);
+        fail(guard, 'start', error);
         return undefined;
       }
     },
     step(view: StreamView): StopDecision | undefined {
-      if (disabled) return undefined;
+      if (guard.disabled) return undefined;
       try {
         return policy.step(view);
       } catch (error) {
-        fail('step', error);
+        fail(guard, 'step', error);
         return undefined;
       }
     },
     // Only for a policy with timed checks: the runner asks before every read.
     ...(policy.nextCheckAt && {
       nextCheckAt() {
-        if (disabled) return undefined;
+        if (guard.disabled) return undefined;
         try {
           return policy.nextCheckAt?.();
         } catch (error) {
-          fail('step', error);
+          fail(guard, 'step', error);
           return undefined;
         }
       },
@@ -66,8 +63,20 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       try {
         policy.end?.(end);
       } catch (error) {
-        if (!disabled) fail('end', error);
+        if (!guard.disabled) fail(guard, 'end', error);
       }
     },
   };
+}
+
+interface Guard {
+  readonly policy: StopPolicy;
+  disabled: boolean;
+  call: CallContext | undefined;
+}
+
+/** Switches the guarded policy off for the rest of the call and reports why. */
+function fail(guard: Guard, during: 'start' | 'step' | 'end', error: unknown): void {
+  guard.disabled = true;
+  guard.call?.report({ type: 'policy-error', policy: guard.policy.name, error, during });
 }

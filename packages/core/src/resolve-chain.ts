@@ -1,16 +1,16 @@
 import { defaultLengthHistory, type LengthHistoryStore } from './adaptive/length-history.js';
+import { anyOfChain } from './any-of.js';
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
-import { anyOf } from './combinators.js';
 import { ConfigError, describeError } from './errors.js';
 import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { PairMemo } from './pair-memo.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
+import { type ProfilePolicy, planFor } from './profiles/chain-plan.js';
 import { deprecatedCutName, withCutAlias } from './profiles/cut-alias.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
 import { requireProfile } from './profiles/registry.js';
-import { type BuiltPolicy, buildPolicies } from './profiles/sections.js';
 import {
   emptySettings,
   freezeSettings,
@@ -19,6 +19,8 @@ import {
   type ProfileSettings,
   type UserPreset,
 } from './profiles/settings.js';
+import { everyStep } from './step-phases.js';
+import { assertPolicy } from './validate-policy.js';
 
 /**
  * Which preset each end user gets: a map from user id to a profile name or to overrides (which
@@ -204,8 +206,10 @@ function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOver
 }
 
 // The client's store put into an adaptive-length section left at the default store, once per
-// section object and store: policies cache what they build by the identity of their section.
+// section object and store, and once per settings object and store: policies cache what they
+// build by the identity of their section, and profile plans by the identity of the settings.
 const withStore = new PairMemo<object, LengthHistoryStore, object>();
+const settingsWithStore = new PairMemo<ProfileSettings, LengthHistoryStore, ProfileSettings>();
 
 function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): ProfileSettings {
   const length = settings.adaptiveLength;
@@ -213,7 +217,60 @@ function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): 
   // Only a frozen section can be reused: the caller cannot change it later.
   if (!Object.isFrozen(length)) return { ...settings, adaptiveLength: { ...length, store } };
   const section = withStore.get(length, store, () => Object.freeze({ ...length, store }));
-  return { ...settings, adaptiveLength: section as typeof length };
+  const merge = () => ({ ...settings, adaptiveLength: section as typeof length });
+  return Object.isFrozen(settings)
+    ? settingsWithStore.get(settings, store, () => Object.freeze(merge()))
+    : merge();
+}
+
+// Settings with a call's own stop strings and token cap, per settings object and what the call
+// gave (stop patterns told apart as they behave, a RegExp by its source and flags): calls that
+// pass the same `policy.stopOn` or `cutAtTokens` share one plan. Bounded per settings object.
+const withCallParts = new WeakMap<ProfileSettings, Map<string, ProfileSettings>>();
+const maxCallParts = 64;
+
+/** `settings` with the call's stop strings joined to its own and the call's token cap, if any. */
+function withCallSettings(
+  settings: ProfileSettings,
+  perCall: CallPolicyOptions | undefined,
+): ProfileSettings {
+  const cut = perCall && withCutAlias('policy', perCall).cutAtTokens;
+  const stop = perCall?.stopOn;
+  if (stop === undefined && cut === undefined) return settings;
+  const merge = (): ProfileSettings => {
+    const callSettings: ProfileOverrides = {};
+    if (stop !== undefined) callSettings.stopOn = stop;
+    if (cut !== undefined) callSettings.cutAtTokens = cut;
+    return { ...settings, ...callSettings, stopOn: [...settings.stopOn, ...(stop ?? [])] } as ProfileSettings;
+  };
+  const key = callPartsKey(stop, cut);
+  if (key === undefined || !Object.isFrozen(settings) || !Object.isFrozen(settings.stopOn)) return merge();
+  let known = withCallParts.get(settings);
+  if (known === undefined) {
+    known = new Map();
+    withCallParts.set(settings, known);
+  }
+  let merged = known.get(key);
+  if (merged === undefined) {
+    const fresh = merge();
+    merged = Object.freeze({ ...fresh, stopOn: Object.freeze(fresh.stopOn) });
+    if (known.size >= maxCallParts) known.clear();
+    known.set(key, merged);
+  }
+  return merged;
+}
+
+/** What a call adds to its profile's settings, as a key; undefined when it cannot be told apart. */
+function callPartsKey(stop: readonly unknown[] | undefined, cut: unknown): string | undefined {
+  if (stop !== undefined && !Array.isArray(stop)) return undefined;
+  let key = typeof cut === 'number' ? `${cut}|` : cut === undefined ? '|' : undefined;
+  if (key === undefined) return undefined;
+  for (const pattern of stop ?? []) {
+    if (typeof pattern === 'string') key += `s${JSON.stringify(pattern)}`;
+    else if (pattern instanceof RegExp) key += `r${JSON.stringify([pattern.source, pattern.flags])}`;
+    else return undefined;
+  }
+  return key;
 }
 
 async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {
@@ -281,19 +338,41 @@ function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promi
     const prepare = (policy as { prepare?: (call: CallContext) => unknown }).prepare;
     if (typeof prepare !== 'function') continue;
     // A history store that is down costs this call its prediction, not the call itself.
-    const fail = (error: unknown) =>
-      context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
     try {
       const result = prepare.call(policy, context);
       if (isPromiseLike(result)) {
         pending ??= [];
-        pending.push(Promise.resolve(result).then(() => {}, fail));
+        pending.push(
+          Promise.resolve(result).then(
+            () => {},
+            (error: unknown) => prepareFailed(context, policy, error),
+          ),
+        );
       }
     } catch (error) {
-      fail(error);
+      prepareFailed(context, policy, error);
     }
   }
   return pending && Promise.all(pending);
+}
+
+/**
+ * The chain of several policies: `anyOf` of them, told which phases each profile policy reads
+ * (see `step-phases.ts`), so a delta is not offered to policies that watch the other phase.
+ */
+function chainOf(entries: readonly ChainEntry[]): StopPolicy {
+  const policies = entries.map((entry, index) => {
+    assertPolicy(`anyOf[${index}]`, entry.policy);
+    return entry.policy;
+  });
+  return anyOfChain(
+    policies,
+    entries.map((entry) => (entry as Partial<ProfilePolicy>).steps ?? everyStep),
+  );
+}
+
+function prepareFailed(context: CallContext, policy: StopPolicy, error: unknown): void {
+  context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -350,41 +429,27 @@ export async function resolveChain(
     metadata: options.metadata ?? {},
     report,
   };
-  // The call's stop strings join the profile's; its token cap replaces the profile's.
-  const callSettings: ProfileOverrides = {};
-  if (perCall?.stopOn !== undefined) callSettings.stopOn = perCall.stopOn;
-  const cut = perCall && withCutAlias('policy', perCall).cutAtTokens;
-  if (cut !== undefined) callSettings.cutAtTokens = cut;
   let settings = merged.settings ?? emptySettings;
-  let built: Array<Pick<ChainEntry, 'policy' | 'setting' | 'parameters'>>;
+  let entries: ChainEntry[];
   if (merged.settings === undefined) {
     // A profile registered with only a build function: its policies as they are, then the call's.
-    built = requireProfile('profile', merged.profile as string)
+    entries = requireProfile('profile', merged.profile as string)
       .build(context)
-      .map((policy) => ({ policy, setting: undefined, parameters: undefined }));
-    built.push(...buildPolicies({ ...emptySettings, ...callSettings } as ProfileSettings, context));
+      .map((policy) => ({ policy, setting: undefined, parameters: undefined, source: 'profile' }));
+    entries.push(...planFor(withCallSettings(emptySettings, perCall)).build(context));
   } else {
-    settings = {
-      ...settings,
-      ...callSettings,
-      stopOn: [...settings.stopOn, ...(perCall?.stopOn ?? [])],
-    } as ProfileSettings;
+    // The call's stop strings join the profile's; its token cap replaces the profile's.
+    settings = withCallSettings(settings, perCall);
     if (config.lengthStore) settings = withLengthStore(settings, config.lengthStore);
-    built = buildPolicies(settings, context) as BuiltPolicy[];
+    entries = planFor(settings).build(context);
   }
-  const entries: ChainEntry[] = [
-    ...built.map((entry) => ({ ...entry, source: 'profile' as const })),
-    ...(perCall?.policies ?? []).map((policy) => ({
-      policy,
-      source: 'call' as const,
-      setting: undefined,
-      parameters: undefined,
-    })),
-  ];
+  for (const policy of perCall?.policies ?? []) {
+    entries.push({ policy, setting: undefined, parameters: undefined, source: 'call' });
+  }
   const preparing = prepareAll(entries, context);
   if (preparing) await preparing;
   const policies = entries.map((entry) => entry.policy);
-  const root = policies.length === 0 ? undefined : policies.length === 1 ? policies[0] : anyOf(...policies);
+  const root = policies.length <= 1 ? policies[0] : chainOf(entries);
   return {
     policy: root,
     profile: merged.profile,

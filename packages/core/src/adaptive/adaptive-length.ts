@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from '../policy.js';
 import { lastWordEnd, sentenceOrLineEnd } from './clean-cut.js';
-import { lengthKeys } from './length-bucket.js';
+import { keywordText } from './keyword-context.js';
+import { type LengthKeys, lengthKeys, type PromptFeatures, promptFeatures } from './length-bucket.js';
 import {
   defaultLengthHistory,
   isLengthHistoryStore,
@@ -102,13 +103,46 @@ interface PhaseKeys {
 type CallKeys = Record<Phase, PhaseKeys>;
 
 function keysOf(call: CallContext): CallKeys {
-  const keys = lengthKeys(call);
-  const of = (phase: Phase): PhaseKeys => ({
+  const bucket = call.metadata.bucket;
+  if (typeof bucket === 'string' && bucket !== '') return keysFrom(lengthKeys(call));
+  // Without a bucket, the keys depend only on the prompt's features (one object per prompt
+  // text, see `promptFeatures`), the model and the user: made once for them, they are the same
+  // strings call after call, so a call builds none and the store's lookups and the cached
+  // predictions find them by identity.
+  const features = promptFeatures(keywordText(call, 'latest'));
+  let byModel = keysByFeatures.get(features);
+  if (byModel === undefined) {
+    byModel = new Map();
+    keysByFeatures.set(features, byModel);
+  }
+  let byUser = byModel.get(call.model);
+  if (byUser === undefined) {
+    if (byModel.size >= maxKeysPerFeatures) byModel.clear();
+    byUser = new Map();
+    byModel.set(call.model, byUser);
+  }
+  let keys = byUser.get(call.user);
+  if (keys === undefined) {
+    keys = keysFrom(lengthKeys(call));
+    if (byUser.size >= maxKeysPerFeatures) byUser.clear();
+    byUser.set(call.user, keys);
+  }
+  return keys;
+}
+
+const keysByFeatures = new WeakMap<PromptFeatures, Map<string, Map<string | undefined, CallKeys>>>();
+const maxKeysPerFeatures = 256;
+
+function keysFrom(keys: LengthKeys): CallKeys {
+  return Object.freeze({ reasoning: phaseKeys(keys, 'reasoning'), answer: phaseKeys(keys, 'answer') });
+}
+
+function phaseKeys(keys: LengthKeys, phase: Phase): PhaseKeys {
+  return Object.freeze({
     fine: `${keys.fine}|${phase}`,
     coarse: `${keys.coarse}|${phase}`,
     user: keys.user && `${keys.user}|${phase}`,
   });
-  return { reasoning: of('reasoning'), answer: of('answer') };
 }
 
 function phaseHistory([user, fine, coarse]: Array<readonly LengthSample[] | undefined>): PhaseHistory {
@@ -127,6 +161,14 @@ function isThenable<T>(value: unknown): value is PromiseLike<T> {
  * natural end is a length, a stopped call is "at least this long" (see docs/adaptive-length.md).
  */
 export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLengthPolicy {
+  return adaptiveLengthFrom(adaptiveLengthConfig(options));
+}
+
+/**
+ * Validates {@link AdaptiveLengthOptions} and its store (a `ConfigError` naming the field) and
+ * fills in the defaults, once per profile plan rather than once per call.
+ */
+export function adaptiveLengthConfig(options: AdaptiveLengthOptions = {}): AdaptiveLengthSettings {
   const settings = validateAdaptiveLengthOptions('adaptiveLength', options);
   if (!isLengthHistoryStore(settings.store)) {
     throw new ConfigError(
@@ -134,12 +176,17 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       'must be a LengthHistoryStore { get(key), add(key, sample) }',
     );
   }
+  return settings;
+}
+
+/** A fresh adaptive-length policy (per-call state only) from validated settings. */
+export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLengthPolicy {
   const { store } = settings;
   let preparedFor: CallContext | undefined;
   let prepared: History | undefined;
   let preparedKeys: CallKeys | undefined;
   let keys: CallKeys | undefined;
-  let predictions: { reasoning?: LengthPrediction; answer?: LengthPrediction } = {};
+  let predictions: Predictions = {};
   const seen = { reasoning: 0, answer: 0, scale: 1 };
   const tails = { reasoning: '', answer: '' };
   const scaled = {
@@ -148,70 +195,48 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
     answer: undefined as number | undefined,
   };
 
-  const watches = (phase: Phase) => settings.phase === 'any' || settings.phase === phase;
-  const budget = (phase: Phase, budgetScale: number): number | undefined => {
-    const base = predictions[phase]?.baseBudget;
-    if (base === undefined || !watches(phase)) return undefined;
-    return Math.max(settings.minBudget, Math.round(base * clampScale(budgetScale)));
-  };
-  const load = (key: string | undefined) => (key === undefined ? noSamples : store.get(key));
-
-  /**
-   * Loads the call's history. Synchronous over a synchronous store (the memory store): the
-   * chain then resolves without the promise round trips an async read costs every call.
-   */
-  function prepare(call: CallContext): Promise<void> | undefined {
-    const callKeys = keysOf(call);
-    const lists = {
-      reasoning: phaseLists(callKeys.reasoning),
-      answer: phaseLists(callKeys.answer),
-    };
-    const settle = (loaded: Record<Phase, Array<readonly LengthSample[] | undefined>>) => {
-      prepared = { reasoning: phaseHistory(loaded.reasoning), answer: phaseHistory(loaded.answer) };
-      preparedFor = call;
-      preparedKeys = callKeys;
-    };
-    if (!lists.reasoning.some(isThenable) && !lists.answer.some(isThenable)) {
-      settle(lists as Record<Phase, Array<readonly LengthSample[] | undefined>>);
-      return undefined;
-    }
-    return Promise.all([Promise.all(lists.reasoning), Promise.all(lists.answer)]).then(
-      ([reasoning, answer]) => settle({ reasoning, answer }),
-    );
-  }
-
-  function phaseLists(phaseKeys: PhaseKeys) {
-    return [load(phaseKeys.user), load(phaseKeys.fine), load(phaseKeys.coarse)];
-  }
-
-  /** The history for `start`: what `prepare` loaded, else a synchronous read (async stores: none). */
-  function historyFor(call: CallContext, callKeys: CallKeys): History {
-    if (preparedFor === call && prepared) return prepared;
-    const read = (phase: Phase): PhaseHistory => {
-      const lists = phaseLists(callKeys[phase]);
-      if (lists.some(isThenable)) {
-        // An async store read outside a profile (no prepare): no history this call.
-        for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
-        return empty;
-      }
-      return phaseHistory(lists as Array<readonly LengthSample[] | undefined>);
-    };
-    return { reasoning: read('reasoning'), answer: read('answer') };
-  }
-
+  // Its helpers are functions of the module and its hooks methods: a policy is made for every
+  // call, and each closure made with it costs an allocation (under tsx, a `__name` call too).
   return {
-    name: `adaptiveLength(q${settings.quantile} × ${settings.slack})`,
+    name: nameOf(settings),
     settings,
     get predictions() {
       return predictions;
     },
-    prepare,
-    budget,
+    /**
+     * Loads the call's history. Synchronous over a synchronous store (the memory store): the
+     * chain then resolves without the promise round trips an async read costs every call.
+     */
+    prepare(call: CallContext): Promise<void> | undefined {
+      const callKeys = keysOf(call);
+      const reasoning = phaseLists(store, callKeys.reasoning);
+      const answer = phaseLists(store, callKeys.answer);
+      if (!reasoning.some(isThenable) && !answer.some(isThenable)) {
+        prepared = {
+          reasoning: phaseHistory(reasoning as Array<readonly LengthSample[] | undefined>),
+          answer: phaseHistory(answer as Array<readonly LengthSample[] | undefined>),
+        };
+        preparedFor = call;
+        preparedKeys = callKeys;
+        return undefined;
+      }
+      return Promise.all([Promise.all(reasoning), Promise.all(answer)]).then(
+        ([loadedReasoning, loadedAnswer]) => {
+          prepared = { reasoning: phaseHistory(loadedReasoning), answer: phaseHistory(loadedAnswer) };
+          preparedFor = call;
+          preparedKeys = callKeys;
+        },
+      );
+    },
+    budget(phase: Phase, budgetScale: number): number | undefined {
+      return budgetOf(settings, predictions, phase, budgetScale);
+    },
     start(call) {
       // Keys are worked out once per call: `prepare` already did when it ran for this call.
       const callKeys = preparedFor === call && preparedKeys ? preparedKeys : keysOf(call);
       keys = callKeys;
-      const history = historyFor(call, callKeys);
+      // What `prepare` loaded, else a synchronous read (async stores: none).
+      const history = preparedFor === call && prepared ? prepared : readHistory(store, callKeys);
       preparedFor = undefined;
       prepared = undefined;
       preparedKeys = undefined;
@@ -232,8 +257,8 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
         // The scale is set at start; work it out once, not per delta.
         seen.scale = clampScale(view.budgetScale);
         scaled.scale = view.budgetScale;
-        scaled.reasoning = budget('reasoning', view.budgetScale);
-        scaled.answer = budget('answer', view.budgetScale);
+        scaled.reasoning = budgetOf(settings, predictions, 'reasoning', view.budgetScale);
+        scaled.answer = budgetOf(settings, predictions, 'answer', view.budgetScale);
       }
       const limit = scaled[view.phase];
       // The budget is fixed at start: a phase without one has nothing to cut or to remember.
@@ -256,6 +281,56 @@ export function adaptiveLength(options: AdaptiveLengthOptions = {}): AdaptiveLen
       if (settings.learn && keys) learn(store, keys, seen, end);
     },
   };
+}
+
+type Predictions = { reasoning?: LengthPrediction; answer?: LengthPrediction };
+
+/** The budget of `phase` under a budget scale, in tokens; undefined when there is none. */
+function budgetOf(
+  settings: AdaptiveLengthSettings,
+  predictions: Predictions,
+  phase: Phase,
+  budgetScale: number,
+): number | undefined {
+  const base = predictions[phase]?.baseBudget;
+  if (base === undefined || !(settings.phase === 'any' || settings.phase === phase)) return undefined;
+  return Math.max(settings.minBudget, Math.round(base * clampScale(budgetScale)));
+}
+
+/** The lists a phase's keys hold (the user's, the fine bucket's, the coarse bucket's). */
+function phaseLists(store: LengthHistoryStore, phaseKeys: PhaseKeys) {
+  return [load(store, phaseKeys.user), load(store, phaseKeys.fine), load(store, phaseKeys.coarse)];
+}
+
+function load(store: LengthHistoryStore, key: string | undefined) {
+  return key === undefined ? noSamples : store.get(key);
+}
+
+/** The call's history read now: an async store read outside a profile (no prepare) gives none. */
+function readHistory(store: LengthHistoryStore, callKeys: CallKeys): History {
+  return { reasoning: readPhase(store, callKeys.reasoning), answer: readPhase(store, callKeys.answer) };
+}
+
+function readPhase(store: LengthHistoryStore, phaseKeys: PhaseKeys): PhaseHistory {
+  const lists = phaseLists(store, phaseKeys);
+  if (lists.some(isThenable)) {
+    // An async store read outside a profile (no prepare): no history this call.
+    for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
+    return empty;
+  }
+  return phaseHistory(lists as Array<readonly LengthSample[] | undefined>);
+}
+
+// The policy's name, made once per settings object rather than once per call.
+const names = new WeakMap<AdaptiveLengthSettings, string>();
+
+function nameOf(settings: AdaptiveLengthSettings): string {
+  let name = names.get(settings);
+  if (name === undefined) {
+    name = `adaptiveLength(q${settings.quantile} × ${settings.slack})`;
+    names.set(settings, name);
+  }
+  return name;
 }
 
 function cutDecision(
@@ -313,6 +388,11 @@ function isRunaway(end: PolicyCallEnd): boolean {
  * finished; the reasoning once the answer began) is a length; a phase cut short is a censored
  * sample ("at least this long"); a phase that never started tells nothing and is not recorded.
  */
+/** Kept at budget scale 1, so calls with and without "briefly" share a bucket on one footing. */
+function unscaled(tokens: number, scale: number): number {
+  return Math.round(tokens / scale);
+}
+
 function learn(
   store: LengthHistoryStore,
   keys: ReturnType<typeof keysOf>,
@@ -320,20 +400,18 @@ function learn(
   end: PolicyCallEnd,
 ): void {
   const samples: Array<[Phase, LengthSample]> = [];
-  // Kept at budget scale 1, so calls with and without "briefly" share a bucket on one footing.
-  const unscaled = (tokens: number) => Math.round(tokens / seen.scale);
   const runaway = isRunaway(end);
   if (seen.reasoning > 0) {
     const ended = seen.answer > 0 || end.natural;
     samples.push([
       'reasoning',
-      { tokens: unscaled(seen.reasoning), censored: !ended, runaway: !ended && runaway },
+      { tokens: unscaled(seen.reasoning, seen.scale), censored: !ended, runaway: !ended && runaway },
     ]);
   }
   if (seen.answer > 0 || end.natural) {
     samples.push([
       'answer',
-      { tokens: unscaled(seen.answer), censored: !end.natural, runaway: !end.natural && runaway },
+      { tokens: unscaled(seen.answer, seen.scale), censored: !end.natural, runaway: !end.natural && runaway },
     ]);
   }
   for (const [phase, sample] of samples) {

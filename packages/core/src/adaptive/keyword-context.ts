@@ -141,8 +141,15 @@ function resolveUncached(
  * are applied by profiles when they build the answer-complete policy.
  */
 export function keywordContext(options: KeywordContextOptions = {}): KeywordContextPolicy {
-  const { rules, compiled } = resolveKeywordRules('keywordContext', options);
-  const scope = options.scope ?? 'latest';
+  return keywordContextFrom(resolveKeywordRules('keywordContext', options), options.scope ?? 'latest');
+}
+
+/** A fresh keyword-context policy (per-call state only) from rules already resolved. */
+export function keywordContextFrom(
+  resolved: { rules: KeywordRule[]; compiled: CompiledKeywordRule[] },
+  scope: KeywordScope,
+): KeywordContextPolicy {
+  const { rules, compiled } = resolved;
   let matches: KeywordMatch[] = [];
   return {
     name: 'keywordContext',
@@ -156,6 +163,8 @@ export function keywordContext(options: KeywordContextOptions = {}): KeywordCont
         match.scale === undefined ? [] : [{ scale: match.scale, reason: match.reason }],
       );
     },
-    step: () => undefined,
+    step() {
+      return undefined;
+    },
   };
 }

@@ -99,7 +99,9 @@ export function createMemoryLengthHistory(options: MemoryLengthHistoryOptions = 
           ? { tokens: sample.tokens, censored, runaway: true }
           : { tokens: sample.tokens, censored },
       );
-      if (samples.length > samplesPerKey) samples.splice(0, samples.length - samplesPerKey);
+      // One at a time from the front: V8 trims an array's start in place, where a splice copies
+      // the whole list to drop one sample (a list is full after its first 256 calls).
+      while (samples.length > samplesPerKey) samples.shift();
       samplesAddedTo.set(samples, (samplesAddedTo.get(samples) ?? 0) + 1);
     },
     clear: () => keys.clear(),

@@ -70,30 +70,52 @@ export function predictLength(
   const { user, fine, coarse } = history;
   const added = [addedCount(user), addedCount(fine), addedCount(coarse)] as const;
   // Only lists whose changes can be counted (the memory store's) are cached.
-  if (added.some((count) => count === undefined)) return computePrediction(phase, history, keys, settings);
+  if (added[0] === undefined || added[1] === undefined || added[2] === undefined) {
+    return computePrediction(phase, history, keys, settings);
+  }
   const anchor = fine.length > 0 ? fine : coarse.length > 0 ? coarse : user;
   const entries = cachedPredictions.get(anchor) ?? [];
   const lists = [user, fine, coarse] as const;
-  // Same settings object, phase and keys (no string built per call), and no list grown too much.
-  const same = (entry: CachedPrediction) =>
+  // Plain loops, not closures and `every`: a call predicts twice, before its first token.
+  for (const entry of entries) {
+    if (sameCall(entry, settings, phase, keys) && fresh(entry, lists, added)) return entry.prediction;
+  }
+  const prediction = Object.freeze(computePrediction(phase, history, keys, settings));
+  const kept = entries.filter((entry) => !sameCall(entry, settings, phase, keys));
+  kept.push({ settings, phase, keys, lists, added: added as readonly number[], prediction });
+  cachedPredictions.set(anchor, kept.slice(-8));
+  return prediction;
+}
+
+/** Same settings object, phase and keys (no string built per call). */
+function sameCall(
+  entry: CachedPrediction,
+  settings: PredictionSettings,
+  phase: 'reasoning' | 'answer',
+  keys: { user: string | undefined; fine: string; coarse: string },
+): boolean {
+  return (
     entry.settings === settings &&
     entry.phase === phase &&
     entry.keys.fine === keys.fine &&
     entry.keys.coarse === keys.coarse &&
-    entry.keys.user === keys.user;
-  const fresh = (entry: CachedPrediction) =>
-    lists.every(
-      (list, i) =>
-        entry.lists[i] === list &&
-        (added[i] as number) - (entry.added[i] as number) <= Math.floor(list.length / refreshEvery),
-    );
-  const hit = entries.find((entry) => same(entry) && fresh(entry));
-  if (hit) return hit.prediction;
-  const prediction = Object.freeze(computePrediction(phase, history, keys, settings));
-  const kept = entries.filter((entry) => !same(entry));
-  kept.push({ settings, phase, keys, lists, added: added as readonly number[], prediction });
-  cachedPredictions.set(anchor, kept.slice(-8));
-  return prediction;
+    entry.keys.user === keys.user
+  );
+}
+
+/** The same lists, none grown too much since the prediction was made. */
+function fresh(
+  entry: CachedPrediction,
+  lists: readonly (readonly LengthSample[])[],
+  added: readonly (number | undefined)[],
+): boolean {
+  for (let i = 0; i < lists.length; i += 1) {
+    const list = lists[i] as readonly LengthSample[];
+    if (entry.lists[i] !== list) return false;
+    if ((added[i] as number) - (entry.added[i] as number) > Math.floor(list.length / refreshEvery))
+      return false;
+  }
+  return true;
 }
 
 /** Samples added to a list so far: 0 for an empty frozen list, undefined when unknown. */

@@ -1,9 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { StopDecision, StopPolicy, StreamView } from '../policy.js';
-import { BoundaryTracker, MathModeTracker } from './char-scan.js';
-import { FenceTracker } from './code-fence.js';
-import { AnswerPhraseScanner, BoxedScanner } from './completion-markers.js';
-import { JsonScanner } from './json-scanner.js';
+import { CompletionScanner } from './completion-scanner.js';
 import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
 
 /** An output-side sign that the answer is complete. */
@@ -48,178 +45,6 @@ const reasons: Record<CompletionMarker, string> = {
   json: 'answer complete: JSON value closed',
 };
 
-interface Completion {
-  cut: number;
-  marker: CompletionMarker;
-}
-
-interface Settled extends Completion {
-  /** Where the statement was found to end: the quiet window counts from here. */
-  from: number;
-}
-
-interface Pending {
-  marker: CompletionMarker;
-  /** Where the marker closed or its answer began: ends are looked for from here. */
-  since: number;
-  /**
-   * `statement`: the end of the sentence or line; `fence`: the closing fence of a JSON block;
-   * `line`: the end of the line a JSON value closed on, with nothing else on it.
-   */
-  until: 'statement' | 'fence' | 'line';
-}
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 13 || code === 10;
-}
-
-/**
- * Scans one phase's text a character at a time. A marker opens a pending stop, which lands at
- * the end of the marker's sentence or line, never inside display math (`\[ \]`, `$$`,
- * environments): so a boxed answer keeps its closing `\]` and what an answer extractor reads
- * (the last `\boxed{}`, the text after "answer is") is unchanged by the cut.
- */
-class CompletionScanner {
-  private readonly math = new MathModeTracker();
-  private readonly bounds = new BoundaryTracker();
-  private readonly fence = new FenceTracker();
-  private readonly boxed = new BoxedScanner();
-  private readonly phrases: AnswerPhraseScanner;
-  private readonly json = new JsonScanner();
-  private pending: Pending | undefined;
-  private settled: Settled | undefined;
-  private previous = 0;
-  private beforePrevious = 0;
-  private previousIndex = -1;
-  private lineBlank = true;
-
-  // Read for every character: plain booleans, not set lookups.
-  private readonly watches: { codeFence: boolean; json: boolean; boxed: boolean };
-
-  constructor(
-    markers: ReadonlySet<CompletionMarker>,
-    private readonly grace: number,
-    private readonly quiet: number,
-  ) {
-    this.watches = {
-      codeFence: markers.has('code-fence'),
-      json: markers.has('json'),
-      boxed: markers.has('boxed'),
-    };
-    this.phrases = new AnswerPhraseScanner({
-      answerIs: markers.has('answer-is'),
-      finalAnswer: markers.has('final-answer'),
-    });
-  }
-
-  reset(): void {
-    for (const part of [this.math, this.bounds, this.fence, this.boxed, this.phrases, this.json])
-      part.reset();
-    this.pending = undefined;
-    this.settled = undefined;
-    this.previous = 0;
-    this.beforePrevious = 0;
-    this.previousIndex = -1;
-    this.lineBlank = true;
-  }
-
-  /** Feeds the character at `index`; returns the stop once the answer has settled. */
-  push(code: number, index: number): Completion | undefined {
-    this.bounds.push(code, index);
-    if (this.pending && this.trailsOff(this.pending, code)) this.pending = undefined;
-    const ended = this.pending && this.endOf(this.pending, code, index);
-    if (ended) this.settle(ended, index);
-    const fenceEvent = this.fence.push(code, index);
-    this.math.push(code);
-    const found = this.markersAt(code, index, fenceEvent);
-    if (found) this.settle(found, index);
-    this.lineBlank = code === 10 || (this.lineBlank && isSpace(code));
-    this.beforePrevious = this.previous;
-    this.previous = code;
-    this.previousIndex = index;
-    const settled = this.settled;
-    if (settled && !this.pending && index - settled.from >= this.quiet) return settled;
-    return undefined;
-  }
-
-  private settle(completion: Completion, index: number): void {
-    this.pending = undefined;
-    this.settled = { ...completion, from: index };
-  }
-
-  /**
-   * An answer phrase whose answer runs on into a clause (", which ...", ", so ...") is not a
-   * final statement: an extractor reading "the text after 'answer is'" would get the clause too.
-   */
-  private trailsOff(pending: Pending, code: number): boolean {
-    if (pending.marker !== 'answer-is' && pending.marker !== 'final-answer') return false;
-    const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-    return letter && this.previous === 32 && this.beforePrevious === 44 && !this.math.inMath;
-  }
-
-  private markersAt(
-    code: number,
-    index: number,
-    fenceEvent: ReturnType<FenceTracker['push']>,
-  ): Completion | undefined {
-    if (fenceEvent?.type === 'closed') {
-      if (this.watches.codeFence) return { cut: fenceEvent.end, marker: 'code-fence' };
-      if (this.pending?.until === 'fence') return { cut: fenceEvent.end, marker: 'json' };
-    } else if (fenceEvent?.type === 'opened') {
-      this.boxed.reset();
-      this.phrases.reset();
-    }
-    if (this.watches.json) {
-      const value = this.jsonAt(code, index);
-      if (value) return value;
-    }
-    if (this.fence.open || this.pending) return undefined;
-    if (this.watches.boxed && this.boxed.push(code)) {
-      this.pending = { marker: 'boxed', since: index + 1, until: 'statement' };
-      return undefined;
-    }
-    const hit = this.phrases.push(code, index, this.math.inMath);
-    if (!hit) return undefined;
-    this.pending = { marker: hit.marker, since: hit.spanStart, until: 'statement' };
-    // The character that revealed the answer's start may itself end the line.
-    const ended = this.endOf(this.pending, code, index);
-    if (!ended) return undefined;
-    this.pending = undefined;
-    return ended;
-  }
-
-  private jsonAt(code: number, index: number): Completion | undefined {
-    if (this.json.active) {
-      if (this.json.push(code) !== 'complete') return undefined;
-      // A value followed by more text on its line ("[1] Smith et al.") is prose, not the answer.
-      this.pending = { marker: 'json', since: index + 1, until: this.fence.open ? 'fence' : 'line' };
-      return undefined;
-    }
-    const info = this.fence.info;
-    const jsonFence = !this.fence.open || info === '' || info.startsWith('json');
-    if (this.lineBlank && (code === 123 || code === 91) && jsonFence && !this.pending) this.json.begin(code);
-    return undefined;
-  }
-
-  private endOf(pending: Pending, code: number, index: number): Completion | undefined {
-    const { marker, since } = pending;
-    if (pending.until === 'fence') {
-      return index - since >= this.grace ? { cut: since, marker } : undefined;
-    }
-    if (pending.until === 'line') {
-      if (code === 10) return { cut: since, marker };
-      if (!isSpace(code)) this.pending = undefined;
-      return undefined;
-    }
-    if (code === 10 && !this.math.inDisplay) return { cut: index, marker };
-    const sentenceEnd = this.previous === 46 || this.previous === 33 || this.previous === 63;
-    if (sentenceEnd && isSpace(code) && this.previousIndex >= since && !this.math.inMath)
-      return { cut: index, marker };
-    if (index - since >= this.grace) return { cut: Math.max(since, this.bounds.last), marker };
-    return undefined;
-  }
-}
-
 function validateMarkers(value: unknown): Set<CompletionMarker> {
   if (value === undefined) return new Set(defaultMarkers);
   if (!Array.isArray(value)) {
@@ -237,6 +62,30 @@ function validateMarkers(value: unknown): Set<CompletionMarker> {
     }
   });
   return new Set(value as CompletionMarker[]);
+}
+
+/** Validated options of an answer-complete policy: what each call's policy is made from. */
+export interface AnswerCompleteConfig {
+  readonly name: string;
+  readonly markers: ReadonlySet<CompletionMarker>;
+  readonly grace: number;
+  readonly quiet: number;
+  readonly phase: PhaseOption;
+}
+
+/**
+ * Validates {@link AnswerCompleteOptions} (a {@link ConfigError} naming the field) and fills in
+ * the defaults. Profiles keep the result in their plan and make each call's policy from it with
+ * {@link answerCompleteFrom}, so a call pays for no validation.
+ */
+export function answerCompleteConfig(options?: AnswerCompleteOptions): AnswerCompleteConfig {
+  const given = optionsObject('answerComplete', options);
+  const markers = validateMarkers(given.markers);
+  const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
+  const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);
+  const phase = phaseOption('answerComplete.phase', given.phase, 'answer');
+  const name = `answerComplete(${[...markers].join(', ') || 'no markers'})`;
+  return Object.freeze({ name, markers, grace, quiet, phase });
 }
 
 /**
@@ -257,16 +106,17 @@ function validateMarkers(value: unknown): Set<CompletionMarker> {
  * ```
  */
 export function answerComplete(options?: AnswerCompleteOptions): StopPolicy {
-  const given = optionsObject('answerComplete', options);
-  const markers = validateMarkers(given.markers);
-  const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
-  const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);
-  const phase = phaseOption('answerComplete.phase', given.phase, 'answer');
+  return answerCompleteFrom(answerCompleteConfig(options));
+}
+
+/** A fresh answer-complete policy (per-call state only) from validated options. */
+export function answerCompleteFrom(config: AnswerCompleteConfig): StopPolicy {
+  const { markers, grace, quiet, phase } = config;
   // Made on first use: most calls never stream the phase this policy does not watch.
   const scanners: Partial<Record<'answer' | 'reasoning', CompletionScanner>> = {};
   let done = false;
   return {
-    name: `answerComplete(${[...markers].join(', ') || 'no markers'})`,
+    name: config.name,
     start() {
       scanners.answer?.reset();
       scanners.reasoning?.reset();
@@ -276,20 +126,11 @@ export function answerComplete(options?: AnswerCompleteOptions): StopPolicy {
       if (done || !watches(phase, view.phase)) return undefined;
       scanners[view.phase] ??= new CompletionScanner(markers, grace, quiet);
       const scanner = scanners[view.phase] as CompletionScanner;
-      const { delta, deltaOffset } = view;
-      for (let i = 0; i < delta.length; i += 1) {
-        const found = scanner.push(delta.charCodeAt(i), deltaOffset + i);
-        if (found) {
-          done = true;
-          return {
-            reason: reasons[found.marker],
-            cutAt: found.cut,
-            decidedAt: deltaOffset + i + 1,
-            confidence: 0.9,
-          };
-        }
-      }
-      return undefined;
+      const found = scanner.scan(view.delta, view.deltaOffset);
+      if (!found) return undefined;
+      done = true;
+      const { completion, decidedAt } = found;
+      return { reason: reasons[completion.marker], cutAt: completion.cut, decidedAt, confidence: 0.9 };
     },
   };
 }

@@ -187,23 +187,42 @@ export class Converger {
  * ```
  */
 export function answerConvergence(options?: AnswerConvergenceOptions): StopPolicy {
+  return answerConvergenceFrom(answerConvergenceConfig(options));
+}
+
+/** Validated options of an answer-convergence policy: what each call's policy is made from. */
+export interface AnswerConvergenceConfig {
+  readonly name: string;
+  readonly confirmations: number;
+  readonly holdTokens: number;
+  readonly phase: PhaseOption;
+}
+
+/**
+ * Validates {@link AnswerConvergenceOptions} (a `ConfigError` naming the field) and fills in the
+ * defaults, once per profile plan rather than once per call.
+ */
+export function answerConvergenceConfig(options?: AnswerConvergenceOptions): AnswerConvergenceConfig {
   const given = optionsObject('answerConvergence', options);
   const confirmations = integerOption('answerConvergence.confirmations', given.confirmations, 3, 1, 100);
   const holdTokens = integerOption('answerConvergence.holdTokens', given.holdTokens, 400, 0);
   const phase = phaseOption('answerConvergence.phase', given.phase, 'reasoning');
+  const name = `answerConvergence(${confirmations} agreeing, ${holdTokens} tokens)`;
+  return Object.freeze({ name, confirmations, holdTokens, phase });
+}
+
+/** A fresh answer-convergence policy (per-call state only) from validated options. */
+export function answerConvergenceFrom(config: AnswerConvergenceConfig): StopPolicy {
+  const { confirmations, holdTokens, phase } = config;
+  // The call's token counter, looked up when a converger first needs to count.
   let counter: TokenCounter | undefined;
   let model = '';
-  // The call's token counter, looked up when a converger first needs to count.
-  const counterOf = () => {
-    counter ??= tokenCounterFor(model);
-    return counter;
-  };
   // Made on first use, per phase: a chat call never streams the reasoning this policy watches
   // by default, and should not pay for its state.
   let convergers: Partial<Record<'answer' | 'reasoning', Converger>> = {};
   let done = false;
   return {
-    name: `answerConvergence(${confirmations} agreeing, ${holdTokens} tokens)`,
+    name: config.name,
     start(call: CallContext) {
       counter = undefined;
       model = call.model;
@@ -212,7 +231,11 @@ export function answerConvergence(options?: AnswerConvergenceOptions): StopPolic
     },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase) || view.delta.length === 0) return undefined;
-      convergers[view.phase] ??= new Converger(confirmations, holdTokens, counterOf);
+      // Its counter lookup made with it, not with the policy: most calls never make one.
+      convergers[view.phase] ??= new Converger(confirmations, holdTokens, () => {
+        counter ??= tokenCounterFor(model);
+        return counter;
+      });
       const decision = (convergers[view.phase] as Converger).push(view.delta, view.deltaOffset);
       if (decision) done = true;
       return decision;

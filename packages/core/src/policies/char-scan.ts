@@ -19,6 +19,10 @@ export function isWordCodePoint(codePoint: number): boolean {
   return wordPattern.test(String.fromCodePoint(codePoint));
 }
 
+// Word characters below 128 (digits, letters, `_`), for runs of ASCII text.
+const asciiWord = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) asciiWord[code] = isWordCodePoint(code) ? 1 : 0;
+
 function isHigh(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -62,6 +66,27 @@ export class BoundaryTracker {
     if (!(word && this.previousWord)) this.last = index;
     this.previousWord = word;
   }
+
+  /**
+   * `push` for each character of `text` in `[from, to)`, all below 128, the character at `i`
+   * being at offset `offset + i`. The clean offset is the last one in the run not inside a word:
+   * found from the run's end, at the cost of its last word rather than of the whole run.
+   */
+  pushAscii(text: string, from: number, to: number, offset: number): void {
+    if (from >= to) return;
+    let word = asciiWord[text.charCodeAt(to - 1)] === 1;
+    const lastWord = word;
+    for (let i = to - 1; i >= from; i -= 1) {
+      const before = i > from ? asciiWord[text.charCodeAt(i - 1)] === 1 : this.previousWord;
+      if (!(word && before)) {
+        this.last = offset + i;
+        break;
+      }
+      word = before;
+    }
+    this.previousWord = lastWord;
+    this.pendingHigh = -1;
+  }
 }
 
 /**
@@ -93,6 +118,14 @@ export class MathModeTracker {
   /** True inside any math: where a line or sentence end does not end a statement. */
   get inMath(): boolean {
     return this.display || this.environments > 0 || this.inline;
+  }
+
+  /**
+   * True when no escape, command or `$` is in progress: then a character other than a backslash, `$`,
+   * `{` or a line end changes nothing here (see `CompletionScanner`'s fast path).
+   */
+  get idle(): boolean {
+    return this.backslashes === 0 && this.command === '' && !this.dollar;
   }
 
   /** True inside display math or an environment: where a line end does not end a statement. */

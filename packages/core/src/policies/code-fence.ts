@@ -28,6 +28,14 @@ export class FenceTracker {
   private rest = '';
   private restBlank = true;
 
+  /**
+   * True in the middle of a line that is not a fence line: then only a line end changes
+   * anything here (see `CompletionScanner`'s fast path).
+   */
+  get midLine(): boolean {
+    return this.state === 'other';
+  }
+
   reset(): void {
     this.open = false;
     this.info = '';

@@ -15,6 +15,11 @@ export class BoxedScanner {
     this.depth = 0;
   }
 
+  /** True outside a box with no `\boxed{` begun: then only a backslash changes anything. */
+  get idle(): boolean {
+    return this.matched === 0 && this.depth === 0;
+  }
+
   /** True when this character is the `}` that closes a `\boxed{`. */
   push(code: number): boolean {
     if (this.depth > 0) {
@@ -98,6 +103,18 @@ class RecentCodes {
     if (this.length < this.size) this.length += 1;
   }
 
+  /** `push` of each character of `text` in `[from, to)`, ASCII letters lower-cased. */
+  pushLowered(text: string, from: number, to: number): void {
+    const { codes, mask } = this;
+    let next = this.next;
+    for (let i = from; i < to; i += 1) {
+      codes[next] = lowerAscii(text.charCodeAt(i));
+      next = (next + 1) & mask;
+    }
+    this.next = next;
+    this.length = Math.min(this.size, this.length + Math.max(0, to - from));
+  }
+
   /** The code `back` characters before the last (0: the last); -1 beyond what is held. */
   at(back: number): number {
     if (back >= this.length) return -1;
@@ -138,24 +155,34 @@ const lineChars = 48;
  * starts. Markers inside math are ignored.
  */
 export class AnswerPhraseScanner {
-  // The last 160 characters (lower-cased), and how many of them belong to the current sentence
-  // and to the start of the current line: enough to read back what a marker needs.
-  private readonly recent = new RecentCodes(sentenceChars);
-  private sentenceLength = 0;
+  // The last characters (lower-cased) and the start of the current line: enough to read back
+  // what a marker needs. One more than a sentence's 160: where the oldest sentence held begins
+  // depends on the character before it.
+  private readonly recent = new RecentCodes(sentenceChars + 1);
   private readonly line = new RecentCodes(lineChars);
   private state: 'idle' | 'is-gap' | 'is-word' | 'final-gap' | 'span-gap' | 'next-line' = 'idle';
   private word = '';
   private wordStart = 0;
-  private previous = 0;
 
   constructor(private readonly enabled: { answerIs: boolean; finalAnswer: boolean }) {}
 
   reset(): void {
     this.recent.clear();
-    this.sentenceLength = 0;
     this.line.clear();
     this.state = 'idle';
-    this.previous = 0;
+  }
+
+  /** True when no marker is being read: then a character only goes into the recent text. */
+  get idle(): boolean {
+    return this.state === 'idle';
+  }
+
+  /**
+   * The lower-cased code `back` characters before the last one fed (0: the last); -1 beyond
+   * what is held.
+   */
+  recentCode(back: number): number {
+    return this.recent.at(back);
   }
 
   /** Feeds the character at `index`; returns the answer span when one starts. */
@@ -172,16 +199,41 @@ export class AnswerPhraseScanner {
     return undefined;
   }
 
+  /**
+   * What `push` does for each character of `text` in `[from, to)` (all below 128, none a line
+   * end) read while {@link idle} that cannot complete a marker: they only go into the recent
+   * text (see `CompletionScanner`'s fast path).
+   */
+  rememberAscii(text: string, from: number, to: number): void {
+    if (from >= to) return;
+    this.recent.pushLowered(text, from, to);
+    // The line's first 48 characters (see `remember`).
+    const room = lineChars - this.line.length;
+    if (room > 0) this.line.pushLowered(text, from, Math.min(to, from + room));
+  }
+
   private remember(code: number, lower: number): void {
     this.recent.push(lower);
-    const sentenceEnd =
-      code === 10 ||
-      (isBlank(code) && (this.previous === 46 || this.previous === 33 || this.previous === 63));
-    this.sentenceLength = sentenceEnd ? 0 : Math.min(sentenceChars, this.sentenceLength + 1);
     // The line's first 48 characters: enough to recognise an "Answer:" heading.
     if (code === 10) this.line.clear();
     else if (this.line.length < lineChars) this.line.push(lower);
-    this.previous = code;
+  }
+
+  /**
+   * How many of the last characters (at most 160) belong to the current sentence: since the
+   * last line end, or blank after `.`, `!` or `?`. Worked out when a marker needs it, not kept
+   * up to date for every character.
+   */
+  private sentenceLength(): number {
+    const recent = this.recent;
+    const held = Math.min(recent.length, sentenceChars);
+    for (let back = 0; back < held; back += 1) {
+      const code = recent.at(back);
+      if (code === 10) return back;
+      const before = recent.at(back + 1);
+      if (isBlank(code) && (before === 46 || before === 33 || before === 63)) return back;
+    }
+    return held;
   }
 
   private advance(code: number, lower: number, index: number): PhraseHit | undefined {
@@ -238,12 +290,18 @@ export class AnswerPhraseScanner {
       this.enabled.answerIs &&
       code === 115 &&
       this.recent.endsWithWord('answer is') &&
-      !hedged.test(this.recent.tail(this.sentenceLength))
+      !hedged.test(this.recent.tail(this.sentenceLength()))
     ) {
       this.state = 'is-gap';
     } else if (this.enabled.finalAnswer && code === 114 && this.recent.endsWithWord('final answer')) {
       this.state = 'final-gap';
-    } else if (this.enabled.finalAnswer && code === 58 && answerLine.test(this.line.tail(lineChars))) {
+    } else if (
+      this.enabled.finalAnswer &&
+      code === 58 &&
+      // The heading is the line's start, up to this colon: its first 48 characters end in one.
+      this.line.at(0) === 58 &&
+      answerLine.test(this.line.tail(lineChars))
+    ) {
       this.state = 'span-gap';
     }
   }

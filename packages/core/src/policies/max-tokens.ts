@@ -21,6 +21,19 @@ export interface MaxTokensOptions {
  * The stop keeps the delta that crossed the limit.
  */
 export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPolicy {
+  return maxTokensFrom(maxTokensConfig(limit, options));
+}
+
+/** A validated token cap: what each call's policy is made from. */
+export interface MaxTokensConfig {
+  readonly name: string;
+  readonly limit: number;
+  readonly phase: 'reasoning' | 'answer' | undefined;
+  readonly safety: boolean;
+}
+
+/** Validates a token cap and its options, as {@link maxTokens} does (a `ConfigError` naming the field). */
+export function maxTokensConfig(limit: number, options: MaxTokensOptions = {}): MaxTokensConfig {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new ConfigError('maxTokens(limit)', `must be a positive integer, got ${String(limit)}`);
   }
@@ -34,8 +47,15 @@ export function maxTokens(limit: number, options: MaxTokensOptions = {}): StopPo
       `must be 'reasoning', 'answer' or omitted, got ${String(phase)}`,
     );
   }
+  const name = phase ? `maxTokens(${limit}, ${phase})` : `maxTokens(${limit})`;
+  return Object.freeze({ name, limit, phase, safety });
+}
+
+/** A token-cap policy from a validated {@link MaxTokensConfig}. */
+export function maxTokensFrom(config: MaxTokensConfig): StopPolicy {
+  const { limit, phase, safety } = config;
   return {
-    name: phase ? `maxTokens(${limit}, ${phase})` : `maxTokens(${limit})`,
+    name: config.name,
     // A token cap protects the caller's budget: it must act in holdout calls too.
     safety,
     step(view) {

@@ -158,6 +158,72 @@ export class RepeatDetector {
     this.candidates.length = 0;
   }
 
+  /**
+   * `push` for each character of `text`, up to the first that completes a loop: returns that
+   * loop and the character's index in `text`.
+   *
+   * While no candidate period is followed (nearly all text), a character only goes into the
+   * buffer, the rolling hash and the table, and the table rarely points at an earlier
+   * occurrence worth checking: those characters are fed in one loop with the state in locals
+   * (see {@link scanQuiet}), the others through `push`.
+   */
+  scan(text: string): { loop: Loop; index: number } | undefined {
+    let index = 0;
+    while (index < text.length) {
+      if (this.candidates.length === 0) {
+        const quiet = this.scanQuiet(text, index);
+        if (typeof quiet !== 'number') return quiet;
+        index = quiet;
+        continue;
+      }
+      const loop = this.push(text.charCodeAt(index));
+      if (loop) return { loop, index };
+      index += 1;
+    }
+    return undefined;
+  }
+
+  /**
+   * What `push` does for the characters of `text` from `from` on while no candidate is
+   * followed: returns the index after the last one fed (the end of `text`, or a character that
+   * made a candidate), or the loop a character completed.
+   */
+  private scanQuiet(text: string, from: number): number | { loop: Loop; index: number } {
+    const { baseToGram, fullCapacity } = this;
+    const farthest = this.settings.windowChars - gramLength;
+    let { buffer, mask, table, shift, count, hash } = this;
+    for (let index = from; index < text.length; index += 1) {
+      const code = text.charCodeAt(index);
+      const pos = count;
+      if (pos === buffer.length && pos < fullCapacity) {
+        this.count = count;
+        this.grow();
+        ({ buffer, mask, table, shift } = this);
+      }
+      count = pos + 1;
+      buffer[pos & mask] = code;
+      hash = (Math.imul(hash, base) + code) | 0;
+      if (pos >= gramLength)
+        hash = (hash - Math.imul(buffer[(pos - gramLength) & mask] as number, baseToGram)) | 0;
+      if (pos < gramLength - 1) continue;
+      // `lookBack`, up to its first check.
+      const slot = Math.imul(hash, 0x9e3779b1) >>> shift;
+      const earlier = (table[slot] as number) - 1;
+      table[slot] = pos + 1;
+      const period = pos - earlier;
+      if (earlier < 0 || period <= 0 || period > farthest) continue;
+      this.count = count;
+      this.hash = hash;
+      const found = this.follow(pos, period);
+      if (found === undefined) continue;
+      if (found.run >= found.needed) return { loop: this.loopAt(pos, found), index };
+      return index + 1;
+    }
+    this.count = count;
+    this.hash = hash;
+    return text.length;
+  }
+
   /** Feeds the next character; returns the loop once one is long enough. */
   push(code: number): Loop | undefined {
     const pos = this.count;
@@ -205,6 +271,11 @@ export class RepeatDetector {
     this.table[slot] = pos + 1;
     const period = pos - earlier;
     if (earlier < 0 || period <= 0 || period > this.settings.windowChars - gramLength) return undefined;
+    return this.follow(pos, period);
+  }
+
+  /** Follows `period` if it is new and the last gram truly recurs there (not a hash collision). */
+  private follow(pos: number, period: number): Candidate | undefined {
     const { candidates } = this;
     for (const candidate of candidates) if (candidate.period === period) return undefined;
     for (let j = 0; j < gramLength; j += 1) {

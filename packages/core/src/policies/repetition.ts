@@ -42,6 +42,21 @@ export interface RepetitionOptions {
  * ```
  */
 export function repetition(options?: RepetitionOptions): StopPolicy {
+  return repetitionFrom(repetitionConfig(options));
+}
+
+/** Validated options of a repetition policy: what each call's policy is made from. */
+export interface RepetitionConfig {
+  readonly name: string;
+  readonly settings: Readonly<RepeatDetectorSettings>;
+  readonly phase: PhaseOption;
+}
+
+/**
+ * Validates {@link RepetitionOptions} (a `ConfigError` naming the field) and fills in the
+ * defaults, once per profile plan rather than once per call.
+ */
+export function repetitionConfig(options?: RepetitionOptions): RepetitionConfig {
   const given = optionsObject('repetition', options);
   const windowChars = integerOption('repetition.windowChars', given.windowChars, 16_384, 64, 1 << 24);
   const settings: RepeatDetectorSettings = {
@@ -56,10 +71,17 @@ export function repetition(options?: RepetitionOptions): StopPolicy {
     windowChars,
   };
   const phase = phaseOption('repetition.phase', given.phase, 'any');
+  const name = `repetition(${settings.minRepeatChars} chars x${settings.minRepeats})`;
+  return Object.freeze({ name, settings: Object.freeze(settings), phase });
+}
+
+/** A fresh repetition policy (per-call state only) from validated options. */
+export function repetitionFrom(config: RepetitionConfig): StopPolicy {
+  const { settings, phase } = config;
   const detectors: Partial<Record<'answer' | 'reasoning', RepeatDetector>> = {};
   let done = false;
   return {
-    name: `repetition(${settings.minRepeatChars} chars x${settings.minRepeats})`,
+    name: config.name,
     start() {
       detectors.answer?.reset();
       detectors.reasoning?.reset();
@@ -77,21 +99,17 @@ export function repetition(options?: RepetitionOptions): StopPolicy {
       // Allocated on first use: a call without reasoning never pays for a reasoning window.
       detectors[view.phase] ??= new RepeatDetector(settings);
       const detector = detectors[view.phase] as RepeatDetector;
-      const { delta } = view;
-      for (let i = 0; i < delta.length; i += 1) {
-        const loop = detector.push(delta.charCodeAt(i));
-        if (loop) {
-          done = true;
-          return {
-            reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
-            cutAt: loop.cut,
-            decidedAt: view.deltaOffset + i + 1,
-            kind: 'runaway',
-            confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
-          };
-        }
-      }
-      return undefined;
+      const found = detector.scan(view.delta);
+      if (!found) return undefined;
+      done = true;
+      const { loop, index } = found;
+      return {
+        reason: `repetition: a ${loop.period}-character block repeated ${loop.copies} times`,
+        cutAt: loop.cut,
+        decidedAt: view.deltaOffset + index + 1,
+        kind: 'runaway',
+        confidence: Math.min(1, 0.5 + 0.25 * (loop.copies - 1)),
+      };
     },
   };
 }

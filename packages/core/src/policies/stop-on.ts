@@ -50,6 +50,24 @@ interface Match {
  * ```
  */
 export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions = {}): StopPolicy {
+  return stopOnFrom(stopOnConfig(patterns, options));
+}
+
+/** Stop patterns and options validated and compiled: what each call's policy is made from. */
+export interface StopOnConfig {
+  readonly name: string;
+  readonly strings: readonly string[];
+  readonly regexes: readonly LinearRegex[];
+  readonly maxMatchLength: number;
+  readonly phase: 'answer' | 'reasoning' | 'any';
+  readonly includeMatch: boolean;
+}
+
+/**
+ * Validates and compiles stop patterns and options, as {@link stopOn} does (a `ConfigError`
+ * naming the entry), once per profile plan rather than once per call.
+ */
+export function stopOnConfig(patterns: readonly StopPattern[], options: StopOnOptions = {}): StopOnConfig {
   const { strings, regexes } = compileStopPatterns(patterns);
   const maxMatchLength = options.maxMatchLength ?? 256;
   if (!Number.isInteger(maxMatchLength) || maxMatchLength < 1) {
@@ -63,6 +81,13 @@ export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions 
     throw new ConfigError('stopOn.phase', `must be 'answer', 'reasoning' or 'any', got ${String(phase)}`);
   }
   const includeMatch = options.includeMatch ?? false;
+  const name = `stopOn(${patterns.map(describePattern).join(', ')})`;
+  return Object.freeze({ name, strings, regexes, maxMatchLength, phase, includeMatch });
+}
+
+/** A fresh stop-pattern policy (per-call state only) from a compiled {@link StopOnConfig}. */
+export function stopOnFrom(config: StopOnConfig): StopPolicy {
+  const { strings, regexes, maxMatchLength, phase, includeMatch } = config;
   // Characters of earlier text a string ending in the new delta can reach back into.
   const lookBack = strings.reduce((max, s) => Math.max(max, s.length), 0) - 1;
   const tails = { answer: '', reasoning: '' };
@@ -72,7 +97,7 @@ export function stopOn(patterns: readonly StopPattern[], options: StopOnOptions 
   };
 
   return {
-    name: `stopOn(${patterns.map(describePattern).join(', ')})`,
+    name: config.name,
     start() {
       tails.answer = '';
       tails.reasoning = '';

@@ -27,6 +27,19 @@ function assertDuration(field: string, value: unknown): void {
  * at the deadline it asks for (`nextCheckAt`). The run ends with outcome `policy-stop`.
  */
 export function timeout(options: TimeoutOptions): StopPolicy {
+  return timeoutFrom(timeoutConfig(options));
+}
+
+/** Validated time limits: what each call's policy is made from. */
+export interface TimeoutConfig {
+  readonly name: string;
+  readonly firstTokenMs: number | undefined;
+  readonly idleMs: number | undefined;
+  readonly totalMs: number | undefined;
+}
+
+/** Validates {@link TimeoutOptions}, as {@link timeout} does (a `ConfigError` naming the field). */
+export function timeoutConfig(options: TimeoutOptions): TimeoutConfig {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('timeout', 'must be an options object { firstTokenMs?, idleMs?, totalMs? }');
   }
@@ -37,6 +50,17 @@ export function timeout(options: TimeoutOptions): StopPolicy {
   if (firstTokenMs === undefined && idleMs === undefined && totalMs === undefined) {
     throw new ConfigError('timeout', 'give at least one of firstTokenMs, idleMs, totalMs');
   }
+  const parts = [
+    firstTokenMs === undefined ? '' : `firstTokenMs: ${firstTokenMs}`,
+    idleMs === undefined ? '' : `idleMs: ${idleMs}`,
+    totalMs === undefined ? '' : `totalMs: ${totalMs}`,
+  ].filter(Boolean);
+  return Object.freeze({ name: `timeout(${parts.join(', ')})`, firstTokenMs, idleMs, totalMs });
+}
+
+/** A fresh timeout policy (per-call state only) from a validated {@link TimeoutConfig}. */
+export function timeoutFrom(config: TimeoutConfig): StopPolicy {
+  const { firstTokenMs, idleMs, totalMs } = config;
   let lastTokenAt: number | undefined;
 
   const deadlines = (): Array<[number, string]> => {
@@ -51,14 +75,8 @@ export function timeout(options: TimeoutOptions): StopPolicy {
     return list;
   };
 
-  const parts = [
-    firstTokenMs === undefined ? '' : `firstTokenMs: ${firstTokenMs}`,
-    idleMs === undefined ? '' : `idleMs: ${idleMs}`,
-    totalMs === undefined ? '' : `totalMs: ${totalMs}`,
-  ].filter(Boolean);
-
   return {
-    name: `timeout(${parts.join(', ')})`,
+    name: config.name,
     // A deadline protects the caller: it must act in holdout calls too.
     safety: true,
     start() {
