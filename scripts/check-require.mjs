@@ -78,7 +78,7 @@ for (const folder of packages) {
   const dist = join(root, 'packages', folder, 'dist');
   if (!existsSync(dist)) continue;
   const code = readdirSync(dist, { recursive: true }).filter((file) => /\.c?js$/.test(String(file)));
-  const wide = code.filter((file) => /[^\x00-\x7f]/.test(readFileSync(join(dist, String(file)), 'utf8')));
+  const wide = code.filter((file) => /[\u0080-\uffff]/.test(readFileSync(join(dist, String(file)), 'utf8')));
   check(`packages/${folder}/dist is ASCII`, wide.length === 0, `non-ASCII characters in ${wide.join(', ')}`);
 }
 
