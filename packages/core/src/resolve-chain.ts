@@ -361,14 +361,17 @@ function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promi
  * (see `step-phases.ts`), so a delta is not offered to policies that watch the other phase.
  */
 function chainOf(entries: readonly ChainEntry[]): StopPolicy {
-  const policies = entries.map((entry, index) => {
-    assertPolicy(`anyOf[${index}]`, entry.policy);
-    return entry.policy;
+  const policies: StopPolicy[] = [];
+  const steps: number[] = [];
+  entries.forEach((entry, index) => {
+    const planned = (entry as Partial<ProfilePolicy>).steps;
+    // A profile plan's policies are made by stopwise's own factories: only the others (the
+    // call's, a build function's) are checked, as `anyOf` checks its children.
+    if (planned === undefined) assertPolicy(`anyOf[${index}]`, entry.policy);
+    policies.push(entry.policy);
+    steps.push(planned ?? everyStep);
   });
-  return anyOfChain(
-    policies,
-    entries.map((entry) => (entry as Partial<ProfilePolicy>).steps ?? everyStep),
-  );
+  return anyOfChain(policies, steps);
 }
 
 function prepareFailed(context: CallContext, policy: StopPolicy, error: unknown): void {
