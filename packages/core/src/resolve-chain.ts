@@ -1,4 +1,4 @@
-import { defaultLengthHistory, type LengthHistoryStore } from './adaptive/length-history.js';
+import type { LengthHistoryStore } from './adaptive/length-history.js';
 import { anyOfChain } from './any-of.js';
 import type { CallOptions, CallPolicyOptions } from './call-options.js';
 import { ConfigError, describeError } from './errors.js';
@@ -7,6 +7,7 @@ import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { PairMemo } from './pair-memo.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
+import { withCallSettings, withLengthStore } from './profiles/call-settings.js';
 import { type ProfilePolicy, planFor } from './profiles/chain-plan.js';
 import { deprecatedCutName, withCutAlias } from './profiles/cut-alias.js';
 import { applyOverrides, profileSettings } from './profiles/define-profile.js';
@@ -203,74 +204,6 @@ function mergedOnce(base: ProfileSettings, field: string, overrides: ProfileOver
   const merge = () => freezeSettings(applyOverrides(field, base, overrides));
   // Only objects the caller cannot change later may be reused: frozen overrides.
   return Object.isFrozen(overrides) ? mergedSettings.get(base, overrides, merge) : merge();
-}
-
-// The client's store put into an adaptive-length section left at the default store, once per
-// section object and store, and once per settings object and store: policies cache what they
-// build by the identity of their section, and profile plans by the identity of the settings.
-const withStore = new PairMemo<object, LengthHistoryStore, object>();
-const settingsWithStore = new PairMemo<ProfileSettings, LengthHistoryStore, ProfileSettings>();
-
-function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): ProfileSettings {
-  const length = settings.adaptiveLength;
-  if (!length || (length.store !== undefined && length.store !== defaultLengthHistory)) return settings;
-  // Only a frozen section can be reused: the caller cannot change it later.
-  if (!Object.isFrozen(length)) return { ...settings, adaptiveLength: { ...length, store } };
-  const section = withStore.get(length, store, () => Object.freeze({ ...length, store }));
-  const merge = () => ({ ...settings, adaptiveLength: section as typeof length });
-  return Object.isFrozen(settings)
-    ? settingsWithStore.get(settings, store, () => Object.freeze(merge()))
-    : merge();
-}
-
-// Settings with a call's own stop strings and token cap, per settings object and what the call
-// gave (stop patterns told apart as they behave, a RegExp by its source and flags): calls that
-// pass the same `policy.stopOn` or `cutAtTokens` share one plan. Bounded per settings object.
-const withCallParts = new WeakMap<ProfileSettings, Map<string, ProfileSettings>>();
-const maxCallParts = 64;
-
-/** `settings` with the call's stop strings joined to its own and the call's token cap, if any. */
-function withCallSettings(
-  settings: ProfileSettings,
-  perCall: CallPolicyOptions | undefined,
-): ProfileSettings {
-  const cut = perCall && withCutAlias('policy', perCall).cutAtTokens;
-  const stop = perCall?.stopOn;
-  if (stop === undefined && cut === undefined) return settings;
-  const merge = (): ProfileSettings => {
-    const callSettings: ProfileOverrides = {};
-    if (stop !== undefined) callSettings.stopOn = stop;
-    if (cut !== undefined) callSettings.cutAtTokens = cut;
-    return { ...settings, ...callSettings, stopOn: [...settings.stopOn, ...(stop ?? [])] } as ProfileSettings;
-  };
-  const key = callPartsKey(stop, cut);
-  if (key === undefined || !Object.isFrozen(settings) || !Object.isFrozen(settings.stopOn)) return merge();
-  let known = withCallParts.get(settings);
-  if (known === undefined) {
-    known = new Map();
-    withCallParts.set(settings, known);
-  }
-  let merged = known.get(key);
-  if (merged === undefined) {
-    const fresh = merge();
-    merged = Object.freeze({ ...fresh, stopOn: Object.freeze(fresh.stopOn) });
-    if (known.size >= maxCallParts) known.clear();
-    known.set(key, merged);
-  }
-  return merged;
-}
-
-/** What a call adds to its profile's settings, as a key; undefined when it cannot be told apart. */
-function callPartsKey(stop: readonly unknown[] | undefined, cut: unknown): string | undefined {
-  if (stop !== undefined && !Array.isArray(stop)) return undefined;
-  let key = typeof cut === 'number' ? `${cut}|` : cut === undefined ? '|' : undefined;
-  if (key === undefined) return undefined;
-  for (const pattern of stop ?? []) {
-    if (typeof pattern === 'string') key += `s${JSON.stringify(pattern)}`;
-    else if (pattern instanceof RegExp) key += `r${JSON.stringify([pattern.source, pattern.flags])}`;
-    else return undefined;
-  }
-  return key;
 }
 
 async function presetOf(config: ChainConfig, user: string | undefined): Promise<Layer | undefined> {

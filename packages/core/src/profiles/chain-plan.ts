@@ -86,7 +86,7 @@ function answerCompleteFor(
 }
 
 /** A key that tells stop patterns apart as they behave (a RegExp by its source and flags). */
-function patternsKey(patterns: readonly unknown[]): string | undefined {
+export function patternsKey(patterns: readonly unknown[]): string | undefined {
   let key = '';
   for (const pattern of patterns) {
     if (typeof pattern === 'string') key += `s${JSON.stringify(pattern)}`;
