@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { testCall } from '../policies/policy-harness.test-util.js';
 import type { CallContext } from '../policy.js';
 import { planFor } from './chain-plan.js';
 import { balancedSettings } from './presets.js';
@@ -7,16 +8,7 @@ import { findProfile } from './registry.js';
 import { emptySettings, freezeSettings, type ProfileSettings } from './settings.js';
 
 function call(content: string, metadata: Record<string, unknown> = {}): CallContext {
-  return {
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content }],
-    prompt: content,
-    user: undefined,
-    profile: undefined,
-    maxOutputTokens: undefined,
-    metadata,
-    report: () => {},
-  };
+  return testCall({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], prompt: content, metadata });
 }
 
 const summary = (content: string, settings: ProfileSettings, metadata?: Record<string, unknown>) =>

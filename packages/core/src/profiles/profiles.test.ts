@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLengthHistory } from '../adaptive/length-history.js';
 import { ConfigError } from '../errors.js';
+import { testCall } from '../policies/policy-harness.test-util.js';
 import type { CallContext } from '../policy.js';
 import { defineProfile, profileSettings } from './define-profile.js';
 import { findProfile, profileNames, registerProfile } from './registry.js';
 import { buildPolicies } from './sections.js';
 
 function call(content: string, metadata: Record<string, unknown> = {}): CallContext {
-  return {
-    model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content }],
-    prompt: content,
-    user: undefined,
-    profile: undefined,
-    maxOutputTokens: undefined,
-    metadata,
-    report: () => {},
-  };
+  return testCall({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], prompt: content, metadata });
 }
 
 const settingsOf = (name: string, content: string, metadata?: Record<string, unknown>) =>
