@@ -1,6 +1,7 @@
 import type { CallOptions } from './call-options.js';
 import { receivedFinish, takeReceived } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
+import { endsInLoop } from './policies/tail-loop.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
@@ -480,15 +481,27 @@ class RunIterator implements RunParts {
   };
 
   /**
+   * A cap's stop says only "longer than here", unless the output was looping when the cap cut it:
+   * then it was running away (kind `runaway`), and its savings are estimated from other runaway
+   * calls rather than from the lengths of calls that ended on their own. Checked once per stop,
+   * over the end of the phase's text.
+   */
+  private loopAware<T extends StopDecision>(decision: T, view: StreamView): T {
+    if (decision.kind !== 'cap' || !endsInLoop(this.state.phase(view.phase).text)) return decision;
+    return { ...decision, kind: 'runaway' };
+  }
+
+  /**
    * A policy decided: record the stop, abort the request, then queue what is kept of the delta
    * (if the stop came with one) and the policy-stop part. In a holdout call only a safety stop
    * acts; any other decision is recorded as where the call would have stopped.
    */
   private stopWith(
-    decision: StopDecision & { policy?: string },
+    given: StopDecision & { policy?: string },
     view: StreamView,
     part: Delta | undefined,
   ): void {
+    const decision = this.loopAware(given, view);
     const policy = decision.policy ?? this.root?.name ?? 'unknown';
     if (this.heldOut) {
       // The first decision of the chain, whatever it is, is where the shadow chain stops.

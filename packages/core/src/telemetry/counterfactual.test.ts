@@ -9,6 +9,7 @@ import {
   summarizeHoldouts,
   summarizeLengths,
 } from './counterfactual.js';
+import { policyKindKey } from './kind-pool.js';
 
 const tuning = { minSamples: 10, coverage: 0.9 };
 const point = (position: number, maxOutputTokens?: number) => ({
@@ -56,7 +57,8 @@ describe('conformalInterval', () => {
 describe('holdoutEstimate', () => {
   const samples = (ratios: number[], policy = 'p') =>
     ratios.map((ratio) => ({ policy, stopAt: 100, final: 100 * ratio }));
-  const summary = (data: ReturnType<typeof samples>, policy = 'p') => summarizeHoldouts(data).get(policy);
+  const summary = (data: ReturnType<typeof samples>, policy = 'p') =>
+    summarizeHoldouts(data).get(policyKindKey(policy, 'complete'));
 
   it('adds the mean of the tokens holdout calls ran past their would-be stop', () => {
     // Remaining tokens 50, 100, 150, 100, 100, 50, 150, 100, 100, 100: mean 100, range 50..150.

@@ -1,4 +1,4 @@
-import { kindPoolKey } from './kind-pool.js';
+import { kindPoolKey, policyKindKey } from './kind-pool.js';
 import type { CounterfactualEstimate } from './savings.js';
 import type { HoldoutSample } from './savings-history.js';
 
@@ -89,8 +89,8 @@ function pushTo(groups: Map<string, number[]>, key: string, value: number): void
 }
 
 /**
- * Groups holdout samples by policy, and pools them by the kind of their stop (under
- * `kindPoolKey`), and summarises each group (one pass and one sort per
+ * Groups holdout samples by policy and stop kind (under `policyKindKey`), and pools them by the
+ * kind of their stop (under `kindPoolKey`), and summarises each group (one pass and one sort per
  * group). Built once per change of the history, not per call.
  */
 export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string, HoldoutSummary> {
@@ -98,10 +98,12 @@ export function summarizeHoldouts(samples: readonly HoldoutSample[]): Map<string
   const finals = new Map<string, number[]>();
   for (const sample of samples) {
     const remaining = Math.max(0, sample.final - sample.stopAt);
-    const pool = kindPoolKey(sample.kind ?? 'complete');
-    pushTo(groups, sample.policy, remaining);
+    const kind = sample.kind ?? 'complete';
+    const policy = policyKindKey(sample.policy, kind);
+    const pool = kindPoolKey(kind);
+    pushTo(groups, policy, remaining);
     pushTo(groups, pool, remaining);
-    pushTo(finals, sample.policy, sample.final);
+    pushTo(finals, policy, sample.final);
     pushTo(finals, pool, sample.final);
   }
   const summaries = new Map<string, HoldoutSummary>();

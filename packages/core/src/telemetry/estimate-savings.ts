@@ -12,7 +12,7 @@ import {
   runawayEstimate,
   type StopPoint,
 } from './counterfactual.js';
-import { kindPoolKey } from './kind-pool.js';
+import { kindPoolKey, policyKindKey } from './kind-pool.js';
 import { pooledHoldoutEstimate, pooledLengthEstimate } from './pooled-counterfactual.js';
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
@@ -296,7 +296,8 @@ function lengthModelFromEvidence(
 
 /**
  * The counterfactual of a stop, best evidence first:
- * 1. `holdout` of the stopping policy itself, once it has `minSamples` samples; else of every
+ * 1. `holdout` of the stopping policy itself (its stops of this kind: a cap's stops of a looping
+ *    output are `runaway`, see the runner), once it has `minSamples` samples; else of every
  *    policy of its kind pooled (`StopDecision.kind`), once they have `minSamples`; else, for a
  *    call in its own bucket (`metadata.bucket`), the same with what the bucket lacks borrowed
  *    from the model's pool;
@@ -319,7 +320,8 @@ function counterfactualOf(
 ): CounterfactualEstimate | undefined {
   const kind = stopKind ?? 'complete';
   const poolKey = kindPoolKey(kind);
-  const calibrated = holdoutFromEvidence(summaries, buckets, [stoppedBy, poolKey], point, tuning);
+  const policyKey = stoppedBy === undefined ? undefined : policyKindKey(stoppedBy, kind);
+  const calibrated = holdoutFromEvidence(summaries, buckets, [policyKey, poolKey], point, tuning);
   if (calibrated !== undefined) return calibrated;
   const { own } = buckets;
   const pooled = summaries.holdouts(own, poolKey);

@@ -218,6 +218,32 @@ describe('cap stops', () => {
     // The mean of the 31 lengths over 100 (the holdout call's 105 among them).
     expect(savings.counterfactualTokens?.value).toBe(337);
   });
+
+  it("learn from the cap's own samples of the same kind: loops cut by the cap apart from the rest", () => {
+    const estimate = createSavingsEstimator();
+    // Ten holdout calls the cap would have cut mid-answer (they ran on 50 more tokens), and ten
+    // it would have cut mid-loop (kind runaway, as the runner reports them: they ran to 4,000).
+    for (let i = 0; i < 10; i++) {
+      estimate(
+        finished(150, {
+          natural: true,
+          holdout: { wouldStopAtToken: 100, policy: 'maxTokens(100)', kind: 'cap' },
+        }),
+      );
+      estimate(
+        finished(4000, {
+          natural: false,
+          holdout: { wouldStopAtToken: 100, policy: 'maxTokens(100)', kind: 'runaway' },
+        }),
+      );
+    }
+    const ordinary = estimate(stop('maxTokens(100)', 100));
+    expect(ordinary.counterfactualTokens).toMatchObject({ method: 'holdout', value: 150 });
+    const looping = estimate(stop('maxTokens(100)', 100, { stopKind: 'runaway' }));
+    expect(looping.counterfactualTokens).toMatchObject({ method: 'holdout', value: 4000 });
+    // Mixed, every stop of the cap would have been credited with about 2,000 tokens left.
+    expect(ordinary.tokensSaved).toBe(50);
+  });
 });
 
 describe('capped lengths in the default history', () => {

@@ -21,7 +21,7 @@ const maxCachedBuckets = 1000;
 /** Summaries of a bucket's history, for the counterfactual methods. */
 export interface SavingsSummaries {
   /**
-   * The holdout summary of `key` in `bucket` (a policy name, or a `kindPoolKey`), if it has
+   * The holdout summary of `key` in `bucket` (a `policyKindKey`, or a `kindPoolKey`), if it has
    * any sample.
    */
   holdouts(bucket: string, key: string | undefined): HoldoutSummary | undefined;
