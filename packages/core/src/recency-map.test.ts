@@ -15,6 +15,16 @@ describe('RecencyMap', () => {
     expect([map.peek('a'), map.peek('c'), map.peek('d')]).toEqual([1, 3, 4]);
   });
 
+  it('forgets a deleted key, and frees its place', () => {
+    const map = new RecencyMap<string, number>(2);
+    map.add('a', 1);
+    map.add('b', 2);
+    map.delete('a');
+    expect(map.peek('a')).toBeUndefined();
+    map.add('c', 3);
+    expect([map.size, map.peek('b'), map.peek('c')]).toEqual([2, 2, 3]);
+  });
+
   it('never holds more than its capacity, and keeps a key read at least every capacity / 2 operations', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 400 }), (keys) => {

@@ -49,6 +49,11 @@ export class RecencyMap<K, V> {
     }
   }
 
+  /** Forgets `key`. */
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
   /** Forgets every key. */
   clear(): void {
     this.entries.clear();

@@ -66,7 +66,9 @@ describe('consoleExporter', () => {
         stream: (r) => scriptedProvider(textScript(natural[call++] ?? deltas)).stream(r),
       },
       telemetry: exporter,
-      savingsModel: { minSamples: 3 },
+      // At 50% coverage three lengths give a two-sided interval (at 90% it would start at the
+      // tokens produced, and the low end of the range would be $0).
+      savingsModel: { minSamples: 3, coverage: 0.5 },
       // $1 per output token: the range reads as token counts.
       prices: { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' } },
     });

@@ -23,8 +23,31 @@ describe('conformalInterval', () => {
     const sorted = Array.from({ length: 99 }, (_, i) => i + 1); // 1..99
     // k = floor(100 * 0.1 / 2) = 5: the 5th smallest and the 5th largest.
     expect(conformalInterval(sorted, 0.9)).toEqual([5, 95]);
-    // Too few samples for k ≥ 1 at this coverage: the whole range.
-    expect(conformalInterval([3, 7, 9], 0.9)).toEqual([3, 9]);
+    // Too few samples for k ≥ 1 at this coverage: from nothing left to the largest sample.
+    expect(conformalInterval([3, 7, 9], 0.9)).toEqual([0, 9]);
+    // At 50% three samples are enough for k = 1: their range.
+    expect(conformalInterval([3, 7, 9], 0.5)).toEqual([3, 9]);
+  });
+
+  it('holds the nominal rate from fewer samples than two order statistics need', () => {
+    // 12 samples at 90%: their range would hold the 13th only 11 times in 13 (0.85).
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    let held = 0;
+    const trials = 4000;
+    for (let t = 0; t < trials; t++) {
+      const draws = Array.from({ length: 13 }, () => Math.exp(random() * 3));
+      const fresh = draws.pop() as number;
+      const [low, high] = conformalInterval(
+        draws.sort((a, b) => a - b),
+        0.9,
+      );
+      if (low <= fresh && fresh <= high) held += 1;
+    }
+    expect(held / trials).toBeGreaterThanOrEqual(0.9);
   });
 
   it('holds a fresh sample from the same distribution at least at the nominal rate', () => {
@@ -61,14 +84,19 @@ describe('holdoutEstimate', () => {
     summarizeHoldouts(data).get(policyKindKey(policy, 'complete'));
 
   it('adds the mean of the tokens holdout calls ran past their would-be stop', () => {
-    // Remaining tokens 50, 100, 150, 100, 100, 50, 150, 100, 100, 100: mean 100, range 50..150.
+    // Remaining tokens 50, 100, 150, 100, 100, 50, 150, 100, 100, 100: mean 100, largest 150.
+    // Ten samples are too few for a lower order statistic at 90%: the interval starts at the
+    // tokens produced.
     const data = samples([1.5, 2, 2.5, 2, 2, 1.5, 2.5, 2, 2, 2]);
     expect(holdoutEstimate(summary(data), point(40), tuning)).toMatchObject({
       method: 'holdout',
       value: 140,
-      low: 90,
+      low: 40,
       high: 190,
     });
+    // With 20 samples (k = 1), the smallest and the largest.
+    const twenty = samples([1.5, 2, 2.5, 2, 2, 1.5, 2.5, 2, 2, 2, 1.6, 2, 2.4, 2, 2, 1.6, 2.4, 2, 2, 2]);
+    expect(holdoutEstimate(summary(twenty), point(40), tuning)).toMatchObject({ low: 90, high: 190 });
   });
 
   it('does not scale the estimate with the stop position (a difference, not a ratio)', () => {
@@ -184,7 +212,9 @@ describe('lengthModelEstimate', () => {
           }
           const [low, high] = conformalInterval(longer, tuning.coverage);
           const mean = longer.reduce((sum, length) => sum + length, 0) / longer.length;
-          expect(estimate).toEqual({ value: Math.round(mean), low, high, method: 'length-model' });
+          // No lower order statistic (too few lengths): the length is at least what was produced.
+          const from = low === 0 ? position : low;
+          expect(estimate).toEqual({ value: Math.round(mean), low: from, high, method: 'length-model' });
         },
       ),
     );

@@ -22,23 +22,55 @@ export interface CounterfactualTuning {
 
 /**
  * The ranks (1-based) of the split-conformal interval over `n` sorted samples: the `k`-th
- * smallest and the `k`-th largest, `k = ⌊(n + 1)(1 - coverage) / 2⌋` (at least 1).
+ * smallest and the `k`-th largest, `k = ⌊(n + 1)(1 - coverage) / 2⌋`. For exchangeable samples a
+ * new value falls between them with probability `(n + 1 - 2k) / (n + 1)`, at least `coverage`
+ * once `k ≥ 1`, that is from `n = 2 / (1 - coverage) - 1` samples (19 for 90%).
+ *
+ * With fewer, no two order statistics hold `coverage` (the range of 12 samples holds a new value
+ * only 11 times in 13): the low rank is then 0, meaning no lower order statistic (the interval
+ * starts at what is certain, zero tokens left), and the high rank the smallest one-sided bound
+ * that holds `coverage`, `⌈coverage · (n + 1)⌉` (the largest sample below 19 samples at 90%,
+ * which a new value stays under `n / (n + 1)` of the time: at least 90% from 9 samples on).
+ * That rank is `n + 1` when even the largest sample is not enough (fewer than
+ * `coverage / (1 − coverage)` samples): the interval then reaches past every sample, to the cap.
  */
 export function conformalRanks(n: number, coverage: number): [number, number] {
   // The epsilon keeps 1 - 0.9 = 0.0999… from losing a rank to floating point.
-  const k = Math.max(1, Math.floor(((n + 1) * (1 - coverage)) / 2 + 1e-9));
-  return [Math.min(k, n), Math.max(n - k + 1, 1)];
+  const k = Math.floor(((n + 1) * (1 - coverage)) / 2 + 1e-9);
+  if (k >= 1) return [Math.min(k, n), Math.max(n - k + 1, 1)];
+  return [0, Math.min(n + 1, Math.max(1, Math.ceil(coverage * (n + 1) - 1e-9)))];
 }
 
 /**
- * The `k`-th smallest and `k`-th largest of `sorted`, with `k = ⌊(n + 1)(1 - coverage) / 2⌋`
- * (at least 1). For exchangeable samples a new value falls between them with probability
- * `(n + 1 - 2k) / (n + 1)`, which is at least `coverage` once `n ≥ 2 / (1 - coverage) - 1`
- * (19 samples for 90%): a split-conformal interval, with no assumption on the distribution.
+ * The value of a 1-based rank of {@link conformalRanks} over `sorted`: rank 0 is `below` (what
+ * is certain), rank `n + 1` is `beyond` (the cap, when the call has one; else the largest sample,
+ * as far as the evidence reaches).
  */
-export function conformalInterval(sorted: readonly number[], coverage: number): [number, number] {
+export function rankValue(sorted: readonly number[], rank: number, below: number, beyond?: number): number {
+  if (rank === 0) return below;
+  if (rank > sorted.length) return beyond ?? (sorted[sorted.length - 1] as number);
+  return sorted[rank - 1] as number;
+}
+
+/**
+ * The interval of {@link conformalRanks} over `sorted`, samples of what is left (non-negative):
+ * its low end is 0 when the samples are too few for a lower order statistic, and its high end
+ * `beyond` when they are too few for an upper one.
+ */
+export function conformalInterval(
+  sorted: readonly number[],
+  coverage: number,
+  beyond?: number,
+): [number, number] {
   const [low, high] = conformalRanks(sorted.length, coverage);
-  return [sorted[low - 1] as number, sorted[high - 1] as number];
+  return [rankValue(sorted, low, 0, beyond), rankValue(sorted, high, 0, beyond)];
+}
+
+/** What is left of the call's cap after `position`, the most an output stopped there could add. */
+export function capRemaining(point: StopPoint): number | undefined {
+  return point.maxOutputTokens === undefined
+    ? undefined
+    : Math.max(0, point.maxOutputTokens - point.position);
 }
 
 /** The median of a sorted, non-empty list. */
@@ -139,7 +171,7 @@ export function holdoutEstimate(
   tuning: CounterfactualTuning,
 ): CounterfactualEstimate | undefined {
   if (summary === undefined || summary.remaining.length < tuning.minSamples) return undefined;
-  const [low, high] = conformalInterval(summary.remaining, tuning.coverage);
+  const [low, high] = conformalInterval(summary.remaining, tuning.coverage, capRemaining(point));
   const p = point.position;
   return finish(point, p + summary.meanRemaining, p + low, p + high, 'holdout');
 }
@@ -191,11 +223,13 @@ export function lengthModelEstimate(
   if (longer < tuning.minSamples) return undefined;
   const [lowRank, highRank] = conformalRanks(longer, tuning.coverage);
   const mean = (suffixSums[start] as number) / longer;
+  // Ranks among the longer lengths, as ranks in `sorted` (0 stays 0: no order statistic).
+  const rank = (r: number) => (r === 0 ? 0 : start + r);
   return finish(
     point,
     mean,
-    sorted[start + lowRank - 1] as number,
-    sorted[start + highRank - 1] as number,
+    rankValue(sorted, rank(lowRank), point.outputTokens, point.maxOutputTokens),
+    rankValue(sorted, rank(highRank), point.outputTokens, point.maxOutputTokens),
     'length-model',
   );
 }

@@ -51,10 +51,12 @@ describe('createSavingsEstimator', () => {
     // Holdout calls ran 100..190 tokens past a would-be stop at 50.
     for (let i = 0; i < 10; i++) estimate(holdout(50, 150 + i * 10));
     const savings = estimate(base);
-    expect(savings.counterfactualTokens).toEqual({ value: 185, low: 140, high: 230, method: 'holdout' });
+    // Ten samples are too few for a lower order statistic at 90%: the interval starts at the
+    // tokens produced (40), and the low end of the cost saved is $0.
+    expect(savings.counterfactualTokens).toEqual({ value: 185, low: 40, high: 230, method: 'holdout' });
     expect(savings.tokensSaved).toBe(145);
     expect(savings.costSaved).toBeCloseTo(145, 9);
-    expect(savings.costSavedRange?.low).toBeCloseTo(100, 9);
+    expect(savings.costSavedRange?.low).toBeCloseTo(0, 9);
     expect(savings.costSavedRange?.high).toBeCloseTo(190, 9);
   });
 

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { CallContext, StopKind } from '../policy.js';
 import type { RunUsage } from '../run-result.js';
 import type { Outcome } from '../stream-part.js';
+import { type AdaptiveCoverage, createAdaptiveCoverage } from './adaptive-coverage.js';
 import {
   budgetBound,
   type CounterfactualTuning,
@@ -17,7 +18,7 @@ import { pooledHoldoutEstimate, pooledLengthEstimate } from './pooled-counterfac
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
 import { savingsBucket, savingsPools } from './savings-buckets.js';
-import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
+import { createSavingsHistory, type HoldoutSample, type SavingsHistory } from './savings-history.js';
 import { type SavingsSummaries, savingsSummaries } from './savings-summaries.js';
 
 /** What a savings estimator knows about a finished call. */
@@ -72,7 +73,11 @@ export interface SavingsEstimatorOptions {
   prices?: PriceOverrides | undefined;
   /** Samples `holdout` and `length-model` need before they are used. Default 10. */
   minSamples?: number | undefined;
-  /** Nominal coverage of `[low, high]`. Default 0.9. */
+  /**
+   * Nominal coverage of `[low, high]`. Default 0.9. Each holdout call checks its bucket's
+   * intervals first; a bucket whose intervals miss more often than that asks for more coverage
+   * (wider intervals) until they hold again (adaptive conformal inference, per bucket).
+   */
   coverage?: number | undefined;
 }
 
@@ -339,6 +344,43 @@ function counterfactualOf(
   return fewHoldoutsEstimate(pooled, point, widen) ?? budgetBound(point);
 }
 
+/** The holdout sample a finished call gives, if it is one (see {@link learnFromFinished}). */
+function holdoutSample(input: SavingsInput, final: number): HoldoutSample | undefined {
+  const { holdout } = input;
+  if (holdout?.wouldStopAtToken === undefined || holdout.policy === undefined || holdout.providerFinished)
+    return undefined;
+  return {
+    policy: holdout.policy,
+    kind: holdout.kind ?? 'complete',
+    stopAt: holdout.wouldStopAtToken,
+    final,
+  };
+}
+
+/**
+ * A holdout call checks its bucket's intervals before it joins their samples: would the
+ * interval its would-be stop got (from the samples so far) have held its true length? Only
+ * calibrated methods are checked (`holdout`, `length-model`); a bound claims no coverage.
+ */
+function checkCoverage(
+  summaries: SavingsSummaries,
+  buckets: Buckets,
+  input: SavingsInput,
+  sample: HoldoutSample,
+  tuning: CounterfactualTuning,
+  coverage: AdaptiveCoverage,
+): void {
+  const point = {
+    position: sample.stopAt,
+    outputTokens: sample.stopAt,
+    maxOutputTokens: callBound(input)?.cap,
+  };
+  const stop = { stoppedBy: sample.policy, stopKind: sample.kind };
+  const predicted = counterfactualOf(summaries, buckets, stop, point, tuning);
+  if (predicted?.method !== 'holdout' && predicted?.method !== 'length-model') return;
+  coverage.observe(buckets.own, predicted.low <= sample.final && sample.final <= predicted.high);
+}
+
 /**
  * What a call that ran to its end teaches: its length (and, when the provider cut it, that
  * length as a cap), and on a holdout call where a policy would have stopped, the pair
@@ -346,13 +388,13 @@ function counterfactualOf(
  * nothing and is recognised as such when it happens (method `provider`): it is no sample of
  * what other stops save.
  */
-function learnFromFinished(history: SavingsHistory, { own, pools }: Buckets, input: SavingsInput): void {
+function learnFromFinished(
+  history: SavingsHistory,
+  { own, pools }: Buckets,
+  input: SavingsInput,
+  sample: HoldoutSample | undefined,
+): void {
   const final = localTokens(input);
-  const { holdout } = input;
-  const sample =
-    holdout?.wouldStopAtToken === undefined || holdout.policy === undefined || holdout.providerFinished
-      ? undefined
-      : { policy: holdout.policy, kind: holdout.kind ?? 'complete', stopAt: holdout.wouldStopAtToken, final };
   // Into the call's own bucket and every pool it may borrow from later.
   for (const bucket of [own, ...pools]) {
     history.recordLength(bucket, final);
@@ -365,20 +407,29 @@ function learnFromFinished(history: SavingsHistory, { own, pools }: Buckets, inp
  * The default estimator of a client: learns from every call that ends and estimates each stop
  * with the best method available, `holdout`, then `length-model`, then `budget-bound`. What it
  * learns: the length of every call that finished (on its own or at the provider's cap), and for
- * holdout calls where a policy would have stopped, the pair (would-stop position, final length).
+ * holdout calls where a policy would have stopped, the pair (would-stop position, final length),
+ * after checking whether the bucket's interval would have held it (see `AdaptiveCoverage`).
  */
 export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): SavingsEstimator {
   const tuning = tuningFrom(options);
   validatePriceOverrides('prices', options.prices);
   const history = options.history ?? createSavingsHistory();
   const summaries = savingsSummaries(history);
+  const coverage = createAdaptiveCoverage({ coverage: tuning.coverage });
   const { prices } = options;
 
   return (input) => {
     const buckets = { own: savingsBucket(input), pools: savingsPools(input) };
-    if (input.outcome === 'finish') learnFromFinished(history, buckets, input);
+    const asked = coverage.coverageFor(buckets.own);
+    const bucketTuning = asked === tuning.coverage ? tuning : { ...tuning, coverage: asked };
+    if (input.outcome === 'finish') {
+      const sample = holdoutSample(input, localTokens(input));
+      if (sample !== undefined) checkCoverage(summaries, buckets, input, sample, bucketTuning, coverage);
+      learnFromFinished(history, buckets, input, sample);
+    }
     const counterfactual =
-      knownCounterfactual(input) ?? counterfactualOf(summaries, buckets, input, stopPoint(input), tuning);
+      knownCounterfactual(input) ??
+      counterfactualOf(summaries, buckets, input, stopPoint(input), bucketTuning);
     return savingsFrom(input, counterfactual, prices);
   };
 }

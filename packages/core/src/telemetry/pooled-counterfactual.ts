@@ -1,11 +1,13 @@
 import {
   type CounterfactualTuning,
+  capRemaining,
   conformalInterval,
   conformalRanks,
   finish,
   firstAbove,
   type HoldoutSummary,
   type LengthSummary,
+  rankValue,
   type StopPoint,
 } from './counterfactual.js';
 import type { CounterfactualEstimate } from './savings.js';
@@ -31,7 +33,7 @@ export function pooledHoldoutEstimate(
   const n = Math.min(own?.remaining.length ?? 0, tuning.minSamples);
   const ownMean = own?.meanRemaining ?? 0;
   const mean = (n * ownMean + (tuning.minSamples - n) * pool.meanRemaining) / tuning.minSamples;
-  let [low, high] = conformalInterval(pool.remaining, tuning.coverage);
+  let [low, high] = conformalInterval(pool.remaining, tuning.coverage, capRemaining(point));
   if (own !== undefined && own.remaining.length > 0) {
     low = Math.min(low, own.remaining[0] as number);
     high = Math.max(high, own.remaining[own.remaining.length - 1] as number);
@@ -76,8 +78,9 @@ export function pooledLengthEstimate(
   const poolMean = borrowed.sum / borrowed.count;
   const mean = (n * ownMean + (tuning.minSamples - n) * poolMean) / tuning.minSamples;
   const [lowRank, highRank] = conformalRanks(borrowed.count, tuning.coverage);
-  let low = pool.sorted[borrowed.start + lowRank - 1] as number;
-  let high = pool.sorted[borrowed.start + highRank - 1] as number;
+  const rank = (r: number) => (r === 0 ? 0 : borrowed.start + r);
+  let low = rankValue(pool.sorted, rank(lowRank), point.outputTokens, point.maxOutputTokens);
+  let high = rankValue(pool.sorted, rank(highRank), point.outputTokens, point.maxOutputTokens);
   if (mine.count > 0) {
     low = Math.min(low, own.sorted[mine.start] as number);
     high = Math.max(high, own.sorted[own.sorted.length - 1] as number);

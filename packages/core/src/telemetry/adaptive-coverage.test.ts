@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAdaptiveCoverage } from './adaptive-coverage.js';
+import { conformalInterval } from './counterfactual.js';
+import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { loadPriceData } from './prices.js';
+
+describe('createAdaptiveCoverage', () => {
+  it('widens a bucket after a miss, narrows it back after hits, never below the nominal coverage', () => {
+    const coverage = createAdaptiveCoverage({ coverage: 0.9 });
+    expect(coverage.coverageFor('b')).toBe(0.9);
+    coverage.observe('b', false);
+    // α: 0.1 + 0.05 · (0.1 − 1) = 0.055.
+    expect(coverage.coverageFor('b')).toBeCloseTo(0.945, 9);
+    // Other buckets are not moved by it.
+    expect(coverage.coverageFor('other')).toBe(0.9);
+    for (let i = 0; i < 8; i++) coverage.observe('b', true);
+    expect(coverage.coverageFor('b')).toBeCloseTo(0.905, 9);
+    for (let i = 0; i < 20; i++) coverage.observe('b', true);
+    expect(coverage.coverageFor('b')).toBe(0.9);
+  });
+
+  it('asks for at most 100%, however many misses', () => {
+    const coverage = createAdaptiveCoverage({ coverage: 0.9 });
+    for (let i = 0; i < 50; i++) coverage.observe('b', false);
+    expect(coverage.coverageFor('b')).toBe(1);
+  });
+});
+
+/** The stop of `p` at token 50 in bucket `drift`, and the holdout calls of that bucket. */
+const stop: SavingsInput = {
+  outcome: 'policy-stop',
+  model: 'm',
+  usage: { inputTokens: 10, outputTokens: 50, source: 'estimated', inputSource: 'provider' },
+  keptTokens: 50,
+  maxOutputTokens: 4096,
+  stoppedBy: 'p',
+  durationMs: 1000,
+  timeToFirstTokenMs: 100,
+  metadata: { bucket: 'drift' },
+  context: undefined,
+  receivedTokens: 50,
+  stopPosition: 50,
+};
+
+function holdout(final: number): SavingsInput {
+  return {
+    ...stop,
+    outcome: 'finish',
+    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
+    keptTokens: final,
+    receivedTokens: final,
+    stopPosition: undefined,
+    stoppedBy: undefined,
+    natural: true,
+    holdout: { wouldStopAtToken: 50, policy: 'p' },
+  };
+}
+
+beforeAll(() => loadPriceData());
+
+describe('per-bucket coverage under drift', () => {
+  it('keeps a drifting bucket near its nominal coverage, where the fixed conformal interval misses most calls', () => {
+    // A bucket whose outputs grow call after call (prompts that get longer): remainders past the
+    // stop of 100 + 2t, give or take 30. Exchangeability, which a fixed 90% interval needs, fails.
+    let seed = 11;
+    const noise = () => {
+      seed = (seed * 16807) % 2147483647;
+      return Math.round((seed / 2147483647 - 0.5) * 60);
+    };
+    const estimate = createSavingsEstimator();
+    const past: number[] = [];
+    let checked = 0;
+    let missed = 0;
+    let fixedMissed = 0;
+    for (let t = 0; t < 400; t++) {
+      const remaining = 100 + 2 * t + noise();
+      const interval = estimate(stop).counterfactualTokens;
+      if (t >= 100 && interval?.method === 'holdout') {
+        checked += 1;
+        const final = 50 + remaining;
+        if (final < interval.low || final > interval.high) missed += 1;
+        const [low, high] = conformalInterval(
+          [...past].sort((a, b) => a - b),
+          0.9,
+        );
+        if (remaining < low || remaining > high) fixedMissed += 1;
+      }
+      estimate(holdout(50 + remaining));
+      past.push(remaining);
+    }
+    expect(checked).toBe(300);
+    // The fixed interval from the same samples misses most of the drifting calls...
+    expect(fixedMissed / checked).toBeGreaterThan(0.5);
+    // ...while the bucket's own checks keep its misses near the nominal 10%.
+    expect(missed / checked).toBeLessThanOrEqual(0.15);
+  });
+});

@@ -1,0 +1,64 @@
+import { RecencyMap } from '../recency-map.js';
+
+/**
+ * The coverage each bucket's intervals ask for, kept honest by the bucket's own holdout calls.
+ *
+ * A conformal interval holds its coverage for calls exchangeable with the samples it was made
+ * from. A bucket whose traffic drifts (prompts that grow, a new model snapshot), or one that
+ * borrows a pool it does not resemble, breaks that, and its intervals then hold the truth less
+ * often than they claim, however right the average over all buckets. So every holdout call is
+ * also a check: before it becomes a sample, the interval its would-be stop would have got is
+ * compared with its true length, and the bucket's miss rate steers its next intervals. This is
+ * adaptive conformal inference (Gibbs and Candès, 2021): after each check,
+ * `α ← α + step · (α* − miss)`, with `α*` the nominal miss rate (`1 − coverage`). Its guarantee
+ * needs no exchangeability: over a bucket's checks the share of misses tends to at most `α*`,
+ * whatever the traffic does.
+ *
+ * As in the paper, a bucket that keeps missing can come to ask for 100%: its intervals then
+ * reach from the tokens produced to the call's cap (`maxOutputTokens`), or without one to the
+ * largest sample, as far as its evidence goes. Its miss rate may go below zero there (down to
+ * −1), so that misses are paid back by hits at the widest interval before it narrows again:
+ * stopping it at zero would forget them, and a drifting bucket would then alternate a hit at
+ * the cap with a miss at the next narrower interval, half of its calls missed. One change from the paper: a bucket's intervals
+ * are never narrower than the nominal coverage asks (a bucket with few misses keeps the
+ * nominal width).
+ */
+export interface AdaptiveCoverage {
+  /** The coverage a bucket's next interval asks for: the nominal one, or more after misses. */
+  coverageFor(bucket: string): number;
+  /** A check: a holdout call of `bucket` whose true length fell inside (`held`) or outside. */
+  observe(bucket: string, held: boolean): void;
+}
+
+/** Options of {@link createAdaptiveCoverage}. */
+export interface AdaptiveCoverageOptions {
+  /** Nominal coverage, e.g. 0.9. */
+  coverage: number;
+  /**
+   * How far one check moves the miss rate (`γ` in the paper). Default 0.05: a miss widens the
+   * bucket's next intervals from 90% to about 94.5%, and nine hits bring them back.
+   */
+  step?: number | undefined;
+  /** Buckets remembered; one not checked for a while is forgotten past this. Default 10,000. */
+  maxBuckets?: number | undefined;
+}
+
+/** An {@link AdaptiveCoverage} held in memory, per process. */
+export function createAdaptiveCoverage(options: AdaptiveCoverageOptions): AdaptiveCoverage {
+  const nominalMiss = 1 - options.coverage;
+  const step = options.step ?? 0.05;
+  // Only buckets that missed are stored: the others ask for the nominal coverage.
+  const misses = new RecencyMap<string, number>(options.maxBuckets ?? 10_000);
+  return {
+    coverageFor(bucket) {
+      const miss = misses.get(bucket);
+      return miss === undefined ? options.coverage : Math.min(1, 1 - miss);
+    },
+    observe(bucket, held) {
+      const before = misses.peek(bucket) ?? nominalMiss;
+      const after = Math.min(nominalMiss, Math.max(-1, before + step * (nominalMiss - (held ? 0 : 1))));
+      if (after >= nominalMiss) misses.delete(bucket);
+      else misses.add(bucket, after);
+    },
+  };
+}
