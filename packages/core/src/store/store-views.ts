@@ -92,6 +92,12 @@ export function savingsHistoryIn(
     holdouts(bucket) {
       return store.list(key(bucket, 'holdouts')) as unknown as readonly HoldoutSample[];
     },
+    coverageShift(bucket) {
+      return store.counters(`${prefixes.savings}${bucket}:coverage`)?.shift ?? 0;
+    },
+    shiftCoverage(bucket, delta) {
+      store.increment(`${prefixes.savings}${bucket}:coverage`, { shift: delta });
+    },
     revision(bucket, kind) {
       return store.revision(key(bucket, kind));
     },

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../store/memory-store.js';
+import { savingsHistoryIn } from '../store/store-views.js';
 import { createAdaptiveCoverage } from './adaptive-coverage.js';
 import { conformalInterval } from './counterfactual.js';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
@@ -17,6 +19,24 @@ describe('createAdaptiveCoverage', () => {
     expect(coverage.coverageFor('b')).toBeCloseTo(0.905, 9);
     for (let i = 0; i < 20; i++) coverage.observe('b', true);
     expect(coverage.coverageFor('b')).toBe(0.9);
+  });
+
+  it('is shared by the instances of an app through their store, bucket by bucket', () => {
+    const store = createMemoryStore();
+    // Two instances' estimators over one store: a bucket whose holdout calls run far past its
+    // interval (remainders 100..190, then one of 2,000) is widened for both.
+    const one = createSavingsEstimator({ history: savingsHistoryIn(store) });
+    const other = createSavingsEstimator({ history: savingsHistoryIn(store) });
+    for (let i = 0; i < 10; i++) one(holdout(150 + i * 10));
+    const before = other(stop).counterfactualTokens;
+    one(holdout(2050));
+    const after = other(stop).counterfactualTokens;
+    expect(before?.method).toBe('holdout');
+    // The miss raised the bucket's coverage for both instances: the other's interval now
+    // reaches the call's cap, as one from 11 samples must to hold 94.5%.
+    expect(after?.high).toBe(4096);
+    expect(before?.high).toBeLessThan(300);
+    expect(store.counters('savings:drift:coverage')?.shift).toBeCloseTo(0.045, 9);
   });
 
   it('asks for at most 100%, however many misses', () => {

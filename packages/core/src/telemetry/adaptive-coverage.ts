@@ -30,6 +30,16 @@ export interface AdaptiveCoverage {
   observe(bucket: string, held: boolean): void;
 }
 
+/**
+ * Where the buckets' coverage shifts are kept: how much more than the nominal coverage each
+ * bucket asks for (0 for most). Shifts only ever get added to, so instances sharing a store can
+ * apply theirs in any order (see `SavingsHistory.shiftCoverage`).
+ */
+export interface CoverageShifts {
+  shift(bucket: string): number;
+  add(bucket: string, delta: number): void;
+}
+
 /** Options of {@link createAdaptiveCoverage}. */
 export interface AdaptiveCoverageOptions {
   /** Nominal coverage, e.g. 0.9. */
@@ -39,26 +49,44 @@ export interface AdaptiveCoverageOptions {
    * bucket's next intervals from 90% to about 94.5%, and nine hits bring them back.
    */
   step?: number | undefined;
-  /** Buckets remembered; one not checked for a while is forgotten past this. Default 10,000. */
-  maxBuckets?: number | undefined;
+  /** Where the shifts are kept. Default: in memory, for 10,000 buckets. */
+  shifts?: CoverageShifts | undefined;
 }
 
-/** An {@link AdaptiveCoverage} held in memory, per process. */
+/** {@link CoverageShifts} in memory: only buckets with a shift are held, at most `maxBuckets`. */
+export function memoryCoverageShifts(maxBuckets = 10_000): CoverageShifts {
+  const shifts = new RecencyMap<string, number>(maxBuckets);
+  return {
+    shift: (bucket) => shifts.get(bucket) ?? 0,
+    add(bucket, delta) {
+      const after = (shifts.peek(bucket) ?? 0) + delta;
+      if (after < 1e-12) shifts.delete(bucket);
+      else shifts.add(bucket, after);
+    },
+  };
+}
+
+/**
+ * An {@link AdaptiveCoverage} over `shifts`. The miss rate of the paper is kept as its shift
+ * below the nominal one, `shift = (1 − coverage) − α`, between 0 (the nominal coverage) and
+ * `2 − coverage` (a miss rate of −1, the floor: see above).
+ */
 export function createAdaptiveCoverage(options: AdaptiveCoverageOptions): AdaptiveCoverage {
   const nominalMiss = 1 - options.coverage;
   const step = options.step ?? 0.05;
-  // Only buckets that missed are stored: the others ask for the nominal coverage.
-  const misses = new RecencyMap<string, number>(options.maxBuckets ?? 10_000);
+  const shifts = options.shifts ?? memoryCoverageShifts();
+  const maxShift = nominalMiss + 1;
+  // Below 1e-12 a shift is rounding left by additions that cancel: none.
+  const clamp = (shift: number) => (shift < 1e-12 ? 0 : Math.min(maxShift, shift));
   return {
     coverageFor(bucket) {
-      const miss = misses.get(bucket);
-      return miss === undefined ? options.coverage : Math.min(1, 1 - miss);
+      return Math.min(1, options.coverage + clamp(shifts.shift(bucket)));
     },
     observe(bucket, held) {
-      const before = misses.peek(bucket) ?? nominalMiss;
-      const after = Math.min(nominalMiss, Math.max(-1, before + step * (nominalMiss - (held ? 0 : 1))));
-      if (after >= nominalMiss) misses.delete(bucket);
-      else misses.add(bucket, after);
+      const before = clamp(shifts.shift(bucket));
+      // α ← α + γ(α* − miss), as a shift: shift ← shift + γ(miss − α*).
+      const after = clamp(before + step * ((held ? 0 : 1) - nominalMiss));
+      if (after !== before) shifts.add(bucket, after - before);
     },
   };
 }

@@ -2,7 +2,12 @@ import { ConfigError } from '../errors.js';
 import type { CallContext, StopKind } from '../policy.js';
 import type { RunUsage } from '../run-result.js';
 import type { Outcome } from '../stream-part.js';
-import { type AdaptiveCoverage, createAdaptiveCoverage } from './adaptive-coverage.js';
+import {
+  type AdaptiveCoverage,
+  type CoverageShifts,
+  createAdaptiveCoverage,
+  memoryCoverageShifts,
+} from './adaptive-coverage.js';
 import {
   budgetBound,
   type CounterfactualTuning,
@@ -403,6 +408,17 @@ function learnFromFinished(
   }
 }
 
+/** The history's coverage shifts when it keeps them (shared stores do), else memory's. */
+function coverageShiftsIn(history: SavingsHistory): CoverageShifts {
+  const { coverageShift, shiftCoverage } = history;
+  if (typeof coverageShift !== 'function' || typeof shiftCoverage !== 'function')
+    return memoryCoverageShifts();
+  return {
+    shift: (bucket) => coverageShift.call(history, bucket),
+    add: (bucket, delta) => shiftCoverage.call(history, bucket, delta),
+  };
+}
+
 /**
  * The default estimator of a client: learns from every call that ends and estimates each stop
  * with the best method available, `holdout`, then `length-model`, then `budget-bound`. What it
@@ -415,7 +431,7 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
   validatePriceOverrides('prices', options.prices);
   const history = options.history ?? createSavingsHistory();
   const summaries = savingsSummaries(history);
-  const coverage = createAdaptiveCoverage({ coverage: tuning.coverage });
+  const coverage = createAdaptiveCoverage({ coverage: tuning.coverage, shifts: coverageShiftsIn(history) });
   const { prices } = options;
 
   return (input) => {

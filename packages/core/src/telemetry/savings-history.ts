@@ -39,6 +39,15 @@ export interface SavingsHistory {
   /** Holdout samples recorded for `bucket`, most recent last. */
   holdouts(bucket: string): readonly HoldoutSample[];
   /**
+   * Optional: how much more than the nominal coverage the intervals of `bucket` ask for, after
+   * its holdout calls found them missing (see `AdaptiveCoverage`); 0 when none. With this and
+   * `shiftCoverage` the instances sharing a store widen a bucket together; without them each
+   * estimator keeps the shifts in memory.
+   */
+  coverageShift?(bucket: string): number;
+  /** Optional: adds `delta` to the coverage shift of `bucket` (additions commute across instances). */
+  shiftCoverage?(bucket: string, delta: number): void;
+  /**
    * Optional: a number that changes whenever `bucket`'s samples of `kind` change. With it the
    * estimator sorts a bucket's samples once per change and reuses the result; without it, it
    * re-reads and re-sorts them on every stopped call (correct, slower).
@@ -100,6 +109,7 @@ interface Bucket {
   lengths: Ring<number>;
   holdouts: Ring<HoldoutSample>;
   capped: Ring<number>;
+  coverageShift: number;
 }
 
 function positiveInteger(field: string, value: number | undefined, fallback: number): number {
@@ -128,6 +138,7 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
       lengths: new Ring(samplesPerBucket, clock),
       holdouts: new Ring(samplesPerBucket, clock),
       capped: new Ring(samplesPerBucket, clock),
+      coverageShift: 0,
     };
     buckets.add(key, bucket);
     return bucket;
@@ -149,6 +160,11 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     lengths: (bucket) => touch(bucket, false)?.lengths.ordered() ?? [],
     cappedLengths: (bucket) => touch(bucket, false)?.capped.ordered() ?? [],
     holdouts: (bucket) => touch(bucket, false)?.holdouts.ordered() ?? [],
+    coverageShift: (bucket) => buckets.peek(bucket)?.coverageShift ?? 0,
+    shiftCoverage(bucket, delta) {
+      const found = touch(bucket, true);
+      if (found && Number.isFinite(delta)) found.coverageShift += delta;
+    },
     // Reads without touching: asking whether a bucket changed is not a use of it.
     revision: (bucket, kind) => buckets.peek(bucket)?.[kind].revision ?? 0,
   };
