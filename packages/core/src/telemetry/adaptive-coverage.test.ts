@@ -5,6 +5,7 @@ import { createAdaptiveCoverage } from './adaptive-coverage.js';
 import { conformalInterval } from './counterfactual.js';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
+import { heldOutCall, lcg } from './savings-input.test-util.js';
 
 describe('createAdaptiveCoverage', () => {
   it('widens a bucket after a miss, narrows it back after hits, never below the nominal coverage', () => {
@@ -62,19 +63,7 @@ const stop: SavingsInput = {
   stopPosition: 50,
 };
 
-function holdout(final: number): SavingsInput {
-  return {
-    ...stop,
-    outcome: 'finish',
-    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
-    keptTokens: final,
-    receivedTokens: final,
-    stopPosition: undefined,
-    stoppedBy: undefined,
-    natural: true,
-    holdout: { wouldStopAtToken: 50, policy: 'p' },
-  };
-}
+const holdout = (final: number) => heldOutCall(stop, 50, final);
 
 beforeAll(() => loadPriceData());
 
@@ -82,11 +71,8 @@ describe('per-bucket coverage under drift', () => {
   it('keeps a drifting bucket near its nominal coverage, where the fixed conformal interval misses most calls', () => {
     // A bucket whose outputs grow call after call (prompts that get longer): remainders past the
     // stop of 100 + 2t, give or take 30. Exchangeability, which a fixed 90% interval needs, fails.
-    let seed = 11;
-    const noise = () => {
-      seed = (seed * 16807) % 2147483647;
-      return Math.round((seed / 2147483647 - 0.5) * 60);
-    };
+    const random = lcg(11);
+    const noise = () => Math.round((random() - 0.5) * 60);
     const estimate = createSavingsEstimator();
     const past: number[] = [];
     let checked = 0;

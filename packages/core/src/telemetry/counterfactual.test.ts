@@ -10,6 +10,7 @@ import {
   summarizeLengths,
 } from './counterfactual.js';
 import { policyKindKey } from './kind-pool.js';
+import { lcg } from './savings-input.test-util.js';
 
 const tuning = { minSamples: 10, coverage: 0.9 };
 const point = (position: number, maxOutputTokens?: number) => ({
@@ -17,6 +18,22 @@ const point = (position: number, maxOutputTokens?: number) => ({
   outputTokens: position,
   maxOutputTokens,
 });
+
+/** How often the 90% interval from `samples` skewed draws held one more draw, over `trials`. */
+function heldShare({ samples, trials, seed }: { samples: number; trials: number; seed: number }): number {
+  const random = lcg(seed);
+  let held = 0;
+  for (let t = 0; t < trials; t++) {
+    const draws = Array.from({ length: samples + 1 }, () => Math.exp(random() * 3));
+    const fresh = draws.pop() as number;
+    const [low, high] = conformalInterval(
+      draws.sort((a, b) => a - b),
+      0.9,
+    );
+    if (low <= fresh && fresh <= high) held += 1;
+  }
+  return held / trials;
+}
 
 describe('conformalInterval', () => {
   it('takes the k-th order statistics with k = floor((n + 1) * (1 - coverage) / 2)', () => {
@@ -31,44 +48,12 @@ describe('conformalInterval', () => {
 
   it('holds the nominal rate from fewer samples than two order statistics need', () => {
     // 12 samples at 90%: their range would hold the 13th only 11 times in 13 (0.85).
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 16807) % 2147483647;
-      return seed / 2147483647;
-    };
-    let held = 0;
-    const trials = 4000;
-    for (let t = 0; t < trials; t++) {
-      const draws = Array.from({ length: 13 }, () => Math.exp(random() * 3));
-      const fresh = draws.pop() as number;
-      const [low, high] = conformalInterval(
-        draws.sort((a, b) => a - b),
-        0.9,
-      );
-      if (low <= fresh && fresh <= high) held += 1;
-    }
-    expect(held / trials).toBeGreaterThanOrEqual(0.9);
+    expect(heldShare({ samples: 12, trials: 4000, seed: 7 })).toBeGreaterThanOrEqual(0.9);
   });
 
   it('holds a fresh sample from the same distribution at least at the nominal rate', () => {
     // Exchangeable draws: over many trials the interval from 39 samples holds the 40th ≥ 90%.
-    let seed = 1;
-    const random = () => {
-      seed = (seed * 16807) % 2147483647;
-      return seed / 2147483647;
-    };
-    let held = 0;
-    const trials = 2000;
-    for (let t = 0; t < trials; t++) {
-      const draws = Array.from({ length: 40 }, () => Math.exp(random() * 3));
-      const fresh = draws.pop() as number;
-      const [low, high] = conformalInterval(
-        draws.sort((a, b) => a - b),
-        0.9,
-      );
-      if (low <= fresh && fresh <= high) held += 1;
-    }
-    expect(held / trials).toBeGreaterThanOrEqual(0.88);
+    expect(heldShare({ samples: 39, trials: 2000, seed: 1 })).toBeGreaterThanOrEqual(0.88);
   });
 
   it('median of odd and even lists', () => {

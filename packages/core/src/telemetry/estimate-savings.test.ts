@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
+import { heldOutCall, lcg } from './savings-input.test-util.js';
 
 const base: SavingsInput = {
   outcome: 'policy-stop',
@@ -20,27 +21,7 @@ const base: SavingsInput = {
 // $1 per output token keeps the arithmetic readable.
 const prices = { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' as const } };
 
-function holdout(stopAt: number, final: number): SavingsInput {
-  return {
-    ...base,
-    outcome: 'finish',
-    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
-    keptTokens: final,
-    receivedTokens: final,
-    stopPosition: undefined,
-    stoppedBy: undefined,
-    holdout: { wouldStopAtToken: stopAt, policy: 'p' },
-  };
-}
-
-/** A deterministic source of randomness (an LCG), for sequences of calls. */
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 16807) % 2147483647;
-    return state / 2147483647;
-  };
-}
+const holdout = (stopAt: number, final: number) => heldOutCall(base, stopAt, final);
 
 // The estimator prices synchronously; the runner loads the price data when a call starts.
 beforeAll(() => loadPriceData());

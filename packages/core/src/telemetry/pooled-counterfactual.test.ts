@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
 import { createSavingsHistory } from './savings-history.js';
+import { heldOutCall } from './savings-input.test-util.js';
 
 const stop: SavingsInput = {
   outcome: 'policy-stop',
@@ -20,19 +21,7 @@ const stop: SavingsInput = {
 
 /** A holdout call of `bucket` (of model `m` unless given) that `p` would have stopped at `stopAt`. */
 function holdout(bucket: string, stopAt: number, final: number, model = 'm'): SavingsInput {
-  return {
-    ...stop,
-    model,
-    outcome: 'finish',
-    metadata: { bucket },
-    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
-    keptTokens: final,
-    receivedTokens: final,
-    stopPosition: undefined,
-    stoppedBy: undefined,
-    natural: true,
-    holdout: { wouldStopAtToken: stopAt, policy: 'p' },
-  };
+  return heldOutCall({ ...stop, model, metadata: { bucket } }, stopAt, final);
 }
 
 /** A call of `bucket` that ran to its own end with `final` tokens (no policy would have stopped it). */

@@ -1,0 +1,28 @@
+import type { SavingsInput } from './estimate-savings.js';
+
+/**
+ * `stop` turned into the holdout call behind it: it ran on to `final` tokens, and its policy
+ * `p` would have stopped it at `stopAt`. The estimator learns a sample from it.
+ */
+export function heldOutCall(stop: SavingsInput, stopAt: number, final: number): SavingsInput {
+  return {
+    ...stop,
+    outcome: 'finish',
+    usage: { inputTokens: 10, outputTokens: final, source: 'provider', inputSource: 'provider' },
+    keptTokens: final,
+    receivedTokens: final,
+    stopPosition: undefined,
+    stoppedBy: undefined,
+    natural: true,
+    holdout: { wouldStopAtToken: stopAt, policy: 'p' },
+  };
+}
+
+/** A deterministic source of randomness in (0, 1) (a Lehmer generator), for repeatable runs. */
+export function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 16807) % 2147483647;
+    return state / 2147483647;
+  };
+}
