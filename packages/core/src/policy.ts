@@ -55,9 +55,9 @@ export interface StreamView {
  *   would have followed is usually short.
  * - `runaway`: the output was running away (a loop, far past the length of similar answers); it
  *   would likely have run on to the generation limit.
- * - `cap`: a fixed limit on tokens or time was reached; it says only "longer than here". A cap
- *   that cuts an output whose end repeats a block back to back (a loop) is reported as
- *   `runaway` (`result.stop.kind`), since that is what the output was doing.
+ * - `cap`: a fixed limit on tokens or time was reached; it says only "longer than here". (A cap
+ *   that cuts an output whose end repeats a block back to back, a loop, keeps this kind, but its
+ *   savings are estimated as a runaway's.)
  */
 export type StopKind = 'complete' | 'runaway' | 'cap';
 

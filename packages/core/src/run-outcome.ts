@@ -39,6 +39,11 @@ export interface RunRecord {
   answer: string | undefined;
   /** Output tokens received when the stop was decided. */
   stopPosition: number | undefined;
+  /**
+   * The stop's kind for its savings, when it differs from the policy's (a cap that cut a loop
+   * is a runaway there); default `stop.kind`.
+   */
+  stopKind?: StopKind | undefined;
   /** In a holdout call: where the chain would have stopped (empty when it never decided). */
   holdout:
     | {
@@ -79,7 +84,7 @@ export function assembleResult(record: RunRecord): RunResult {
     maxOutputTokens: options.maxOutputTokens,
     tokenCut: stop ? tokenCutBounding(record.chain, stop.policy) : undefined,
     stoppedBy: stop?.policy,
-    stopKind: stop?.kind,
+    stopKind: stop ? (record.stopKind ?? stop.kind) : undefined,
     durationMs: record.durationMs,
     timeToFirstTokenMs: record.timeToFirstTokenMs,
     metadata: options.metadata ?? {},

@@ -127,6 +127,8 @@ class RunIterator implements RunParts {
   private stopAnswer: string | undefined;
   // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
   private stopPosition: number | undefined;
+  // The stop's kind as its savings see it (see `savingsKind`).
+  private stopSavingsKind: StopKind | undefined;
   private wouldStop:
     | { policy: string; atToken: number; kind: StopKind; providerFinished: boolean }
     | undefined;
@@ -481,14 +483,15 @@ class RunIterator implements RunParts {
   };
 
   /**
-   * A cap's stop says only "longer than here", unless the output was looping when the cap cut it:
-   * then it was running away (kind `runaway`), and its savings are estimated from other runaway
-   * calls rather than from the lengths of calls that ended on their own. Checked once per stop,
-   * over the end of the phase's text.
+   * The kind of a stop as its savings see it. A cap's stop says only "longer than here", unless
+   * the output was looping when the cap cut it: then it was running away, and its savings are
+   * estimated from other runaway calls rather than from the lengths of calls that ended on their
+   * own. `result.stop.kind` stays the policy's (`cap`: a token cut is still a token cut, e.g. the
+   * AI SDK's finish reason `length`). Checked once per stop, over the end of the phase's text.
    */
-  private loopAware<T extends StopDecision>(decision: T, view: StreamView): T {
-    if (decision.kind !== 'cap' || !endsInLoop(this.state.phase(view.phase).text)) return decision;
-    return { ...decision, kind: 'runaway' };
+  private savingsKind(decision: StopDecision, view: StreamView): StopKind {
+    const kind = decision.kind ?? 'complete';
+    return kind === 'cap' && endsInLoop(this.state.phase(view.phase).text) ? 'runaway' : kind;
   }
 
   /**
@@ -497,11 +500,10 @@ class RunIterator implements RunParts {
    * acts; any other decision is recorded as where the call would have stopped.
    */
   private stopWith(
-    given: StopDecision & { policy?: string },
+    decision: StopDecision & { policy?: string },
     view: StreamView,
     part: Delta | undefined,
   ): void {
-    const decision = this.loopAware(given, view);
     const policy = decision.policy ?? this.root?.name ?? 'unknown';
     if (this.heldOut) {
       // The first decision of the chain, whatever it is, is where the shadow chain stops.
@@ -510,7 +512,7 @@ class RunIterator implements RunParts {
         this.wouldStop = {
           policy,
           atToken: view.tokens,
-          kind: decision.kind ?? 'complete',
+          kind: this.savingsKind(decision, view),
           providerFinished: receivedFinish(this.iterator),
         };
         // A safety stop acts and is reported as a stop below, not twice.
@@ -529,6 +531,7 @@ class RunIterator implements RunParts {
       }
     }
     this.stopPosition = view.tokens;
+    this.stopSavingsKind = this.savingsKind(decision, view);
     // Abort first: the connection closes while the cut is made and the kept text recounted, and
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
@@ -660,6 +663,7 @@ class RunIterator implements RunParts {
       responseModel: this.responseModel,
       answer: this.stopAnswer,
       stopPosition: this.stopPosition,
+      stopKind: this.stopSavingsKind,
       providerFinished: this.providerFinishedAtStop,
       holdout: this.heldOut ? { ...this.wouldStop, cutBy: this.cutBy } : undefined,
       decisions: this.decisions,

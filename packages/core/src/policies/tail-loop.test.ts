@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
+import type { StopKind } from '../policy.js';
+import { estimateSavings } from '../telemetry/estimate-savings.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { maxTokens } from './max-tokens.js';
 import { endsInLoop, tailLoopChars } from './tail-loop.js';
@@ -44,20 +46,34 @@ describe('a token cap that cuts a looping output', () => {
   // the looping text (checked below by its kept text), and inside the prose of the other.
   const deltas = (text: string) => text.match(/.{1,4}/gs) ?? [];
 
-  it('reports the stop as a runaway, so its savings are not estimated from ordinary ends', async () => {
-    const looping = prose(1) + block.repeat(12);
-    const client = createClient({ provider: scriptedProvider(textScript(deltas(looping))) });
+  /** A client over `text` whose savings estimator records the stop kind it is told. */
+  function clientOver(text: string) {
+    const told: Array<StopKind | undefined> = [];
+    const client = createClient({
+      provider: scriptedProvider(textScript(deltas(text))),
+      savings: (input) => {
+        told.push(input.stopKind);
+        return estimateSavings(input);
+      },
+    });
+    return { client, told };
+  }
+
+  it("has its savings estimated as a runaway's, not from ordinary ends; the stop stays a cap", async () => {
+    const { client, told } = clientOver(prose(1) + block.repeat(12));
     const result = await client.generate({ ...call, policy: { policies: [maxTokens(600)] } });
     expect(result.outcome).toBe('policy-stop');
     expect(result.text.length).toBeGreaterThan(prose(1).length + 2 * block.length);
-    expect(result.stop?.kind).toBe('runaway');
+    expect(told).toEqual(['runaway']);
+    // A token cut is still a token cut for the caller (the AI SDK's finish reason is `length`).
+    expect(result.stop?.kind).toBe('cap');
   });
 
-  it('keeps kind cap for an output that was not looping', async () => {
-    const client = createClient({ provider: scriptedProvider(textScript(deltas(prose(120)))) });
+  it('is estimated as a cap when the output was not looping', async () => {
+    const { client, told } = clientOver(prose(120));
     const result = await client.generate({ ...call, policy: { policies: [maxTokens(600)] } });
     expect(result.outcome).toBe('policy-stop');
-    expect(result.stop?.kind).toBe('cap');
+    expect(told).toEqual(['cap']);
   });
 
   it('records a holdout call looping at the would-be cap as a runaway sample', async () => {

@@ -55,7 +55,10 @@ export interface HoldoutRecord {
   wouldStopAtToken: number | undefined;
   /** The policy that would have stopped the call. */
   policy: string | undefined;
-  /** What that stop would have said about the rest of the output. Default `complete`. */
+  /**
+   * What that stop would have said about the rest of the output, as its savings see it (a cap
+   * that would have cut a looping output: `runaway`). Default `complete`.
+   */
   kind?: StopKind | undefined;
   /**
    * The provider's end of the output had already reached the client when the policy would have
