@@ -1,4 +1,5 @@
 import { RecencyMap } from '../recency-map.js';
+import type { SavingsHistory } from './savings-history.js';
 
 /**
  * The coverage each bucket's intervals ask for, kept honest by the bucket's own holdout calls.
@@ -88,5 +89,16 @@ export function createAdaptiveCoverage(options: AdaptiveCoverageOptions): Adapti
       const after = clamp(before + step * ((held ? 0 : 1) - nominalMiss));
       if (after !== before) shifts.add(bucket, after - before);
     },
+  };
+}
+
+/** The history's coverage shifts when it keeps them (shared stores do), else memory's. */
+export function coverageShiftsIn(history: SavingsHistory): CoverageShifts {
+  const { coverageShift, shiftCoverage } = history;
+  if (typeof coverageShift !== 'function' || typeof shiftCoverage !== 'function')
+    return memoryCoverageShifts();
+  return {
+    shift: (bucket) => coverageShift.call(history, bucket),
+    add: (bucket, delta) => shiftCoverage.call(history, bucket, delta),
   };
 }
