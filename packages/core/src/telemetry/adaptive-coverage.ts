@@ -20,9 +20,10 @@ import type { SavingsHistory } from './savings-history.js';
  * largest sample, as far as its evidence goes. Its miss rate may go below zero there (down to
  * −1), so that misses are paid back by hits at the widest interval before it narrows again:
  * stopping it at zero would forget them, and a drifting bucket would then alternate a hit at
- * the cap with a miss at the next narrower interval, half of its calls missed. One change from the paper: a bucket's intervals
- * are never narrower than the nominal coverage asks (a bucket with few misses keeps the
- * nominal width).
+ * the cap with a miss at the next narrower interval, half of its calls missed.
+ *
+ * One change from the paper: a bucket's intervals are never narrower than the nominal coverage
+ * asks (a bucket with few misses keeps the nominal width).
  */
 export interface AdaptiveCoverage {
   /** The coverage a bucket's next interval asks for: the nominal one, or more after misses. */
