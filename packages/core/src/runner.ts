@@ -1,6 +1,7 @@
 import type { CallOptions } from './call-options.js';
 import { receivedFinish, takeReceived } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
+import { HoldoutShadow, quietenedChain } from './holdout-shadow.js';
 import { endsInLoop } from './policies/tail-loop.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
@@ -25,7 +26,6 @@ import {
 } from './run-outcome.js';
 import type { RecordedDecision, RunResult } from './run-result.js';
 import { RunState } from './run-state.js';
-import { safetyChain } from './safety-chain.js';
 import type { StopInfo } from './stop-info.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
@@ -129,14 +129,10 @@ class RunIterator implements RunParts {
   private stopPosition: number | undefined;
   // The stop's kind as its savings see it (see `savingsKind`).
   private stopSavingsKind: StopKind | undefined;
-  private wouldStop:
-    | { policy: string; atToken: number; kind: StopKind; providerFinished: boolean }
-    | undefined;
   // The provider's finish had already arrived when the policy stopped the call: it saved nothing.
   private providerFinishedAtStop = false;
-  private heldOut = false;
-  // In a holdout call: the safety stop that ended it early, which makes it no calibration sample.
-  private cutBy: string | undefined;
+  // In a holdout call: what it records of its chain (where it would have stopped).
+  private shadow: HoldoutShadow | undefined;
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
@@ -269,7 +265,8 @@ class RunIterator implements RunParts {
       if (chain.policy !== undefined && setup.savings !== undefined && !priceDataReady()) {
         this.waitFor(loadPriceData());
       }
-      this.heldOut = chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false);
+      if (chain.policy !== undefined && (setup.holdout?.(chain.context) ?? false))
+        this.shadow = new HoldoutShadow();
       telemetry.bind({ profile: chain.profile });
       this.root = chain.policy && guardPolicy(chain.policy);
       for (const change of budgetChanges(this.root?.start?.(chain.context))) this.budgetScale *= change.scale;
@@ -505,24 +502,30 @@ class RunIterator implements RunParts {
     part: Delta | undefined,
   ): void {
     const policy = decision.policy ?? this.root?.name ?? 'unknown';
-    if (this.heldOut) {
+    const { shadow } = this;
+    if (shadow) {
       // The first decision of the chain, whatever it is, is where the shadow chain stops.
-      const first = this.wouldStop === undefined;
+      const first = !shadow.decided;
       if (first) {
-        this.wouldStop = {
+        shadow.decide({
           policy,
           atToken: view.tokens,
           kind: this.savingsKind(decision, view),
           providerFinished: receivedFinish(this.iterator),
-        };
+        });
         // A safety stop acts and is reported as a stop below, not twice.
         if (decision.safety !== true)
           this.report({ type: 'shadow-decision', policy, decision, tokens: view.tokens, phase: view.phase });
       }
       if (decision.safety === true) {
-        this.cutBy = policy;
+        shadow.cut(policy);
       } else {
-        if (first) this.quietenShadowChain();
+        if (first && this.root)
+          this.root = quietenedChain(
+            this.root,
+            this.chain?.entries.map((entry) => entry.policy) ?? [],
+            this.report,
+          );
         // A safety policy may have decided on this same delta behind the shadow decision.
         const safety = first ? this.root?.step(view) : undefined;
         if (safety && this.ending === undefined) this.stopWith(safety, view, part);
@@ -545,23 +548,6 @@ class RunIterator implements RunParts {
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
     if (part && kept.length > 0) this.out.push({ type: part.type, delta: kept });
     this.out.push({ type: 'policy-stop', ...stop });
-  }
-
-  /**
-   * In a holdout call, once the chain has recorded where it would have stopped: from then on
-   * only its safety policies decide (the rest of the chain is done deciding for this call), and
-   * the chain still gets `end()`, so it can learn the length.
-   */
-  private quietenShadowChain(): void {
-    const held = this.root;
-    if (held === undefined) return;
-    const safety = safetyChain(this.chain?.entries.map((entry) => entry.policy) ?? [], this.report);
-    this.root = {
-      name: held.name,
-      step: safety?.step ?? (() => undefined),
-      ...(safety?.nextCheckAt && { nextCheckAt: safety.nextCheckAt }),
-      end: (end) => held.end?.(end),
-    };
   }
 
   /**
@@ -665,7 +651,7 @@ class RunIterator implements RunParts {
       stopPosition: this.stopPosition,
       stopKind: this.stopSavingsKind,
       providerFinished: this.providerFinishedAtStop,
-      holdout: this.heldOut ? { ...this.wouldStop, cutBy: this.cutBy } : undefined,
+      holdout: this.shadow?.record(),
       decisions: this.decisions,
       policyErrors: this.policyErrors,
     });
