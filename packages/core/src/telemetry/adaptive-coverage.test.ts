@@ -3,9 +3,9 @@ import { createMemoryStore } from '../store/memory-store.js';
 import { savingsHistoryIn } from '../store/store-views.js';
 import { createAdaptiveCoverage } from './adaptive-coverage.js';
 import { conformalInterval } from './counterfactual.js';
-import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
+import { createSavingsEstimator } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
-import { heldOutCall, lcg } from './savings-input.test-util.js';
+import { heldOutCall, lcg, policyStop } from './savings-input.test-util.js';
 
 describe('createAdaptiveCoverage', () => {
   it('widens a bucket after a miss, narrows it back after hits, never below the nominal coverage', () => {
@@ -48,20 +48,7 @@ describe('createAdaptiveCoverage', () => {
 });
 
 /** The stop of `p` at token 50 in bucket `drift`, and the holdout calls of that bucket. */
-const stop: SavingsInput = {
-  outcome: 'policy-stop',
-  model: 'm',
-  usage: { inputTokens: 10, outputTokens: 50, source: 'estimated', inputSource: 'provider' },
-  keptTokens: 50,
-  maxOutputTokens: 4096,
-  stoppedBy: 'p',
-  durationMs: 1000,
-  timeToFirstTokenMs: 100,
-  metadata: { bucket: 'drift' },
-  context: undefined,
-  receivedTokens: 50,
-  stopPosition: 50,
-};
+const stop = policyStop({ model: 'm', bucket: 'drift', position: 50, extra: { maxOutputTokens: 4096 } });
 
 const holdout = (final: number) => heldOutCall(stop, 50, final);
 

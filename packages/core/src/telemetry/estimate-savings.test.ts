@@ -2,22 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
 import { createSavingsHistory, type SavingsHistory } from './savings-history.js';
-import { heldOutCall, lcg } from './savings-input.test-util.js';
+import { heldOutCall, lcg, policyStop } from './savings-input.test-util.js';
 
-const base: SavingsInput = {
-  outcome: 'policy-stop',
-  model: 'my-model',
-  usage: { inputTokens: 10, outputTokens: 40, source: 'estimated', inputSource: 'provider' },
-  keptTokens: 40,
-  maxOutputTokens: undefined,
-  stoppedBy: 'p',
-  durationMs: 1000,
-  timeToFirstTokenMs: 100,
-  metadata: { bucket: 'b' },
-  context: undefined,
-  receivedTokens: 40,
-  stopPosition: 40,
-};
+const base = policyStop({ model: 'my-model', bucket: 'b', position: 40 });
 // $1 per output token keeps the arithmetic readable.
 const prices = { 'my-model': { outputPerMTok: 1_000_000, currency: 'USD' as const } };
 

@@ -2,22 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSavingsEstimator, type SavingsInput } from './estimate-savings.js';
 import { loadPriceData } from './prices.js';
 import { createSavingsHistory } from './savings-history.js';
-import { heldOutCall } from './savings-input.test-util.js';
+import { heldOutCall, policyStop } from './savings-input.test-util.js';
 
-const stop: SavingsInput = {
-  outcome: 'policy-stop',
-  model: 'm',
-  usage: { inputTokens: 10, outputTokens: 50, source: 'estimated', inputSource: 'provider' },
-  keptTokens: 50,
-  maxOutputTokens: undefined,
-  stoppedBy: 'p',
-  durationMs: 1000,
-  timeToFirstTokenMs: 100,
-  metadata: { bucket: 'small' },
-  context: undefined,
-  receivedTokens: 50,
-  stopPosition: 50,
-};
+const stop = policyStop({ model: 'm', bucket: 'small', position: 50 });
 
 /** A holdout call of `bucket` (of model `m` unless given) that `p` would have stopped at `stopAt`. */
 function holdout(bucket: string, stopAt: number, final: number, model = 'm'): SavingsInput {
