@@ -14,7 +14,21 @@ export interface PromptFeatures {
   readonly size: 'xs' | 's' | 'm' | 'l';
 }
 
-const taskWords: ReadonlyArray<[string, RegExp[]]> = [
+type FeatureTables = {
+  taskWords: ReadonlyArray<[string, RegExp[]]>;
+  formats: ReadonlyArray<[AskedFormat, RegExp[]]>;
+};
+
+// Built on the first prompt read, not at import: two dozen Unicode-aware, case-insensitive
+// RegExps cost a few milliseconds of every cold start, before any call needs them.
+let featureTables: FeatureTables | undefined;
+
+function tables(): FeatureTables {
+  featureTables ??= { taskWords: buildTaskWords(), formats: buildFormats() };
+  return featureTables;
+}
+
+const buildTaskWords = (): FeatureTables['taskWords'] => [
   ['step-by-step', [phrasePattern('step by step'), phrasePattern('step-by-step')]],
   ['explain', [phrasePattern('explain'), phrasePattern('why')]],
   ['detail', [phrasePattern('in detail'), phrasePattern('in depth'), phrasePattern('detailed')]],
@@ -28,7 +42,7 @@ const taskWords: ReadonlyArray<[string, RegExp[]]> = [
   ['prove', [phrasePattern('prove'), phrasePattern('proof')]],
 ];
 
-const formats: ReadonlyArray<[AskedFormat, RegExp[]]> = [
+const buildFormats = (): FeatureTables['formats'] => [
   ['json', [phrasePattern('json')]],
   ['code', [/```/, phrasePattern('only the code'), phrasePattern('code only')]],
   // Multiple choice: at least two lettered options.
@@ -56,6 +70,7 @@ export function promptFeatures(text: string): PromptFeatures {
 }
 
 function readFeatures(text: string): PromptFeatures {
+  const { taskWords, formats } = tables();
   const task = taskWords.filter(([, patterns]) => patterns.some((p) => p.test(text))).map(([id]) => id);
   const format = formats.find(([, patterns]) => patterns.some((p) => p.test(text)))?.[0] ?? 'free';
   const size = text.length < 200 ? 'xs' : text.length < 800 ? 's' : text.length < 3200 ? 'm' : 'l';
