@@ -1,8 +1,7 @@
 import type { CallOptions } from './call-options.js';
-import { receivedFinish, takeReceived } from './chunk-stream.js';
+import { receivedFinish } from './chunk-stream.js';
 import { ConfigError, PolicyError, type StopwiseError, StreamError } from './errors.js';
 import { HoldoutShadow, quietenedChain } from './holdout-shadow.js';
-import { endsInLoop } from './policies/tail-loop.js';
 import type { CallContext, PolicyReport, StopDecision, StopKind, StopPolicy, StreamView } from './policy.js';
 import { budgetChanges, guardPolicy } from './policy-guard.js';
 import type { LanguageModelProvider, ProviderRequest } from './provider.js';
@@ -26,12 +25,11 @@ import {
 } from './run-outcome.js';
 import type { RecordedDecision, RunResult } from './run-result.js';
 import { RunState } from './run-state.js';
-import type { StopInfo } from './stop-info.js';
+import { cutAtStop, savingsKindOf, takeReceivedAtStop } from './run-stop.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
 import { loadPriceData, priceDataReady } from './telemetry/prices.js';
-import { safeCutIndex } from './text-boundary.js';
 import { tokenCounterFor } from './token-counter.js';
 
 /** Everything one run needs; built by the client. */
@@ -127,7 +125,7 @@ class RunIterator implements RunParts {
   private stopAnswer: string | undefined;
   // Output tokens received when the stop (or, in a holdout call, the would-be stop) was decided.
   private stopPosition: number | undefined;
-  // The stop's kind as its savings see it (see `savingsKind`).
+  // The stop's kind as its savings see it (see `savingsKindOf`).
   private stopSavingsKind: StopKind | undefined;
   // The provider's finish had already arrived when the policy stopped the call: it saved nothing.
   private providerFinishedAtStop = false;
@@ -480,18 +478,6 @@ class RunIterator implements RunParts {
   };
 
   /**
-   * The kind of a stop as its savings see it. A cap's stop says only "longer than here", unless
-   * the output was looping when the cap cut it: then it was running away, and its savings are
-   * estimated from other runaway calls rather than from the lengths of calls that ended on their
-   * own. `result.stop.kind` stays the policy's (`cap`: a token cut is still a token cut, e.g. the
-   * AI SDK's finish reason `length`). Checked once per stop, over the end of the phase's text.
-   */
-  private savingsKind(decision: StopDecision, view: StreamView): StopKind {
-    const kind = decision.kind ?? 'complete';
-    return kind === 'cap' && endsInLoop(this.state.phase(view.phase).text) ? 'runaway' : kind;
-  }
-
-  /**
    * A policy decided: record the stop, abort the request, then queue what is kept of the delta
    * (if the stop came with one) and the policy-stop part. In a holdout call only a safety stop
    * acts; any other decision is recorded as where the call would have stopped.
@@ -510,7 +496,7 @@ class RunIterator implements RunParts {
         shadow.decide({
           policy,
           atToken: view.tokens,
-          kind: this.savingsKind(decision, view),
+          kind: savingsKindOf(decision, this.state.phase(view.phase).text),
           providerFinished: receivedFinish(this.iterator),
         });
         // A safety stop acts and is reported as a stop below, not twice.
@@ -534,13 +520,21 @@ class RunIterator implements RunParts {
       }
     }
     this.stopPosition = view.tokens;
-    this.stopSavingsKind = this.savingsKind(decision, view);
+    this.stopSavingsKind = savingsKindOf(decision, this.state.phase(view.phase).text);
     // Abort first: the connection closes while the cut is made and the kept text recounted, and
     // a slow consumer cannot hold it open. (Nothing runs in between: the stop is still the
     // first outcome recorded.)
     abortForStop(this.controller, policy);
-    this.providerFinishedAtStop = this.keepReceivedUsage();
-    const stop = this.recordStop(decision, policy, view.phase, view.deltaOffset);
+    const received = takeReceivedAtStop(this.iterator, this.providerUsage);
+    this.providerUsage = received.usage;
+    this.providerFinishedAtStop = received.finished;
+    const stop = cutAtStop({
+      state: this.state,
+      decision,
+      policy,
+      phase: view.phase,
+      deltaOffset: view.deltaOffset,
+    });
     this.ending = { outcome: 'policy-stop', stop };
     this.stopAnswer = decision.answer;
     // Reported with the end of the run, once the consumer has the kept text and this part.
@@ -548,47 +542,6 @@ class RunIterator implements RunParts {
     const kept = part?.delta.slice(0, Math.max(0, stop.atChar - view.deltaOffset)) ?? '';
     if (part && kept.length > 0) this.out.push({ type: part.type, delta: kept });
     this.out.push({ type: 'policy-stop', ...stop });
-  }
-
-  /**
-   * Usage the provider already sent with the chunk that held the stopping delta (mapped, not yet
-   * read) is the provider's count: keep it rather than report an estimate. Parts not yet received
-   * are not waited for; the request is already aborted. Returns whether the provider's finish
-   * was among them: then the provider had generated (and billed) the whole output already.
-   */
-  private keepReceivedUsage(): boolean {
-    let finished = false;
-    for (const part of takeReceived(this.iterator)) {
-      if (part.type === 'finish') finished = true;
-      if ((part.type === 'finish' || part.type === 'response-metadata') && part.usage) {
-        this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
-      }
-    }
-    return finished;
-  }
-
-  private recordStop(
-    decision: StopDecision,
-    policy: string,
-    phase: 'reasoning' | 'answer',
-    deltaOffset: number,
-  ): StopInfo {
-    const target = this.state.phase(phase);
-    // The cut may reach back before this delta (a loop that began earlier, a stop string split
-    // across chunks): the result is trimmed there, and `retractedChars` tells streaming consumers.
-    const cut = safeCutIndex(target.text, decision.cutAt ?? target.length);
-    target.truncate(cut);
-    return {
-      policy,
-      reason: decision.reason,
-      phase,
-      atChar: cut,
-      atToken: this.state.keptTokens(),
-      retractedChars: Math.max(0, deltaOffset - cut),
-      kind: decision.kind ?? 'complete',
-      confidence: decision.confidence,
-      ...(decision.answer !== undefined && { answer: decision.answer }),
-    };
   }
 
   /**
