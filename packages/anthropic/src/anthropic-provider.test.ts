@@ -227,18 +227,55 @@ describe('request mapping', () => {
     expect(server.requests.at(-1)?.headers['x-stainless-timeout']).toBe('5');
   });
 
-  it('ends with a ConfigError before sending anything when provider options are invalid', async () => {
+  it('throws a ConfigError at the call, before sending anything, when provider options are invalid', async () => {
+    const before = server.requests.length;
+    const provider = anthropic({ apiKey, baseURL: server.url });
+    const client = createClient({ provider });
+    const call = {
+      model: 'm',
+      messages: [{ role: 'user' as const, content: 'Hi' }],
+      maxOutputTokens: 1000,
+      providerOptions: { thinking: { type: 'enabled' as const, budgetTokens: 2000 } },
+    };
+    const field = 'providerOptions.thinking.budgetTokens';
+    // Thrown by `stream` (the adapter's checkRequest), rejected by `generate`, like any option.
+    let thrown: unknown;
+    try {
+      client.stream(call);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigError.isInstance(thrown) && thrown.field).toBe(field);
+    await expect(client.generate(call)).rejects.toMatchObject({ kind: 'config', field });
+    // The adapter's own stream refuses it too, for a caller that drives it without a client.
+    const parts = provider.stream({ ...call, signal: new AbortController().signal });
+    await expect(
+      (async () => {
+        for await (const _ of parts);
+      })(),
+    ).rejects.toMatchObject({ kind: 'config', field });
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('request checks at the call', () => {
+  it.each([
+    ['a temperature over 1', { temperature: 1.5 }, 'temperature'],
+    [
+      'no user or assistant turn',
+      { messages: [{ role: 'system' as const, content: 'Be brief.' }] },
+      'messages',
+    ],
+  ])('%s throws a ConfigError naming it, before anything is sent', (_, change, field) => {
     const before = server.requests.length;
     const client = createClient({ provider: anthropic({ apiKey, baseURL: server.url }) });
-    const result = await client.generate({
-      model: 'm',
-      messages: [{ role: 'user', content: 'Hi' }],
-      maxOutputTokens: 1000,
-      providerOptions: { thinking: { type: 'enabled', budgetTokens: 2000 } },
-    });
-    expect(result.outcome).toBe('error');
-    expect(ConfigError.isInstance(result.error)).toBe(true);
-    expect((result.error as ConfigError).field).toBe('providerOptions.thinking.budgetTokens');
+    let thrown: unknown;
+    try {
+      client.stream({ model: 'm', messages: [{ role: 'user', content: 'Hi' }], ...change });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigError.isInstance(thrown) && thrown.field).toBe(field);
     expect(server.requests.length).toBe(before);
   });
 });

@@ -38,6 +38,11 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
 
   return {
     name: resolved.name,
+    // The body's own checks (providerOptions, temperature, a prompt with no turn), thrown at the
+    // call; building it is cheap, and the stream builds it again to send it.
+    checkRequest: (request) => {
+      buildRequestBody(request, resolved.defaultMaxTokens);
+    },
     stream: (request: ProviderRequest<AnthropicProviderOptions>): AsyncIterable<ProviderStreamPart> =>
       // Started on the first read (the body too, so that a ConfigError surfaces like any other
       // stream error); streamMessage maps the SDK's errors itself.

@@ -8,7 +8,7 @@ import { type AnthropicProviderOptions, providerOptionsBody } from './provider-o
  * `defaultMaxTokens`. Throws a `ConfigError` for options the API would refuse.
  */
 export function buildRequestBody(
-  request: ProviderRequest<AnthropicProviderOptions>,
+  request: Omit<ProviderRequest<AnthropicProviderOptions>, 'signal'>,
   defaultMaxTokens: number,
 ): Record<string, unknown> {
   const { system, messages } = mapMessages(request.messages);

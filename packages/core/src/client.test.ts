@@ -22,3 +22,52 @@ describe('client entry points report bad options as documented', () => {
     expect(provider.requests).toHaveLength(0);
   });
 });
+
+describe("the adapter's checkRequest", () => {
+  const call = {
+    model: 'm',
+    messages: [{ role: 'user' as const, content: 'Hi' }],
+    maxOutputTokens: 50,
+    providerOptions: { topp: 0.5 },
+  };
+
+  it('runs at the call with its fields; what it throws is thrown before any request', async () => {
+    const seen: unknown[] = [];
+    const provider = {
+      ...scriptedProvider(textScript(['Hello.'])),
+      checkRequest(request: unknown) {
+        seen.push(request);
+        throw new ConfigError('providerOptions.topp', 'is not an option; did you mean topP?');
+      },
+    };
+    const client = createClient({ provider });
+    expect(() => client.stream(call)).toThrow(/providerOptions\.topp/);
+    await expect(client.generate(call)).rejects.toMatchObject({
+      kind: 'config',
+      field: 'providerOptions.topp',
+    });
+    expect(provider.requests).toHaveLength(0);
+    expect(seen[0]).toEqual({
+      model: 'm',
+      messages: call.messages,
+      maxOutputTokens: 50,
+      temperature: undefined,
+      user: undefined,
+      logprobs: undefined,
+      providerOptions: { topp: 0.5 },
+    });
+  });
+
+  it('lets the call run when it passes', async () => {
+    let checks = 0;
+    const provider = {
+      ...scriptedProvider(textScript(['Hello.'])),
+      checkRequest: () => {
+        checks += 1;
+      },
+    };
+    const result = await createClient({ provider }).generate(call);
+    expect(result.outcome).toBe('finish');
+    expect(checks).toBe(1);
+  });
+});

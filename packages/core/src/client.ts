@@ -204,6 +204,16 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     vote?: { id: string; sample: number },
   ): StreamRun => {
     validateCallOptions(call);
+    // The adapter's own checks (its providerOptions): a mistake throws here, before the run.
+    provider.checkRequest?.({
+      model: call.model,
+      messages: call.messages,
+      maxOutputTokens: call.maxOutputTokens,
+      temperature: call.temperature,
+      user: call.user,
+      logprobs: call.logprobs,
+      providerOptions: call.providerOptions,
+    });
     const callId = crypto.randomUUID();
     const telemetry = new TelemetryDispatcher(
       hookSetsOf(call),

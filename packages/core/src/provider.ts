@@ -27,6 +27,14 @@ export interface LanguageModelProvider<TProviderOptions = unknown> {
   readonly name: string;
   /** Starts the request and yields its parts. */
   stream(request: ProviderRequest<TProviderOptions>): AsyncIterable<ProviderStreamPart>;
+  /**
+   * Optional: throws a `ConfigError` naming the field for a request this provider would refuse
+   * to send (a misspelt or unsupported `providerOptions` entry, a value out of the API's range).
+   * The client calls it in `stream`/`generate` before the run starts, so such a mistake throws
+   * there like every other option mistake, instead of ending the run with outcome `error`.
+   * Synchronous and free of side effects; `stream` should still refuse what it cannot send.
+   */
+  checkRequest?(request: Omit<ProviderRequest<TProviderOptions>, 'signal'>): void;
 }
 
 /** The provider-options type a provider takes. */

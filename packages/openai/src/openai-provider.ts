@@ -48,6 +48,9 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
         });
   return {
     name,
+    checkRequest(request) {
+      validateProviderOptions(request.providerOptions, api, request.logprobs === true);
+    },
     stream(request) {
       // Made on the first read, so that a ConfigError surfaces like any other stream error.
       const context = (): StreamContext => {

@@ -93,14 +93,17 @@ describe('responses request mapping', () => {
     });
   });
 
-  it('rejects options the Responses API does not take', async () => {
-    const result = await responsesClient().generate({
+  it('rejects options the Responses API does not take, at the call', async () => {
+    const call = {
       model: 'm',
-      messages: [{ role: 'user', content: 'Hi' }],
+      messages: [{ role: 'user' as const, content: 'Hi' }],
       providerOptions: { seed: 1 },
+    };
+    expect(() => responsesClient().stream(call)).toThrow(/providerOptions\.seed/);
+    await expect(responsesClient().generate(call)).rejects.toMatchObject({
+      kind: 'config',
+      field: 'providerOptions.seed',
     });
-    expect(result.outcome).toBe('error');
-    expect(result.error).toMatchObject({ kind: 'config', field: 'providerOptions.seed' });
   });
 });
 
