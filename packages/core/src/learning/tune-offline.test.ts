@@ -51,6 +51,28 @@ describe('tuneOffline', () => {
     expect(tuned.report.pooled.lossRate).toBeLessThan(0.15);
   });
 
+  it("replays adaptive length's budgets from the lengths of the records before, as a live client would", async () => {
+    // One task: short answers, and one output in forty (under the budget's 95th percentile) that
+    // rambles for about 1,500 tokens before the same answer. A budget learnt from the records
+    // before cuts the ramblers (and their answer, stated last); with no history there is no
+    // budget and nothing to cut.
+    const records: RecordedCall[] = Array.from({ length: 800 }, (_, i) => ({
+      id: `len-${i}`,
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Name the capital of France, in one sentence.' }],
+      output:
+        i % 40 === 39
+          ? `${Array.from({ length: 300 }, (_, k) => `Point ${k} about history.`).join(' ')} The answer is Paris.`
+          : 'The capital of France is Paris, on the Seine. The answer is Paris.',
+    }));
+    const tuned = await tuneOffline({ records, profile: 'balanced', learn: { minSamples: 50 } });
+    const home = tuned.report.static;
+    // The held-out ramblers are cut: most of their tokens saved, and each cut loses its answer.
+    expect(home.tokenReduction).toBeGreaterThan(0.3);
+    expect(home.lossRate).toBeGreaterThan(0);
+    expect(home.lossRate).toBeLessThan(0.1);
+  });
+
   it('refuses an empty record list and a bad held-out share', async () => {
     await expect(tuneOffline({ records: [], profile: 'balanced' })).rejects.toThrow(ConfigError);
     await expect(

@@ -1,13 +1,17 @@
+import { createMemoryLengthHistory, type LengthHistoryStore } from '../adaptive/length-history.js';
+import { anyOf, shadow } from '../combinators.js';
 import { ConfigError } from '../errors.js';
 import type { Message } from '../messages.js';
-import type { CallContext } from '../policy.js';
+import type { CallContext, StopPolicy } from '../policy.js';
 import type { ProfileDefinition } from '../profiles/define-profile.js';
 import { profileSettings } from '../profiles/define-profile.js';
-import type { ProfileOverrides } from '../profiles/settings.js';
-import { tokenCounterFor } from '../token-counter.js';
+import { buildPolicies } from '../profiles/sections.js';
+import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js';
+import { type TokenCounter, tokenCounterFor } from '../token-counter.js';
 import { chooseStep, type StepStanding } from './choose-step.js';
 import { defaultLadder } from './ladder.js';
 import { observeLadder, type StepObservation } from './observe-ladder.js';
+import { replayInShadow, type ShadowOutput } from './shadow-replay.js';
 import { type LearnOptions, validateLearnOptions } from './tuner.js';
 import { createMemoryTunerEvidence, type StepDelta } from './tuner-evidence.js';
 import { tuningKeys } from './tuning-keys.js';
@@ -26,6 +30,10 @@ export interface RecordedCall {
 
 /** Options of {@link tuneOffline}. */
 export interface TuneOfflineOptions {
+  /**
+   * The traffic, in the order it was served: each record's length budgets come from the records
+   * before it, as a live call's come from the calls before.
+   */
   readonly records: readonly RecordedCall[];
   /** The profile to tune (a settings profile: a preset or one made with `defineProfile`). */
   readonly profile: string;
@@ -84,7 +92,9 @@ export interface TunedProfile {
  * Tunes a profile from recorded traffic (calls that ran to their end): every training record
  * is replayed once per ladder step (see `observeLadder`), each bucket gets the most aggressive
  * step certified at `risk` with `confidence` (fixed-sequence, as online), and the steps are
- * reported on a held-out share of the records the tuning never saw. Asynchronous only to load
+ * reported on a held-out share of the records the tuning never saw. Adaptive length replays
+ * warm: every record, once replayed, is learnt into a length history of this run's own (never
+ * the profile's store), so the budgets later records meet are the ones a live client would set. Asynchronous only to load
  * the tokenizer tables its records' models need (on first use, not at import): the replays
  * count tokens exactly as the runner does.
  */
@@ -107,7 +117,9 @@ function tuneLoaded(options: TuneOfflineOptions): TunedProfile {
     throw new ConfigError('heldOutShare', `must be a number in [0, 1), got ${String(heldOutShare)}`);
   if (!Array.isArray(records) || records.length === 0)
     throw new ConfigError('records', 'must be a non-empty array of recorded calls');
-  const settings = profileSettings('profile', profile);
+  // The replays' adaptive-length budgets come from the records before them, as a live client's
+  // come from the calls before: a history of this run's own, filled in record order.
+  const settings = withLengthStore(profileSettings('profile', profile), createMemoryLengthHistory());
   const ladder = defaultLadder(settings);
   const steps = ladder.steps.length;
   const risky = { risk, confidence, minSamples };
@@ -121,6 +133,7 @@ function tuneLoaded(options: TuneOfflineOptions): TunedProfile {
     const fullTokens = counter.count(record.reasoning ?? '') + counter.count(record.output);
     const output = { reasoning: record.reasoning ?? '', text: record.output };
     const observations = observeLadder({ settings, ladder, call, output, finalTokens: fullTokens, counter });
+    learnLengths({ settings, call, output, fullTokens, counter });
     if (isHeldOut(record.id, heldOutShare)) heldOut.push({ bucket, observations, fullTokens });
     else {
       const deltas = judgedDeltas(observations);
@@ -173,6 +186,40 @@ function tuneLoaded(options: TuneOfflineOptions): TunedProfile {
       perBucket: figures(heldOut, stepOf),
     },
   };
+}
+
+/** `settings` with its adaptive-length budgets read from, and learnt into, `store`. */
+function withLengthStore(settings: ProfileSettings, store: LengthHistoryStore): ProfileSettings {
+  return settings.adaptiveLength === false
+    ? settings
+    : { ...settings, adaptiveLength: { ...settings.adaptiveLength, store } };
+}
+
+/**
+ * Records a call's lengths in the replay's length history, as a live call that ended on its own
+ * does: the profile's own chain, in shadow (it never stops), sees the whole output, then ends
+ * naturally, so adaptive length learns exactly what it would have (its keys, the prompt's
+ * budget scale, both phases).
+ */
+function learnLengths(options: {
+  settings: ProfileSettings;
+  call: CallContext;
+  output: ShadowOutput;
+  fullTokens: number;
+  counter: TokenCounter;
+}): void {
+  const { settings, call, output, counter } = options;
+  if (settings.adaptiveLength === false) return;
+  const policies = buildPolicies(settings, call).map((built) => built.policy);
+  if (policies.length === 0) return;
+  const chain = shadow(policies.length === 1 ? (policies[0] as StopPolicy) : anyOf(...policies));
+  replayInShadow({ policy: chain, call, output, counter });
+  chain.end?.({
+    outcome: 'finish',
+    outputTokens: options.fullTokens,
+    natural: true,
+    stoppedBy: undefined,
+  });
 }
 
 function callOf(record: RecordedCall, profile: string): CallContext {
