@@ -70,4 +70,9 @@ describe("the adapter's checkRequest", () => {
     expect(result.outcome).toBe('finish');
     expect(checks).toBe(1);
   });
+
+  it('must be a function when a provider has one', () => {
+    const provider = { ...scriptedProvider(textScript(['Hello.'])), checkRequest: 'yes' };
+    expect(() => createClient({ provider: provider as never })).toThrow(/provider\.checkRequest/);
+  });
 });

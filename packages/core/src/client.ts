@@ -133,6 +133,8 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       'must be a provider adapter such as openai({ apiKey }) from @stopwise/openai',
     );
   }
+  if (provider.checkRequest !== undefined && typeof provider.checkRequest !== 'function')
+    throw new ConfigError('provider.checkRequest', 'must be a function (or left out)');
   if (options.store !== undefined && !isLearningStore(options.store)) {
     throw new ConfigError(
       'store',
