@@ -29,8 +29,9 @@ describe('README Quickstart', () => {
       // Inside the repository, so `stopwise` and `@stopwise/openai` resolve to the sources.
       const dir = fileURLToPath(new URL('./.quickstart/', import.meta.url));
       mkdirSync(dir, { recursive: true });
-      writeFileSync(`${dir}quickstart.ts`, quickstartBlock());
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `${dir}quickstart.ts`], {
+      // The README's file name: .mts, an ES module whatever the app's package.json says.
+      writeFileSync(`${dir}quickstart.mts`, quickstartBlock());
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `${dir}quickstart.mts`], {
         cwd: root,
         // No key anywhere: the adapter needs none for a server on this machine.
         env: { ...withoutKey, OPENAI_BASE_URL: `${server.url}/v1` },
