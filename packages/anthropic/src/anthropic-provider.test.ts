@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createWireServer, loadWireFixture, type WireServer, wireFixtureNames } from '@stopwise/replay';
 import { ConfigError, createClient, type StreamPart } from 'stopwise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anthropic } from './index.js';
 
 const apiKey = 'sk-ant-test-key-0000000000';
@@ -276,6 +276,42 @@ describe('request checks at the call', () => {
       thrown = error;
     }
     expect(ConfigError.isInstance(thrown) && thrown.field).toBe(field);
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('the API key', () => {
+  const keyless = () => {
+    vi.stubEnv('ANTHROPIC_API_KEY', '');
+    vi.stubEnv('ANTHROPIC_AUTH_TOKEN', '');
+    vi.stubEnv('ANTHROPIC_BASE_URL', '');
+  };
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('is not needed for a server on this machine: the SDK gets a placeholder, the server no key', async () => {
+    keyless();
+    server.enqueue({ format: 'anthropic', chunks: loadWireFixture('anthropic-anthropic-text') });
+    const result = await createClient({ provider: anthropic({ baseURL: server.url }) }).generate({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(result.outcome).toBe('finish');
+    // Sent as the SDK sends a key (`authorization: Bearer ...` in 1.14): the placeholder.
+    expect(Object.values(server.requests.at(-1)?.headers ?? {}).join(' ')).toContain('no-key-local-server');
+  });
+
+  it('missing for a server elsewhere ends the call with a ConfigError naming it, nothing sent', async () => {
+    keyless();
+    const before = server.requests.length;
+    // Not on this machine (a name that resolves nowhere): the SDK looks for a credential first.
+    const result = await createClient({
+      provider: anthropic({ baseURL: 'https://anthropic.invalid', maxRetries: 0 }),
+    }).generate({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(result.outcome).toBe('error');
+    expect(ConfigError.isInstance(result.error) && result.error.field).toBe('apiKey');
+    expect(result.error?.message).toMatch(/ANTHROPIC_API_KEY/);
     expect(server.requests.length).toBe(before);
   });
 });

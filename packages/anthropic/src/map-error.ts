@@ -1,5 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { ProviderError, StopwiseError, StreamError } from 'stopwise';
+import { ConfigError, ProviderError, StopwiseError, StreamError } from 'stopwise';
 import {
   connectionFailure,
   describeError,
@@ -64,6 +64,14 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Sto
       midStream: true,
       secrets: options.secrets,
     });
+  }
+  if (error instanceof Error && error.message.startsWith('Could not resolve authentication method')) {
+    // The SDK found no credential (no apiKey, no ANTHROPIC_API_KEY, nothing in its default
+    // chain) and sent nothing: a setting to fix, not a broken stream.
+    return new ConfigError(
+      'apiKey',
+      `is required: pass apiKey to anthropic() or set ANTHROPIC_API_KEY (a server on this machine needs none). The SDK said: ${redact(error.message)}`,
+    );
   }
   // Anything else broke while the SDK read the events (an event out of order, a block of an
   // unexpected shape): the stream itself was wrong.

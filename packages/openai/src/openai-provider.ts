@@ -1,6 +1,13 @@
 import OpenAI from 'openai';
 import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
-import { collectCredentials, type HeadersInput, providerStream } from 'stopwise/adapter';
+import {
+  collectCredentials,
+  environmentVariable,
+  type HeadersInput,
+  isLoopbackURL,
+  localServerKey,
+  providerStream,
+} from 'stopwise/adapter';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';
@@ -92,24 +99,6 @@ function credentialsOf(client: OpenAI, settings: OpenAISettings): string[] {
   });
 }
 
-/** The SDK reads these when the settings leave them out; `process` is absent on edge runtimes. */
-function environment(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.[name]?.trim();
-  return value === '' ? undefined : value;
-}
-
-/** True for a base URL on this machine (127.0.0.0/8, ::1, localhost). */
-function isLoopback(baseURL: string | undefined): boolean {
-  if (baseURL === undefined) return false;
-  try {
-    const host = new URL(baseURL).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A server on this machine (the replay server, Ollama, vLLM, llama.cpp) checks no key, but the
  * SDK refuses to start without one: give it a placeholder then, so code written for OpenAI runs
@@ -117,8 +106,11 @@ function isLoopback(baseURL: string | undefined): boolean {
  * error.
  */
 function apiKeyFor(settings: OpenAISettings): string | undefined {
-  if (settings.apiKey !== undefined || environment('OPENAI_API_KEY') !== undefined) return settings.apiKey;
-  return isLoopback(settings.baseURL ?? environment('OPENAI_BASE_URL')) ? 'no-key-local-server' : undefined;
+  if (settings.apiKey !== undefined || environmentVariable('OPENAI_API_KEY') !== undefined)
+    return settings.apiKey;
+  return isLoopbackURL(settings.baseURL ?? environmentVariable('OPENAI_BASE_URL'))
+    ? localServerKey
+    : undefined;
 }
 
 function createSdkClient(settings: OpenAISettings): OpenAI {
