@@ -20,6 +20,7 @@ const summaryFields = [
   'upperBoundTokensSaved',
   'trueTokensSaved',
   'intervalCoverage',
+  'estimateSamplingError',
   'calibrationOutputs',
 ] as const;
 

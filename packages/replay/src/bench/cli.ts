@@ -182,6 +182,9 @@ console.log(
 console.log(
   "both over stopped calls outside each policy set's calibration fifth (stops with no estimate add 0 to est. saved); coverage: share of those whose true length fell in the SDK's counterfactual interval.",
 );
+console.log(
+  'est. ±: a rough standard error of est. saved from calibrating on a sample (its size and spread, per policy); the truth is usually within two of them.',
+);
 if (values.json) {
   writeFileSync(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);
   console.log(`wrote ${values.json}`);

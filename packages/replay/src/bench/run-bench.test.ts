@@ -117,6 +117,7 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
       'upperBoundTokensSaved',
       'trueTokensSaved',
       'intervalCoverage',
+      'estimateSamplingError',
       'calibrationOutputs',
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'stopwise-report-'));

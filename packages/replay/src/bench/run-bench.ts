@@ -192,20 +192,23 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // calibration pass before it.
   const calibration =
     set.kind === 'none' || set.kind === 'tuned' ? [] : file.records.filter(isCalibrationRecord);
+  // What the calibration pass saw, for the rows' sampling error.
+  let calibrated: RecordOutcome[] = [];
   if (calibration.length > 0) {
     defaultLengthHistory.clear();
     const calibrating = benchClients(options.serverUrl, {
       holdout: { fraction: 1 },
       savingsModel: { history },
     });
-    await mapConcurrent(calibration, options.concurrency, (record, index) =>
-      runRecord({
+    calibrated = await mapConcurrent(calibration, options.concurrency, async (record, index) => {
+      const outcome = await runRecord({
         client: calibrating[index % 2] as StopwiseClient<unknown>,
         record,
         set,
         maxOutputTokens: generationLimit(record),
-      }),
-    );
+      });
+      return { ...outcome, text: '', reasoning: undefined };
+    });
   }
   // The measured pass starts cold, so the order in which sets run does not change their stops.
   defaultLengthHistory.clear();
@@ -217,7 +220,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       ? { evidence: createMemoryTunerEvidence(), ...(feedback ? feedbackLearnSettings : {}) }
       : undefined;
   const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn });
-  const calibrated = new Set(calibration.map((record) => record.id));
+  const calibrationIds = new Set(calibration.map((record) => record.id));
   const order = set.kind === 'tuned' ? shuffled(file.records, tunedOrderSeed) : file.records;
   const simulated: SimulatedCall[] = [];
   const outcomes = await mapConcurrent(
@@ -247,7 +250,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       }
       options.onCall?.();
       // Only the totals are kept: the texts of thousands of outputs per set add up.
-      return { ...outcome, text: '', reasoning: undefined, calibration: calibrated.has(record.id) };
+      return { ...outcome, text: '', reasoning: undefined, calibration: calibrationIds.has(record.id) };
     },
   );
   return {
@@ -256,7 +259,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
     kind: set.kind,
     capTokens: set.kind === 'cap' ? set.maxTokens : undefined,
     matches: set.kind === 'cap' ? set.matches : undefined,
-    summary: summarize(outcomes),
+    summary: summarize(outcomes, calibrated),
     errors: outcomes
       .filter((outcome) => outcome.outcome === 'error')
       .slice(0, 5)

@@ -50,6 +50,13 @@ export interface RecordOutcome {
    * its estimate is then left out of the estimate columns.
    */
   calibration?: boolean | undefined;
+  /**
+   * For a holdout call that ran to its end past a would-be stop: the policy that would have
+   * stopped it and how many tokens it ran past that stop (`savings.outputTokens -
+   * holdout.wouldStopAtToken`), a calibration sample as the SDK's estimator sees it. Undefined
+   * otherwise (no would-be stop, the provider had already finished, a safety stop cut it).
+   */
+  holdoutSample?: { policy: string; remaining: number } | undefined;
   /** The call's id (`result.callId`), for feedback. */
   callId?: string | undefined;
   /** The tuned ladder step the call ran at and whose evidence chose it (`result.tuning`), with `learn` on. */
@@ -137,8 +144,25 @@ export async function runRecord(options: RunRecordOptions): Promise<RecordOutcom
     responseId: result.responseId,
     error: result.outcome === 'error' ? result.error.message : undefined,
     durationMs: result.durationMs,
+    holdoutSample: holdoutSampleOf(result),
     callId: result.callId,
     tuningStep: result.tuning?.step,
     tuningScope: result.tuning?.scope,
+  };
+}
+
+/** See {@link RecordOutcome.holdoutSample}. */
+function holdoutSampleOf(result: RunResult): RecordOutcome['holdoutSample'] {
+  const holdout = result.savings.holdout;
+  if (
+    holdout?.wouldStopAtToken === undefined ||
+    holdout.policy === undefined ||
+    holdout.providerFinished ||
+    holdout.cutBy !== undefined
+  )
+    return undefined;
+  return {
+    policy: holdout.policy,
+    remaining: Math.max(0, result.savings.outputTokens - holdout.wouldStopAtToken),
   };
 }

@@ -40,4 +40,36 @@ describe('summarize: the estimate columns', () => {
     expect(summary.intervalCoverage).toBe(0);
     expect(summary.calibrationOutputs).toBe(1);
   });
+
+  it("give the estimate's sampling error from the spread and number of each policy's calibration remainders", () => {
+    const stop = (policy: string, estimate: number | undefined) =>
+      outcome({
+        outcome: 'policy-stop',
+        stoppedBy: policy,
+        producedTokens: 100,
+        estimatedTokensSaved: estimate,
+      });
+    const sample = (policy: string, remaining: number) => outcome({ holdoutSample: { policy, remaining } });
+    const calibration = [
+      sample('a', 0),
+      sample('a', 100),
+      sample('a', 200),
+      sample('b', 10),
+      sample('b', 10),
+    ];
+    // Policy a: remainders with sd 100 from 3 samples, so its mean rest is known to 100 / √3,
+    // shared by its two stops with a headline (the third has none); policy b's remainders do not
+    // spread. Against 200 + 10 estimated.
+    const summary = summarize(
+      [stop('a', 100), stop('a', 100), stop('a', undefined), stop('b', 10)],
+      calibration,
+    );
+    expect(summary.estimateSamplingError).toBeCloseTo((2 * 100) / Math.sqrt(3) / 210, 9);
+    // Calls that gave no sample (no would-be stop) do not count.
+    const padded = summarize([stop('a', 100), stop('a', 100), stop('b', 10)], [...calibration, outcome({})]);
+    expect(padded.estimateSamplingError).toBeCloseTo(summary.estimateSamplingError as number, 9);
+    // One sample has no spread to measure; no headline, nothing to be wrong about.
+    expect(summarize([stop('a', 100)], [sample('a', 5)]).estimateSamplingError).toBeNull();
+    expect(summarize([stop('a', undefined)], calibration).estimateSamplingError).toBeNull();
+  });
 });

@@ -40,6 +40,16 @@ export interface EvaluationSummary {
    */
   intervalCoverage: number | null;
   /**
+   * A rough standard error of `estimatedTokensSaved`, relative to it, from calibrating on a
+   * sample. The stops of one policy share the mean rest measured on that policy's calibration
+   * outputs, so that mean's error (`sd / √m` over its `m` remainders) counts once per stop:
+   * `n · sd / √m` per policy, the policies' errors added in quadrature. It ignores pooling and
+   * stop kinds, and a tail the calibration outputs do not hold is invisible to it: a guide to
+   * how near `trueTokensSaved` a row can be expected to come (about two of these either side),
+   * not a bound. Null when no policy with a headline has two calibration remainders.
+   */
+  estimateSamplingError: number | null;
+  /**
    * Outputs that first ran unstopped to calibrate the savings estimates (a holdout), and are
    * therefore left out of the three estimate fields above; 0 when nothing was calibrated.
    */
@@ -50,8 +60,14 @@ export interface EvaluationSummary {
   errors: number;
 }
 
-/** Adds up the outcomes of one policy set over one file. */
-export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary {
+/**
+ * Adds up the outcomes of one policy set over one file. `calibration`: the outcomes of the
+ * calibration pass (holdout calls run to their end), for `estimateSamplingError`.
+ */
+export function summarize(
+  outcomes: readonly RecordOutcome[],
+  calibration: readonly RecordOutcome[] = [],
+): EvaluationSummary {
   let fullTokens = 0;
   let keptTokens = 0;
   let scored = 0;
@@ -65,6 +81,8 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
   let withInterval = 0;
   let covered = 0;
   let errors = 0;
+  // Stops with a headline, by the policy that stopped them.
+  const headlines = new Map<string, number>();
   const stopsByPolicy: Record<string, number> = {};
   for (const outcome of outcomes) {
     fullTokens += outcome.fullTokens;
@@ -82,6 +100,8 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
     if (outcome.stoppedBy !== undefined && !outcome.calibration) {
       stoppedCalls += 1;
       estimated += outcome.estimatedTokensSaved ?? 0;
+      if (outcome.estimatedTokensSaved !== undefined)
+        headlines.set(outcome.stoppedBy, (headlines.get(outcome.stoppedBy) ?? 0) + 1);
       upperBound += outcome.upperBoundTokensSaved ?? 0;
       trulySaved += Math.max(0, outcome.fullTokens - outcome.producedTokens);
       if (outcome.counterfactualLow !== undefined && outcome.counterfactualHigh !== undefined) {
@@ -109,8 +129,36 @@ export function summarize(outcomes: readonly RecordOutcome[]): EvaluationSummary
     upperBoundTokensSaved: upperBound,
     trueTokensSaved: trulySaved,
     intervalCoverage: withInterval === 0 ? null : covered / withInterval,
+    estimateSamplingError: samplingError(calibration, headlines, estimated),
     calibrationOutputs,
     stopsByPolicy,
     errors,
   };
+}
+
+/** See {@link EvaluationSummary.estimateSamplingError}. */
+function samplingError(
+  calibration: readonly RecordOutcome[],
+  headlines: ReadonlyMap<string, number>,
+  estimated: number,
+): number | null {
+  const remainders = new Map<string, number[]>();
+  for (const { holdoutSample } of calibration) {
+    if (holdoutSample === undefined) continue;
+    const list = remainders.get(holdoutSample.policy) ?? [];
+    list.push(holdoutSample.remaining);
+    remainders.set(holdoutSample.policy, list);
+  }
+  let variance = 0;
+  let measured = false;
+  for (const [policy, stops] of headlines) {
+    const rests = remainders.get(policy) ?? [];
+    const m = rests.length;
+    if (m < 2) continue;
+    const mean = rests.reduce((sum, rest) => sum + rest, 0) / m;
+    const spread = rests.reduce((sum, rest) => sum + (rest - mean) ** 2, 0) / (m - 1);
+    variance += (stops * stops * spread) / m;
+    measured = true;
+  }
+  return measured && estimated > 0 ? Math.sqrt(variance) / estimated : null;
 }
