@@ -341,6 +341,12 @@ describe('anthropic() settings', () => {
     expect((thrown as ConfigError).message).toContain(`\`${field}\``);
   });
 
+  it('names the setting a misspelt one was meant to be, as every entry point does', () => {
+    expect(() => anthropic({ apikey: 'x' } as never)).toThrow(
+      /Invalid `apikey`: is not an option \(did you mean `apiKey`\?\); allowed: apiKey,/,
+    );
+  });
+
   it('accepts no settings at all (the SDK reads ANTHROPIC_API_KEY)', () => {
     expect(anthropic({ apiKey }).name).toBe('anthropic');
   });

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from 'stopwise';
+import { rejectUnknownOptions } from 'stopwise/adapter';
 
 /** Settings of {@link anthropic}: one object, every field optional. */
 export interface AnthropicSettings {
@@ -59,11 +60,7 @@ export function resolveSettings(settings: AnthropicSettings): ResolvedSettings {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new ConfigError('settings', 'anthropic() takes one object, e.g. anthropic({ apiKey })');
   }
-  for (const key of Object.keys(settings)) {
-    if (!knownSettings.includes(key)) {
-      throw new ConfigError(key, `is not an anthropic() setting (known: ${knownSettings.join(', ')})`);
-    }
-  }
+  rejectUnknownOptions('', settings, knownSettings);
   const { apiKey, baseURL, headers, client } = settings;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
     throw new ConfigError('apiKey', 'must be a non-empty string (your Anthropic API key)');

@@ -27,6 +27,20 @@ describe('unknown option names are refused before any request', () => {
     expect(source.requests).toHaveLength(0);
   });
 
+  it("stream: a policy option given to the call itself is pointed to the call's policy", () => {
+    const client = createClient({ provider: provider() });
+    expect(() => client.stream({ model: 'm', messages, stopon: ['\n'] } as never)).toThrow(
+      /Invalid `stopon`: is not an option \(did you mean `policy.stopOn`\?\)/,
+    );
+    expect(() => client.stream({ model: 'm', messages, profil: 'realtime' } as never)).toThrow(
+      /did you mean `policy.profile`/,
+    );
+    // A call option near the typo wins over a policy option.
+    expect(() => client.stream({ model: 'm', messages, mesages: messages } as never)).toThrow(
+      /did you mean `messages`/,
+    );
+  });
+
   it('policy: stopon for stopOn', async () => {
     const source = provider();
     const client = createClient({ provider: source });

@@ -4,20 +4,34 @@ import { ConfigError } from './errors.js';
  * Throws a {@link ConfigError} for the first key of `options` that is not in `allowed`, naming
  * it, the closest allowed name when one is near (a typo: `profil`, `stopon`), and every allowed
  * name. A misspelt option silently ignored is a stop policy that silently never runs.
+ * `elsewhere`: paths of options that belong in another object (`policy.stopOn` for a call), so a
+ * key near one of them (`stopon` given to the call itself) is pointed there.
  *
  * Written here rather than taken from a library: it is a dozen lines, and the schema libraries
  * that do it would add a dependency to every runtime stopwise supports.
  */
-export function rejectUnknownOptions(field: string, options: object, allowed: readonly string[]): void {
+export function rejectUnknownOptions(
+  field: string,
+  options: object,
+  allowed: readonly string[],
+  elsewhere: readonly string[] = [],
+): void {
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
-    const near = closest(key, allowed);
+    const near = closest(key, allowed) ?? closestPath(key, elsewhere);
     const path = field === '' ? key : `${field}.${key}`;
     throw new ConfigError(
       path,
       `is not an option${near ? ` (did you mean \`${near}\`?)` : ''}; allowed: ${allowed.join(', ')}`,
     );
   }
+}
+
+/** The path in `paths` whose last name is within two edits of `key`, if one is. */
+function closestPath(key: string, paths: readonly string[]): string | undefined {
+  const names = paths.map((path) => path.slice(path.lastIndexOf('.') + 1));
+  const near = closest(key, names);
+  return near === undefined ? undefined : paths[names.indexOf(near)];
 }
 
 /** The allowed name within two edits of `key` (case aside), if one is. */

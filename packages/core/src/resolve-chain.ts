@@ -129,7 +129,15 @@ function userLayer(field: string, preset: UserPreset | undefined): Layer | undef
 /** The call's own layer: `policy.profile` and `policy.overrides`. */
 // Every option of a call's `policy` (`CallPolicyOptions`).
 // (`maxOutputTokens` last: the deprecated name of `cutAtTokens`, still accepted.)
-const callPolicyNames = ['profile', 'overrides', 'stopOn', 'cutAtTokens', 'policies', deprecatedCutName];
+/** The options of a call's `policy`. */
+export const callPolicyNames = [
+  'profile',
+  'overrides',
+  'stopOn',
+  'cutAtTokens',
+  'policies',
+  deprecatedCutName,
+];
 
 function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
   if (policy === undefined) return undefined;

@@ -4,7 +4,7 @@ import { messageRoles } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { stopOn } from './policies/stop-on.js';
 import { requireProfile } from './profiles/registry.js';
-import { validateCallPolicy } from './resolve-chain.js';
+import { callPolicyNames, validateCallPolicy } from './resolve-chain.js';
 import { validateTelemetryHooks } from './telemetry/validate-hooks.js';
 import { assertPolicy } from './validate-policy.js';
 
@@ -40,7 +40,13 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object with at least `model` and `messages`');
   }
-  rejectUnknownOptions('', options, callOptionNames);
+  // A policy option given to the call itself (`stopOn`, `profile`) is pointed to `policy`.
+  rejectUnknownOptions(
+    '',
+    options,
+    callOptionNames,
+    callPolicyNames.map((name) => `policy.${name}`),
+  );
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ConfigError('model', 'must be a non-empty string such as "gpt-4o-mini"');
   }

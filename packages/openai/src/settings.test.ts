@@ -45,6 +45,13 @@ describe('openai() settings', () => {
     expect(error.message).toContain(`\`${field}\``);
   });
 
+  it('names the setting a misspelt one was meant to be', () => {
+    expect(configErrorOf({ apikey: 'k' }).message).toMatch(/did you mean `apiKey`/);
+    expect(configErrorOf({ apiKey: 'k', baseUrl: 'http://localhost:1/v1' }).message).toMatch(
+      /did you mean `baseURL`/,
+    );
+  });
+
   it('rejects connection settings next to a client, which already has its own', () => {
     const client = new OpenAI({ apiKey: 'sk-test-1' });
     expect(configErrorOf({ client, baseURL: 'http://localhost:1/v1' }).field).toBe('baseURL');

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { ConfigError } from 'stopwise';
+import { rejectUnknownOptions } from 'stopwise/adapter';
 
 /** Which OpenAI endpoint the provider streams from. */
 export type OpenAIApi = 'chat' | 'responses' | 'completions';
@@ -78,14 +79,7 @@ export function validateSettings(settings: OpenAISettings): void {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new ConfigError('settings', 'must be an object such as { apiKey: process.env.OPENAI_API_KEY }');
   }
-  for (const key of Object.keys(settings)) {
-    if (!settingNames.includes(key as keyof OpenAISettings)) {
-      throw new ConfigError(
-        `settings.${key}`,
-        `is not a setting of openai(); allowed: ${settingNames.join(', ')}`,
-      );
-    }
-  }
+  rejectUnknownOptions('settings', settings, settingNames);
   for (const field of ['apiKey', 'organization', 'project', 'name'] as const) {
     const value = settings[field];
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
