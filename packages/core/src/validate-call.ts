@@ -36,17 +36,19 @@ export const callOptionNames: readonly string[] = [
   'telemetry',
 ];
 
+// A policy option given to the call itself (`stopOn`, `profile`) is pointed to `policy`. Made
+// once: every call is validated.
+const misplacedPolicyOptions = callPolicyNames.map((name) => `policy.${name}`);
+
+/**
+ * Checks a call's options before anything runs: throws a `ConfigError` naming the first unknown
+ * or invalid one (`stream` throws it, `generate` rejects with it).
+ */
 export function validateCallOptions(options: CallOptions<unknown>): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object with at least `model` and `messages`');
   }
-  // A policy option given to the call itself (`stopOn`, `profile`) is pointed to `policy`.
-  rejectUnknownOptions(
-    '',
-    options,
-    callOptionNames,
-    callPolicyNames.map((name) => `policy.${name}`),
-  );
+  rejectUnknownOptions('', options, callOptionNames, misplacedPolicyOptions);
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ConfigError('model', 'must be a non-empty string such as "gpt-4o-mini"');
   }

@@ -94,9 +94,9 @@ export interface TunedProfile {
  * step certified at `risk` with `confidence` (fixed-sequence, as online), and the steps are
  * reported on a held-out share of the records the tuning never saw. Adaptive length replays
  * warm: every record, once replayed, is learnt into a length history of this run's own (never
- * the profile's store), so the budgets later records meet are the ones a live client would set. Asynchronous only to load
- * the tokenizer tables its records' models need (on first use, not at import): the replays
- * count tokens exactly as the runner does.
+ * the profile's store), so the budgets later records meet are the ones a live client would
+ * set. Asynchronous only to load the tokenizer tables its records' models need (on first use,
+ * not at import): the replays count tokens exactly as the runner does.
  */
 export async function tuneOffline(options: TuneOfflineOptions): Promise<TunedProfile> {
   const { records } = options;
