@@ -1,13 +1,16 @@
 /**
  * `pnpm derive-presets`: re-derives a preset's step on its tuning ladder with leave-one-model-out
- * cross-validation, and prints each candidate's figures on each left-out model.
+ * and leave-one-task-out cross-validation, and prints each candidate's figures on each left-out
+ * model and task.
  *
  * Every step of the preset's ladder (see `defaultLadder`) runs through the benchmark (over
  * HTTP, the real runner, adaptive-length history learned in order) on every trace file. Then,
  * for each model, the most aggressive step whose figures on the *other* models meet the bar
  * (pooled reasoning files: at most `--max-loss` points; each chat file: at most
- * `--max-chat-loss` points; no file more than one answer below the home step) is chosen, and its figures on the left-out model are reported: what
- * a step chosen without that model does on it. The step chosen on all models is the one to ship.
+ * `--max-chat-loss` points; no file more than one answer below the home step) is chosen, and
+ * its figures on the left-out model are reported: what a step chosen without that model does on
+ * it. The same for each task (the records' `dataset`: a benchmark some models share). The step
+ * chosen on all files is the one to ship.
  *
  *   pnpm derive-presets --traces ../shared/traces --preset balanced
  */
@@ -45,6 +48,8 @@ const maxChatLoss = Number(values['max-chat-loss']);
 interface Cell {
   file: string;
   model: string;
+  /** The benchmark the file's outputs answer (`dataset` of its records). */
+  task: string;
   reasoning: boolean;
   summary: EvaluationSummary;
 }
@@ -89,6 +94,7 @@ try {
           {
             file: result.name,
             model: first?.model ?? result.name,
+            task: first?.dataset ?? result.name,
             reasoning:
               file.records.some((record) => (record.reasoning ?? '') !== '') || /sky-t1/i.test(result.name),
             summary: row.summary,
@@ -177,45 +183,50 @@ for (const group of [true, false]) {
 console.log('\nEach cell: token reduction, accuracy points (negative: lost)\n');
 console.log(formatTable(header, rows));
 
-// Leave one model out.
-const models = [...new Set((cells.get(candidates[0] as string) ?? []).map((cell) => cell.model))];
-const looRows = models.map((model) => {
-  const chosen = choose((cell) => cell.model !== model);
-  const own = (cells.get(chosen) ?? []).filter((cell) => cell.model === model);
-  const figures = pooled(own);
-  const home = pooled(
-    (cells.get(candidates[ladder.home] as string) ?? []).filter((cell) => cell.model === model),
+/** Leaves each group of cells out in turn (by `groupOf`) and prints what a step chosen without it does on it. */
+function leaveOneOut(groupOf: (cell: Cell) => string, label: 'model' | 'task'): void {
+  const groups = [...new Set((cells.get(candidates[0] as string) ?? []).map(groupOf))];
+  const chosenWithout = new Map(groups.map((group) => [group, choose((cell) => groupOf(cell) !== group)]));
+  const rows = groups.map((group) => {
+    const chosen = chosenWithout.get(group) as string;
+    const figures = pooled((cells.get(chosen) ?? []).filter((cell) => groupOf(cell) === group));
+    const home = pooled(
+      (cells.get(candidates[ladder.home] as string) ?? []).filter((cell) => groupOf(cell) === group),
+    );
+    return [
+      group,
+      String(figures.outputs),
+      chosen,
+      `${percent(figures.reduction)} ${points(figures.points)}`,
+      `${percent(home.reduction)} ${points(home.points)}`,
+    ];
+  });
+  const heldOutReasoning = groups.flatMap((group) =>
+    (cells.get(chosenWithout.get(group) as string) ?? []).filter(
+      (cell) => groupOf(cell) === group && cell.reasoning,
+    ),
   );
-  return [
-    model,
-    String(figures.outputs),
-    chosen,
-    `${percent(figures.reduction)} ${points(figures.points)}`,
-    `${percent(home.reduction)} ${points(home.points)}`,
-  ];
-});
-const heldOutReasoning = models.flatMap((model) =>
-  (cells.get(choose((cell) => cell.model !== model)) ?? []).filter(
-    (cell) => cell.model === model && cell.reasoning,
-  ),
-);
-const heldOutPooled = pooled(heldOutReasoning);
-console.log(
-  `\nLeave one model out: the step chosen on the other models (reasoning pooled ≥ −${maxLoss} points, each chat file ≥ −${maxChatLoss}, no file more than one answer below the home step), on the left-out model\n`,
-);
-console.log(
-  formatTable(
-    [
-      'left-out model',
-      'outputs',
-      'step chosen without it',
-      'on it',
-      `home step (${candidates[ladder.home]})`,
-    ],
-    looRows,
-  ),
-);
-console.log(
-  `\nreasoning models, each with its left-out step, pooled: ${percent(heldOutPooled.reduction)} fewer tokens, ${points(heldOutPooled.points)} points`,
-);
-console.log(`step chosen on every model: ${choose(() => true)}`);
+  const heldOutPooled = pooled(heldOutReasoning);
+  console.log(
+    `\nLeave one ${label} out: the step chosen on the other ${label}s (reasoning pooled ≥ −${maxLoss} points, each chat file ≥ −${maxChatLoss}, no file more than one answer below the home step), on the left-out ${label}\n`,
+  );
+  console.log(
+    formatTable(
+      [
+        `left-out ${label}`,
+        'outputs',
+        'step chosen without it',
+        'on it',
+        `home step (${candidates[ladder.home]})`,
+      ],
+      rows,
+    ),
+  );
+  console.log(
+    `\nreasoning outputs, each ${label} with its left-out step, pooled: ${percent(heldOutPooled.reduction)} fewer tokens, ${points(heldOutPooled.points)} points`,
+  );
+}
+
+leaveOneOut((cell) => cell.model, 'model');
+leaveOneOut((cell) => cell.task, 'task');
+console.log(`step chosen on every file: ${choose(() => true)}`);
