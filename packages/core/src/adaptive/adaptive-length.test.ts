@@ -140,7 +140,8 @@ describe('adaptiveLength', () => {
   });
 
   it('keeps reasoning and answer lengths apart; reasoning that reached the answer ended naturally', async () => {
-    const { store, policy } = learner({ minSamples: 2 });
+    // No extra room for reasoning without a stated answer here: this is about the two budgets.
+    const { store, policy } = learner({ minSamples: 2, reasoning: { roomWithoutAnswer: 1 } });
     const reasoningCall = (thinking: number, answer: number): ProviderStreamPart[] => [
       { type: 'stream-start' },
       ...words(thinking).map((delta): ProviderStreamPart => ({ type: 'reasoning-delta', delta })),
@@ -164,6 +165,72 @@ describe('adaptiveLength', () => {
     // The call stopped while reasoning told nothing about its answer; the one cut in its answer is censored.
     const answers = store.get(`${model}|task=-|format=free|size=xs|answer`) ?? [];
     expect(answers.map((s) => s.censored)).toEqual([false, false, true]);
+  });
+
+  describe('reasoning that has stated no answer yet', () => {
+    /** A call thinking `lines` lines of ten cat words, `statedAt` (0-based) saying the answer instead. */
+    const thinking = (lines: number, statedAt?: number): ProviderStreamPart[] => [
+      { type: 'stream-start' },
+      ...Array.from({ length: lines }, (_, line): ProviderStreamPart[] =>
+        line === statedAt
+          ? [{ type: 'reasoning-delta', delta: 'So the answer is 42.\n' }]
+          : words(10).map(
+              (delta, i): ProviderStreamPart => ({
+                type: 'reasoning-delta',
+                delta: i === 9 ? `${delta}\n` : delta,
+              }),
+            ),
+      ).flat(),
+      { type: 'text-delta', delta: 'The answer is 42.' },
+      {
+        type: 'finish',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: 1, outputTokens: 1 },
+      },
+    ];
+    // Three natural ends of 10 lines (110 tokens): the budget is 110 reasoning tokens.
+    const trained = async (reasoning: AdaptiveLengthOptions['reasoning']) => {
+      const { policy } = learner({ reasoning });
+      for (let i = 0; i < 3; i++) await run(thinking(10), [policy]);
+      return policy;
+    };
+
+    it('gets twice its budget by default before it is cut, and the reason says why', async () => {
+      const policy = await trained(undefined);
+      const result = await run(thinking(60), [policy]);
+      expect(result.stop).toMatchObject({ phase: 'reasoning' });
+      const kept = tokens(result.reasoning ?? '');
+      expect(kept).toBeGreaterThanOrEqual(200);
+      expect(kept).toBeLessThanOrEqual(220 + 64);
+      expect(result.stop?.reason).toContain('without stating an answer');
+      expect(result.stop?.reason).toContain('2 × its predicted length of 110 tokens');
+    });
+
+    it('is cut at the budget once an answer was stated before it, as without the room', async () => {
+      const withRoom = await run(thinking(60, 3), [await trained(undefined)]);
+      const without = await run(thinking(60, 3), [await trained({ roomWithoutAnswer: 1 })]);
+      expect(withRoom.stop).toMatchObject({ phase: 'reasoning' });
+      expect(withRoom.reasoning).toBe(without.reasoning);
+      expect(tokens(withRoom.reasoning ?? '')).toBeLessThan(130);
+      expect(withRoom.stop?.reason).not.toContain('without stating an answer');
+    });
+
+    it('is cut right after an answer stated between the budget and the room', async () => {
+      const result = await run(thinking(60, 14), [await trained(undefined)]);
+      expect(result.stop).toMatchObject({ phase: 'reasoning' });
+      // The statement is line 15, about 155 tokens in: kept, and nothing after it.
+      expect(result.reasoning?.endsWith('So the answer is 42.')).toBe(true);
+      expect(result.stop?.reason).toContain('then stated an answer');
+    });
+
+    it('refuses a room below 1, naming the option', () => {
+      expect(() => adaptiveLength({ reasoning: { roomWithoutAnswer: 0.5 } })).toThrow(
+        new ConfigError(
+          'adaptiveLength.reasoning.roomWithoutAnswer',
+          'must be a number from 1 to 100, got 0.5',
+        ),
+      );
+    });
   });
 
   it('pools a user’s own lengths with the bucket’s, the user counting more', async () => {

@@ -15,6 +15,7 @@ import {
   type PredictionSettings,
   predictLength,
 } from './length-prediction.js';
+import { StatedAnswerWatch } from './stated-answer.js';
 import { validateAdaptiveLengthOptions } from './validate-adaptive.js';
 
 /** Options of {@link adaptiveLength}. Every field is optional; the defaults are `balanced`'s. */
@@ -48,9 +49,19 @@ export interface AdaptiveLengthOptions {
    * Different quantile, confidence or slack for the reasoning phase. A cut there keeps the
    * reasoning and the answers it has reached, while a cut in the answer usually loses the answer
    * (it comes last), so the presets budget reasoning tighter. Default: the same as the answer's.
+   *
+   * `roomWithoutAnswer`: how far past its budget reasoning that has not stated an answer yet may
+   * run, as a factor of the budget (1 to 100; default 2). A cut there would keep no answer at
+   * all: the reasoning gets that much more room to reach one, and is cut as soon as it states
+   * one (see docs/adaptive-length.md).
    */
   reasoning?:
-    | { quantile?: number | undefined; confidence?: number | undefined; slack?: number | undefined }
+    | {
+        quantile?: number | undefined;
+        confidence?: number | undefined;
+        slack?: number | undefined;
+        roomWithoutAnswer?: number | undefined;
+      }
     | undefined;
   /** Which phases get a budget: each phase has its own history. Default `any` (both). */
   phase?: 'answer' | 'reasoning' | 'any' | undefined;
@@ -64,8 +75,11 @@ export type AdaptiveLengthSettings = Required<
 > & {
   store: LengthHistoryStore;
   priorTokens: number | undefined;
-  /** The reasoning phase's quantile, confidence and slack (the answer's where not overridden). */
-  reasoning: { quantile: number; confidence: number; slack: number };
+  /**
+   * The reasoning phase's quantile, confidence and slack (the answer's where not overridden),
+   * and its room without an answer.
+   */
+  reasoning: { quantile: number; confidence: number; slack: number; roomWithoutAnswer: number };
 };
 
 /** An adaptive-length policy: it can load an async history before the call, and tells its budget. */
@@ -189,6 +203,7 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
   let predictions: Predictions = {};
   const seen = { reasoning: 0, answer: 0, scale: 1 };
   const tails = { reasoning: '', answer: '' };
+  const answers = new StatedAnswerWatch();
   const scaled = {
     scale: Number.NaN,
     reasoning: undefined as number | undefined,
@@ -249,6 +264,7 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
       seen.scale = 1;
       tails.reasoning = '';
       tails.answer = '';
+      answers.reset();
       scaled.scale = Number.NaN;
     },
     step(view) {
@@ -268,6 +284,22 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
       const kept = tails[view.phase];
       tails[view.phase] = kept.length > 512 ? (kept + view.delta).slice(-64) : kept + view.delta;
       if (view.phaseTokens < limit) return undefined;
+      // Reasoning that has stated no answer yet would keep none if cut: it gets more room, and
+      // is cut right after the line that states one.
+      let hardLimit: number | undefined;
+      if (view.phase === 'reasoning' && settings.reasoning.roomWithoutAnswer > 1) {
+        if (!answers.stated(view)) {
+          hardLimit = Math.round(limit * settings.reasoning.roomWithoutAnswer);
+          if (view.phaseTokens < hardLimit) return undefined;
+        } else if (answers.statedLineEnd !== undefined) {
+          return {
+            reason: `reached the predicted reasoning length of ${limit} tokens (${describePrediction(predictions.reasoning)}), then stated an answer`,
+            cutAt: answers.statedLineEnd,
+            kind: 'runaway',
+            confidence: 0.9,
+          };
+        }
+      }
       let tail = kept.slice(-64);
       if (tail.length < 64 && view.deltaOffset > tail.length) {
         // Huge deltas jumped the lead: read the 64 characters from the text (rare, once a step).
@@ -275,7 +307,12 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
         tail = text.slice(Math.max(0, view.deltaOffset - 64), view.deltaOffset);
       }
       const window = tail + view.delta;
-      return cutDecision(view, window, tail.length, limit, predictions[view.phase], settings.graceTokens);
+      const prediction = predictions[view.phase];
+      const why =
+        hardLimit === undefined
+          ? `reached the predicted ${view.phase} length of ${limit} tokens (${describePrediction(prediction)})`
+          : `reached ${hardLimit} tokens of reasoning without stating an answer, ${settings.reasoning.roomWithoutAnswer} × its predicted length of ${limit} tokens (${describePrediction(prediction)})`;
+      return cutDecision(view, window, tail.length, hardLimit ?? limit, why, settings.graceTokens);
     },
     end(end) {
       if (settings.learn && keys) learn(store, keys, seen, end);
@@ -338,11 +375,10 @@ function cutDecision(
   window: string,
   tailLength: number,
   limit: number,
-  prediction: LengthPrediction | undefined,
+  why: string,
   graceTokens: number,
 ): StopDecision | undefined {
   const windowStart = view.deltaOffset - tailLength;
-  const why = `reached the predicted ${view.phase} length of ${limit} tokens (${describePrediction(prediction)})`;
   const clean = sentenceOrLineEnd(window, Math.max(0, tailLength - 1));
   // A budget far past similar answers' lengths is blown by an output running away.
   if (clean >= 0) return { reason: why, cutAt: windowStart + clean, kind: 'runaway', confidence: 0.9 };

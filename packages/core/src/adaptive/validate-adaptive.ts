@@ -37,18 +37,24 @@ const isLevel = (n: number) => n > 0 && n < 1;
 const isConfidence = (n: number) => n >= 0 && n < 1;
 const isSlack = (n: number) => n >= 1 && n <= 100;
 
+/** Default of `reasoning.roomWithoutAnswer`: reasoning with no answer yet may run to twice its budget. */
+const defaultRoomWithoutAnswer = 2;
+
 function reasoningOptions(
   field: string,
   value: AdaptiveLengthOptions['reasoning'],
   answer: { quantile: number; confidence: number; slack: number },
-): { quantile: number; confidence: number; slack: number } {
-  if (value === undefined) return answer;
+): AdaptiveLengthSettings['reasoning'] {
+  if (value === undefined) return { ...answer, roomWithoutAnswer: defaultRoomWithoutAnswer };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(field, 'must be an object { quantile?, confidence?, slack? }');
+    throw new ConfigError(field, 'must be an object { quantile?, confidence?, slack?, roomWithoutAnswer? }');
   }
   for (const key of Object.keys(value)) {
-    if (!['quantile', 'confidence', 'slack'].includes(key)) {
-      throw new ConfigError(`${field}.${key}`, 'is not a reasoning option; use quantile, confidence, slack');
+    if (!['quantile', 'confidence', 'slack', 'roomWithoutAnswer'].includes(key)) {
+      throw new ConfigError(
+        `${field}.${key}`,
+        'is not a reasoning option; use quantile, confidence, slack, roomWithoutAnswer',
+      );
     }
   }
   return {
@@ -67,6 +73,13 @@ function reasoningOptions(
       'a number in [0, 1)',
     ),
     slack: number(`${field}.slack`, value.slack, answer.slack, isSlack, 'a number from 1 to 100'),
+    roomWithoutAnswer: number(
+      `${field}.roomWithoutAnswer`,
+      value.roomWithoutAnswer,
+      defaultRoomWithoutAnswer,
+      isSlack,
+      'a number from 1 to 100',
+    ),
   };
 }
 
