@@ -1,20 +1,24 @@
 import { ConfigError } from '../errors.js';
-import type { CallContext, PolicyCallEnd, StopDecision, StopPolicy, StreamView } from '../policy.js';
+import type { CallContext, StopDecision, StopPolicy, StreamView } from '../policy.js';
+import {
+  type CallKeys,
+  type History,
+  isThenable,
+  keysOf,
+  learn,
+  type Phase,
+  phaseHistory,
+  phaseLists,
+  readHistory,
+} from './call-history.js';
 import { lastWordEnd, sentenceOrLineEnd } from './clean-cut.js';
-import { keywordText } from './keyword-context.js';
-import { type LengthKeys, lengthKeys, type PromptFeatures, promptFeatures } from './length-bucket.js';
 import {
   defaultLengthHistory,
   isLengthHistoryStore,
   type LengthHistoryStore,
   type LengthSample,
 } from './length-history.js';
-import {
-  type LengthPrediction,
-  type PhaseHistory,
-  type PredictionSettings,
-  predictLength,
-} from './length-prediction.js';
+import { type LengthPrediction, type PredictionSettings, predictLength } from './length-prediction.js';
 import { StatedAnswerWatch } from './stated-answer.js';
 import { validateAdaptiveLengthOptions } from './validate-adaptive.js';
 
@@ -97,75 +101,10 @@ export interface AdaptiveLengthPolicy extends StopPolicy {
   budget(phase: 'reasoning' | 'answer', budgetScale: number): number | undefined;
 }
 
-type Phase = 'reasoning' | 'answer';
-type History = Record<Phase, PhaseHistory>;
-
-// Frozen: predictLength takes a frozen empty list as one that never changes, so predictions
-// for calls without history are cached too.
-const noSamples: readonly LengthSample[] = Object.freeze([]);
-const empty: PhaseHistory = { user: noSamples, fine: noSamples, coarse: noSamples };
 // Tokens before the budget from which the text tail a cut needs is kept (see `step`).
 const tailLeadTokens = 256;
 // Keeps a cut from going wild on a runaway product of keyword scales.
 const clampScale = (scale: number) => Math.min(10, Math.max(0.1, Number.isFinite(scale) ? scale : 1));
-
-interface PhaseKeys {
-  fine: string;
-  coarse: string;
-  user: string | undefined;
-}
-type CallKeys = Record<Phase, PhaseKeys>;
-
-function keysOf(call: CallContext): CallKeys {
-  const bucket = call.metadata.bucket;
-  if (typeof bucket === 'string' && bucket !== '') return keysFrom(lengthKeys(call));
-  // Without a bucket, the keys depend only on the prompt's features (one object per prompt
-  // text, see `promptFeatures`), the model and the user: made once for them, they are the same
-  // strings call after call, so a call builds none and the store's lookups and the cached
-  // predictions find them by identity.
-  const features = promptFeatures(keywordText(call, 'latest'));
-  let byModel = keysByFeatures.get(features);
-  if (byModel === undefined) {
-    byModel = new Map();
-    keysByFeatures.set(features, byModel);
-  }
-  let byUser = byModel.get(call.model);
-  if (byUser === undefined) {
-    if (byModel.size >= maxKeysPerFeatures) byModel.clear();
-    byUser = new Map();
-    byModel.set(call.model, byUser);
-  }
-  let keys = byUser.get(call.user);
-  if (keys === undefined) {
-    keys = keysFrom(lengthKeys(call));
-    if (byUser.size >= maxKeysPerFeatures) byUser.clear();
-    byUser.set(call.user, keys);
-  }
-  return keys;
-}
-
-const keysByFeatures = new WeakMap<PromptFeatures, Map<string, Map<string | undefined, CallKeys>>>();
-const maxKeysPerFeatures = 256;
-
-function keysFrom(keys: LengthKeys): CallKeys {
-  return Object.freeze({ reasoning: phaseKeys(keys, 'reasoning'), answer: phaseKeys(keys, 'answer') });
-}
-
-function phaseKeys(keys: LengthKeys, phase: Phase): PhaseKeys {
-  return Object.freeze({
-    fine: `${keys.fine}|${phase}`,
-    coarse: `${keys.coarse}|${phase}`,
-    user: keys.user && `${keys.user}|${phase}`,
-  });
-}
-
-function phaseHistory([user, fine, coarse]: Array<readonly LengthSample[] | undefined>): PhaseHistory {
-  return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
-}
-
-function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
 
 /**
  * Adaptive length: before the call, predicts how long a good answer is from lengths seen for
@@ -334,30 +273,6 @@ function budgetOf(
   return Math.max(settings.minBudget, Math.round(base * clampScale(budgetScale)));
 }
 
-/** The lists a phase's keys hold (the user's, the fine bucket's, the coarse bucket's). */
-function phaseLists(store: LengthHistoryStore, phaseKeys: PhaseKeys) {
-  return [load(store, phaseKeys.user), load(store, phaseKeys.fine), load(store, phaseKeys.coarse)];
-}
-
-function load(store: LengthHistoryStore, key: string | undefined) {
-  return key === undefined ? noSamples : store.get(key);
-}
-
-/** The call's history read now: an async store read outside a profile (no prepare) gives none. */
-function readHistory(store: LengthHistoryStore, callKeys: CallKeys): History {
-  return { reasoning: readPhase(store, callKeys.reasoning), answer: readPhase(store, callKeys.answer) };
-}
-
-function readPhase(store: LengthHistoryStore, phaseKeys: PhaseKeys): PhaseHistory {
-  const lists = phaseLists(store, phaseKeys);
-  if (lists.some(isThenable)) {
-    // An async store read outside a profile (no prepare): no history this call.
-    for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
-    return empty;
-  }
-  return phaseHistory(lists as Array<readonly LengthSample[] | undefined>);
-}
-
 // The policy's name, made once per settings object rather than once per call.
 const names = new WeakMap<AdaptiveLengthSettings, string>();
 
@@ -411,55 +326,4 @@ export function describePrediction(prediction: LengthPrediction | undefined): st
   if (prediction.level === 'prior') return `prior of ${prediction.baseBudget} tokens`;
   const bound = prediction.lowerBound ? '≥ ' : '';
   return `quantile ${bound}${prediction.quantileTokens} tokens over ${prediction.naturals} natural and ${prediction.censored} cut-short calls (${prediction.level})`;
-}
-
-/** True when the call was cut for running long: a runaway or cap stop, or the provider's cap. */
-function isRunaway(end: PolicyCallEnd): boolean {
-  if (end.outcome === 'finish') return !end.natural;
-  return end.outcome === 'policy-stop' && (end.stopKind === 'runaway' || end.stopKind === 'cap');
-}
-
-/**
- * Records what the call showed. A phase that ended on its own (the answer after the model
- * finished; the reasoning once the answer began) is a length; a phase cut short is a censored
- * sample ("at least this long"); a phase that never started tells nothing and is not recorded.
- */
-/** Kept at budget scale 1, so calls with and without "briefly" share a bucket on one footing. */
-function unscaled(tokens: number, scale: number): number {
-  return Math.round(tokens / scale);
-}
-
-function learn(
-  store: LengthHistoryStore,
-  keys: ReturnType<typeof keysOf>,
-  seen: Record<Phase | 'scale', number>,
-  end: PolicyCallEnd,
-): void {
-  const samples: Array<[Phase, LengthSample]> = [];
-  const runaway = isRunaway(end);
-  if (seen.reasoning > 0) {
-    const ended = seen.answer > 0 || end.natural;
-    samples.push([
-      'reasoning',
-      { tokens: unscaled(seen.reasoning, seen.scale), censored: !ended, runaway: !ended && runaway },
-    ]);
-  }
-  if (seen.answer > 0 || end.natural) {
-    samples.push([
-      'answer',
-      { tokens: unscaled(seen.answer, seen.scale), censored: !end.natural, runaway: !end.natural && runaway },
-    ]);
-  }
-  for (const [phase, sample] of samples) {
-    if (sample.censored && sample.tokens === 0) continue;
-    for (const key of new Set([keys[phase].fine, keys[phase].coarse, keys[phase].user])) {
-      if (key === undefined) continue;
-      try {
-        const added = store.add(key, sample);
-        if (isThenable(added)) added.then(undefined, () => {});
-      } catch {
-        // A failing store must not break the call that is ending; the sample is lost.
-      }
-    }
-  }
 }
