@@ -2,6 +2,7 @@ import type { CallContext, StopDecision, StopPolicy, StreamView } from '../polic
 import { type TokenCounter, tokenCounterFor } from '../token-counter.js';
 import { type Statement, statementIn } from './answer-candidates.js';
 import { normalizeAnswer } from './answer-normalize.js';
+import { LineReader } from './line-reader.js';
 import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
 
 /** Options of {@link answerConvergence}. */
@@ -25,8 +26,7 @@ export interface AnswerConvergenceOptions {
   phase?: PhaseOption | undefined;
 }
 
-/** Lines longer than this keep only their end, where conclusions are (bounds memory). */
-export const maxLineChars = 4000;
+export { maxLineChars } from './line-reader.js';
 
 interface Streak {
   key: string;
@@ -49,8 +49,8 @@ const plainNumber = /^-?\d+(?:\.\d+)?$/;
  * one line. Exported for tests of that bound; use the policy.
  */
 export class Converger {
-  private pieces: string[] = [];
-  private lineLength = 0;
+  // Made once, with the bound callback: a closure per delta would be an allocation per chunk.
+  private readonly lines = new LineReader<StopDecision>((line, end) => this.onLine(line, end));
   private tokens = 0;
   private display = false;
   private streak: Streak | undefined;
@@ -67,33 +67,11 @@ export class Converger {
 
   /** Characters of the current line held (never more than twice {@link maxLineChars}). */
   get heldChars(): number {
-    return this.lineLength;
+    return this.lines.heldChars;
   }
 
   push(delta: string, offset: number): StopDecision | undefined {
-    let from = 0;
-    for (let newline = delta.indexOf('\n'); newline >= 0; newline = delta.indexOf('\n', from)) {
-      this.append(delta.slice(from, newline));
-      const line = this.pieces.join('');
-      this.pieces = [];
-      this.lineLength = 0;
-      from = newline + 1;
-      const decision = this.onLine(line, offset + newline);
-      if (decision) return decision;
-    }
-    this.append(delta.slice(from));
-    return undefined;
-  }
-
-  private append(piece: string): void {
-    if (piece.length === 0) return;
-    this.pieces.push(piece);
-    this.lineLength += piece.length;
-    if (this.lineLength > 2 * maxLineChars) {
-      const kept = this.pieces.join('').slice(-maxLineChars);
-      this.pieces = [kept];
-      this.lineLength = kept.length;
-    }
+    return this.lines.push(delta, offset);
   }
 
   private count(text: string): number {
@@ -105,8 +83,7 @@ export class Converger {
     }
   }
 
-  private onLine(raw: string, end: number): StopDecision | undefined {
-    const line = raw.length > maxLineChars ? raw.slice(-maxLineChars) : raw;
+  private onLine(line: string, end: number): StopDecision | undefined {
     this.tokens += this.count(`${line}\n`);
     this.trackDisplay(line);
     if (this.awaitingClose && !this.display && this.streak) {
