@@ -1,12 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { LanguageModelProvider, ProviderRequest, ProviderStreamPart } from 'stopwise';
-import {
-  collectCredentials,
-  environmentVariable,
-  type HeadersInput,
-  isLoopbackURL,
-  localServerKey,
-} from 'stopwise/adapter';
+import { collectCredentials, type HeadersInput, keyForLocalServer } from 'stopwise/adapter';
 import { type SdkRequestOptions, streamMessage } from './message-stream.js';
 import type { AnthropicProviderOptions } from './provider-options.js';
 import { buildRequestBody } from './request-body.js';
@@ -35,7 +29,19 @@ import { type AnthropicSettings, resolveSettings } from './settings.js';
  */
 export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvider<AnthropicProviderOptions> {
   const resolved = resolveSettings(settings);
-  const client = settings.client ?? new Anthropic({ apiKey: apiKeyFor(settings), baseURL: settings.baseURL });
+  const client =
+    settings.client ??
+    new Anthropic({
+      // Else the SDK finds its own (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, its default
+      // credential chain); a server on this machine with no key set gets a placeholder.
+      apiKey: keyForLocalServer({
+        apiKey: settings.apiKey,
+        keyVariables: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'],
+        baseURL: settings.baseURL,
+        baseURLVariable: 'ANTHROPIC_BASE_URL',
+      }),
+      baseURL: settings.baseURL,
+    });
   const secrets = secretsOf(settings, client);
   const requestOptions: SdkRequestOptions = {};
   if (resolved.maxRetries !== undefined) requestOptions.maxRetries = resolved.maxRetries;
@@ -61,21 +67,6 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
         secrets,
       }),
   };
-}
-
-/**
- * The key to give the SDK: the setting; else none, for the SDK to find its own (`ANTHROPIC_API_KEY`,
- * `ANTHROPIC_AUTH_TOKEN`, its default credential chain); but for a server on this machine (the
- * replay server, a local proxy) with no key in the environment, a placeholder: such a server
- * checks none, and the SDK would send nothing without one.
- */
-function apiKeyFor(settings: AnthropicSettings): string | undefined {
-  if (settings.apiKey !== undefined) return settings.apiKey;
-  if (environmentVariable('ANTHROPIC_API_KEY') ?? environmentVariable('ANTHROPIC_AUTH_TOKEN'))
-    return undefined;
-  return isLoopbackURL(settings.baseURL ?? environmentVariable('ANTHROPIC_BASE_URL'))
-    ? localServerKey
-    : undefined;
 }
 
 /**

@@ -28,3 +28,22 @@ export function isLoopbackURL(url: string | undefined): boolean {
 
 /** The key adapters give an SDK for a server on this machine when no key is set. */
 export const localServerKey = 'no-key-local-server';
+
+/**
+ * The key an adapter gives its SDK: `apiKey` when set; else undefined when one of
+ * `keyVariables` is set (the SDK reads it) or the server is elsewhere (the SDK looks for its own
+ * credentials); else, for a server on this machine (`baseURL`, or `baseURLVariable`),
+ * {@link localServerKey}: such a server checks none, and the SDK would send nothing without one.
+ */
+export function keyForLocalServer(options: {
+  apiKey: string | undefined;
+  keyVariables: readonly string[];
+  baseURL: string | undefined;
+  baseURLVariable: string;
+}): string | undefined {
+  if (options.apiKey !== undefined) return options.apiKey;
+  if (options.keyVariables.some((name) => environmentVariable(name) !== undefined)) return undefined;
+  return isLoopbackURL(options.baseURL ?? environmentVariable(options.baseURLVariable))
+    ? localServerKey
+    : undefined;
+}

@@ -1,13 +1,6 @@
 import OpenAI from 'openai';
 import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
-import {
-  collectCredentials,
-  environmentVariable,
-  type HeadersInput,
-  isLoopbackURL,
-  localServerKey,
-  providerStream,
-} from 'stopwise/adapter';
+import { collectCredentials, type HeadersInput, keyForLocalServer, providerStream } from 'stopwise/adapter';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';
@@ -99,25 +92,19 @@ function credentialsOf(client: OpenAI, settings: OpenAISettings): string[] {
   });
 }
 
-/**
- * A server on this machine (the replay server, Ollama, vLLM, llama.cpp) checks no key, but the
- * SDK refuses to start without one: give it a placeholder then, so code written for OpenAI runs
- * against a local server with only `OPENAI_BASE_URL` set. Anywhere else a missing key stays an
- * error.
- */
-function apiKeyFor(settings: OpenAISettings): string | undefined {
-  if (settings.apiKey !== undefined || environmentVariable('OPENAI_API_KEY') !== undefined)
-    return settings.apiKey;
-  return isLoopbackURL(settings.baseURL ?? environmentVariable('OPENAI_BASE_URL'))
-    ? localServerKey
-    : undefined;
-}
-
 function createSdkClient(settings: OpenAISettings): OpenAI {
   try {
     return new OpenAI(
       compact({
-        apiKey: apiKeyFor(settings),
+        // A server on this machine (the replay server, Ollama, vLLM, llama.cpp) checks no key,
+        // but the SDK refuses to start without one: a placeholder then, so code written for
+        // OpenAI runs against a local server with only `OPENAI_BASE_URL` set.
+        apiKey: keyForLocalServer({
+          apiKey: settings.apiKey,
+          keyVariables: ['OPENAI_API_KEY'],
+          baseURL: settings.baseURL,
+          baseURLVariable: 'OPENAI_BASE_URL',
+        }),
         baseURL: settings.baseURL,
         organization: settings.organization,
         project: settings.project,

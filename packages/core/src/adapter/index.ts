@@ -29,7 +29,7 @@ export {
   redactSecrets,
   scrubbedError,
 } from '../errors.js';
-export { environmentVariable, isLoopbackURL, localServerKey } from '../local-server.js';
+export { environmentVariable, isLoopbackURL, keyForLocalServer, localServerKey } from '../local-server.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from '../messages.js';
 export { rejectUnknownOptions } from '../option-names.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from '../provider.js';
