@@ -1,3 +1,4 @@
+import type { ColdStartFigures } from './cold-start.js';
 import type { BenchFileResult } from './run-bench.js';
 import type { SimulatedUserFigures } from './simulated-users.js';
 import type { EvaluationSummary } from './summarize.js';
@@ -26,24 +27,28 @@ const summaryFields = [
 
 /**
  * One row of `pnpm bench --json FILE`: the trace file, the policy set, and its totals; a
- * `--feedback` row adds `users`, each simulated user's figures.
+ * `--feedback` row adds `users`, each simulated user's figures; every row but `none` adds
+ * `coldStart`, a fresh client's first calls.
  */
-export type BenchJsonRow = { traces: string; policy: string; users?: SimulatedUserFigures[] } & Pick<
-  EvaluationSummary,
-  (typeof summaryFields)[number]
->;
+export type BenchJsonRow = {
+  traces: string;
+  policy: string;
+  users?: SimulatedUserFigures[];
+  coldStart?: ColdStartFigures;
+} & Pick<EvaluationSummary, (typeof summaryFields)[number]>;
 
 /** The `--json` document: `{ results: [...] }`, one row per trace file and policy set. */
 export function benchJson(files: readonly BenchFileResult[]): { results: BenchJsonRow[] } {
   return {
     results: files.flatMap((file) =>
       file.rows.map(
-        ({ traces, policy, summary, users }) =>
+        ({ traces, policy, summary, users, coldStart }) =>
           ({
             traces,
             policy,
             ...Object.fromEntries(summaryFields.map((field) => [field, summary[field]])),
             ...(users ? { users } : {}),
+            ...(coldStart ? { coldStart } : {}),
           }) as BenchJsonRow,
       ),
     ),

@@ -15,6 +15,7 @@ import { formatTraceProblem } from '../traces/read-trace-file.js';
 import { repoRoot, sampleTracesDir, sharedTracesDir } from '../traces/trace-paths.js';
 import { benchJson } from './bench-json.js';
 import { benchWorkers } from './bench-workers.js';
+import { coldStartCalls, coldStartRatio } from './cold-start.js';
 import { formatTable, rowLabel, summaryHeader, summaryRow } from './format-table.js';
 import { parsePolicyList, withFeedback } from './policy-sets.js';
 import { startReplayProcess } from './replay-process.js';
@@ -163,9 +164,15 @@ try {
 }
 
 function printFile(result: BenchFileResult): void {
-  const rows = result.rows.map((row) => summaryRow(rowLabel(row), row.summary, true));
+  // The cold start goes just before the stops (the last column, the widest).
+  const header = [...summaryHeader.slice(0, -1), `cold ${coldStartCalls}`, ...summaryHeader.slice(-1)];
+  const rows = result.rows.map((row) => {
+    const cells = summaryRow(rowLabel(row), row.summary, true);
+    const cold = row.coldStart ? coldStartRatio(row.coldStart) : '-';
+    return [...cells.slice(0, -1), cold, ...cells.slice(-1)];
+  });
   console.log(`${result.name} (${result.outputs} outputs)`);
-  console.log(`${formatTable(summaryHeader, rows)}\n`);
+  console.log(`${formatTable(header, rows)}\n`);
   for (const row of result.rows) {
     if (row.users) console.log(`${row.policy}: simulated users\n${formatTable(...userTable(row.users))}\n`);
   }
@@ -184,6 +191,9 @@ console.log(
 );
 console.log(
   'est. ±: a rough standard error of est. saved from calibrating on a sample (its size and spread, per policy); the truth is usually within two of them.',
+);
+console.log(
+  `cold ${coldStartCalls}: a fresh client's first ${coldStartCalls} calls (default options, one at a time): its headline tokens saved over what those stops truly saved (target: at most 1.10x; - when none stopped).`,
 );
 if (values.json) {
   writeFileSync(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);

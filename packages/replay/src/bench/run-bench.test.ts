@@ -8,9 +8,10 @@ import { loadTraces } from '../traces/load-traces.js';
 import { sampleTracesDir } from '../traces/trace-paths.js';
 import { benchJson } from './bench-json.js';
 import { equalCutCap, keptUnderCap, quantile } from './caps.js';
+import { coldStartCalls, coldStartSeed } from './cold-start.js';
 import { capSet, noPolicy, profileSet } from './policy-sets.js';
 import { writeReport } from './report.js';
-import { type BenchFileResult, isCalibrationRecord, runBench } from './run-bench.js';
+import { type BenchFileResult, isCalibrationRecord, runBench, shuffled } from './run-bench.js';
 
 const files = await loadTraces({ path: sampleTracesDir });
 const expected = new Map(
@@ -55,11 +56,12 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
 
   it('sent every request to the server, half through each adapter', () => {
     const outputs = files.reduce((sum, file) => sum + file.records.length, 0);
-    // Each set's outputs, and the cap's calibration fifth run once more before it (the none set
-    // has nothing to calibrate).
+    // Each set's outputs, and the cap's calibration fifth and cold start run once more before it
+    // (the none set has nothing to calibrate and no savings to start cold).
     const calibration = files.reduce((sum, file) => sum + file.records.filter(isCalibrationRecord).length, 0);
+    const coldStarts = files.reduce((sum, file) => sum + Math.min(coldStartCalls, file.records.length), 0);
     const served = server.requests.filter((request) => request.status === 200);
-    expect(served).toHaveLength(outputs * 2 + calibration);
+    expect(served).toHaveLength(outputs * 2 + calibration + coldStarts);
     const chat = served.filter((request) => request.api === 'chat').length;
     const messages = served.filter((request) => request.api === 'messages').length;
     expect(chat + messages).toBe(served.length);
@@ -99,6 +101,24 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
     }
   });
 
+  it("a fresh client's first calls claim at most 1.1 times what their stops saved (the cold start)", () => {
+    for (const file of results) {
+      const records = files.find((f) => f.name === file.name)?.records ?? [];
+      const first = shuffled(records, coldStartSeed).slice(0, coldStartCalls);
+      const lengths = first.map((record) => recordChunks({ record, model: record.model }).outputTokens);
+      const cold = file.rows.find((row) => row.policy === 'cap-200')?.coldStart;
+      expect(file.rows.find((row) => row.policy === 'none')?.coldStart).toBeUndefined();
+      expect(cold?.calls).toBe(first.length);
+      expect(cold?.stoppedCalls).toBe(lengths.filter((length) => length >= 200).length);
+      expect(cold?.headlines).toBeLessThanOrEqual(cold?.stoppedCalls ?? 0);
+      // What the first stops saved: at most what each output ran past the cap.
+      const pastCap = lengths.reduce((sum, length) => sum + Math.max(0, length - 200), 0);
+      expect(cold?.trueTokensSaved).toBeLessThanOrEqual(pastCap);
+      const truth = cold?.trueTokensSaved ?? 0;
+      expect(cold?.estimatedTokensSaved).toBeLessThanOrEqual(Math.max(1.1 * truth, truth + 50));
+    }
+  });
+
   it('writes the --json rows with exactly the documented field names, and the HTML report', async () => {
     const json = benchJson(results);
     expect(json.results).toHaveLength(files.length * 2);
@@ -119,6 +139,15 @@ describe('runBench over HTTP, alternating the OpenAI and Anthropic adapters', ()
       'intervalCoverage',
       'estimateSamplingError',
       'calibrationOutputs',
+    ]);
+    const capRow = json.results.find((row) => row.policy === 'cap-200');
+    expect(Object.keys(capRow?.coldStart ?? {})).toEqual([
+      'calls',
+      'stoppedCalls',
+      'headlines',
+      'estimatedTokensSaved',
+      'upperBoundTokensSaved',
+      'trueTokensSaved',
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'stopwise-report-'));
     const page = await writeReport({ dir, files: results, notes: ['test run'] });

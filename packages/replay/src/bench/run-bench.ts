@@ -16,6 +16,7 @@ import { recordChunks } from '../tokens/record-chunks.js';
 import type { TraceFile } from '../traces/load-traces.js';
 import type { TraceRecord } from '../traces/trace-record.js';
 import { capQuantiles, equalCutSet, quantileCaps } from './caps.js';
+import { type ColdStartFigures, coldStartCalls, coldStartFigures, coldStartSeed } from './cold-start.js';
 import { generationLimit } from './generation-limits.js';
 import type { PolicySet } from './policy-sets.js';
 import { type RecordOutcome, runRecord } from './run-record.js';
@@ -45,6 +46,8 @@ export interface BenchRow {
   errors: string[];
   /** A `+feedback` tuned set: each simulated user's figures (see `simulated-users.ts`). */
   users?: SimulatedUserFigures[] | undefined;
+  /** The first calls of a fresh client, as a new user sees them (none for `none`). */
+  coldStart?: ColdStartFigures | undefined;
   /**
    * Set when the row was not run but copied from the row named here: a profile that builds no
    * policy for any record of the file (`off`) runs exactly as `none`; a cap of the same size as
@@ -190,6 +193,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // out of reduction and accuracy. Without it a cap's stops have only a bound (no headline).
   // A tuned set counts every call, the ones it learned from included (as in production): no
   // calibration pass before it.
+  const coldStart = set.kind === 'none' ? undefined : await runColdStart(options);
   const calibration =
     set.kind === 'none' || set.kind === 'tuned' ? [] : file.records.filter(isCalibrationRecord);
   // What the calibration pass saw, for the rows' sampling error.
@@ -215,11 +219,7 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // The two adapters' clients of a tuned set learn into one store of evidence, as instances of
   // one app would through a shared store.
   const feedback = set.kind === 'tuned' && set.feedback === true;
-  const learn =
-    set.kind === 'tuned'
-      ? { evidence: createMemoryTunerEvidence(), ...(feedback ? feedbackLearnSettings : {}) }
-      : undefined;
-  const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn });
+  const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn: learnOf(set) });
   const calibrationIds = new Set(calibration.map((record) => record.id));
   const order = set.kind === 'tuned' ? shuffled(file.records, tunedOrderSeed) : file.records;
   const simulated: SimulatedCall[] = [];
@@ -265,7 +265,41 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
       .slice(0, 5)
       .map((outcome) => `${outcome.id}: ${outcome.error}`),
     ...(feedback ? { users: simulatedUserFigures(simulated) } : {}),
+    ...(coldStart ? { coldStart } : {}),
   };
+}
+
+/** The `learn` options of a tuned set's clients: a fresh store of evidence; none for other sets. */
+function learnOf(set: PolicySet): ClientOptions<LanguageModelProvider>['learn'] {
+  if (set.kind !== 'tuned') return undefined;
+  return { evidence: createMemoryTunerEvidence(), ...(set.feedback === true ? feedbackLearnSettings : {}) };
+}
+
+/**
+ * The cold start (see {@link ColdStartFigures}): the first {@link coldStartCalls} records of a
+ * seeded order, one at a time, through fresh clients with default savings options (no holdout;
+ * one empty savings history, as one app's), the adaptive-length history cleared first. Sequential,
+ * so each call learns from every call before it and the figures do not depend on timing.
+ */
+async function runColdStart(options: RunJobOptions): Promise<ColdStartFigures> {
+  const { file, set } = options;
+  defaultLengthHistory.clear();
+  const clients = benchClients(options.serverUrl, {
+    savingsModel: { history: createSavingsHistory() },
+    learn: learnOf(set),
+  });
+  const first = shuffled(file.records, coldStartSeed).slice(0, coldStartCalls);
+  const outcomes: RecordOutcome[] = [];
+  for (const [index, record] of first.entries()) {
+    const outcome = await runRecord({
+      client: clients[index % 2] as StopwiseClient<unknown>,
+      record,
+      set,
+      maxOutputTokens: generationLimit(record),
+    });
+    outcomes.push({ ...outcome, text: '', reasoning: undefined });
+  }
+  return coldStartFigures(outcomes);
 }
 
 /** Presets cutting less than this share of tokens get no equal-cut cap: it would match `none`. */
