@@ -231,6 +231,37 @@ describe('profiles in real runs', () => {
     expect(result.text).toBe(deltas.slice(0, 4).join(''));
   });
 
+  it('in a problem in parts, the boxed answer to one part does not end the output', async () => {
+    const deltas = [
+      '**Subproblem 0:** e^{a+bi} = 2(cos b + i sin b).',
+      '\n\nSo the answer for subproblem 0 is \\boxed{1+\\sqrt{3} i}.',
+      `\n\n**Subproblem 2:** ${'Cubing the number above gives the result. '.repeat(8)}`,
+      '\n\nThe answer is \\boxed{-8}.',
+      `\n\n${'A closing remark after the answer. '.repeat(10)}`,
+    ];
+    const ask = (content: string) =>
+      createClient({ provider: scriptedProvider(textScript(deltas)), profile: 'accurate' }).generate({
+        model,
+        messages: [{ role: 'user', content }],
+      });
+    const boxed = 'Put your final answer within \\boxed{}.';
+    // One question: the first closed box is its answer.
+    const single = await ask(`Rewrite e^{a+bi} in the form x + yi. ${boxed}`);
+    expect(single.outcome).toBe('policy-stop');
+    expect(single.text).toBe(deltas.slice(0, 2).join(''));
+    // Parts: the earlier part's box, answered again on the way, does not end it.
+    const parts = await ask(
+      `Subproblem 0: rewrite e^{a+bi} as x + yi.\n\nSolution: 1+\\sqrt{3} i.\n\nSubproblem 2: rewrite e^{3(a+bi)}. ${boxed}`,
+    );
+    expect(parts.outcome).toBe('finish');
+    expect(parts.text).toBe(deltas.join(''));
+    const explained = await createClient({ provider: provider(), profile: 'accurate' }).explain({
+      model,
+      messages: [{ role: 'user', content: 'Part (b): and what of x? Answer within \\boxed{}.' }],
+    });
+    expect(explained.keywordMatches.map((match) => match.rule)).toContain('several-parts');
+  });
+
   it('adaptive length in a profile learns across calls through its store', async () => {
     const store = createMemoryLengthHistory();
     defineProfile('learner', {

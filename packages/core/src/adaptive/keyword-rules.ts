@@ -120,6 +120,16 @@ export const defaultKeywordRules: readonly KeywordRule[] = [
     match: [/(?:answer|result)[^.\n]{0,40}\\boxed/i],
     enableMarkers: ['boxed'],
   },
+  {
+    // A problem in parts ("Subproblem 1:", "Part (b)."): the answer to one part is not the end
+    // of the output, and models answer earlier parts again on the way ("the answer for
+    // subproblem 0 is \boxed{...}"), so no answer marker ends it. Listed after the rules that
+    // switch markers on: a switch off wins.
+    id: 'several-parts',
+    match: [/\b(?:sub-?problem\s*[0-9]+|part\s*(?:[0-9]+|\([a-h]\)|[a-h]\)))\s*[:.)]/i],
+    disableMarkers: ['boxed', 'answer-is', 'final-answer'],
+    reason: 'the prompt is a problem in parts: one answer does not end the output',
+  },
 ];
 
 function escapeRegExp(text: string): string {
