@@ -160,6 +160,50 @@ describe('chat stream mapping', () => {
     expect(result.text).toBe('Done');
   });
 
+  describe('reasoning inline in the text (<think>, as R1-style models send it without a parser)', () => {
+    // The thinking states an answer, then doubts it: "the answer is" inside the thinking must not
+    // end the call the way it ends an answer.
+    const doubt = 'Wait, let me check that once more. '.repeat(8);
+    const thinking = ['<th', 'ink>\nSo the answer is 41.', `\n\n${doubt}`, '6 x 7 is 42.\n</thi', 'nk>\n\n'];
+    const answer = ['The answer is 42.', ` ${'Six sevens make forty-two, as the table says. '.repeat(8)}`];
+    const chunks = [
+      chatChunk({ role: 'assistant', content: '' }),
+      ...[...thinking, ...answer].map((content) => chatChunk({ content })),
+      chatChunk({}, { finish_reason: 'stop' }),
+      chatUsageChunk(9, 40),
+    ];
+    const ask = (settings: Parameters<typeof openai>[0] = {}) => {
+      wire.server.enqueue({ format: 'openai-chat', chunks });
+      return chatClient(settings).generate({
+        model: 'deepseek-r1-distill-qwen-7b',
+        messages: [{ role: 'user', content: 'What is 6 x 7?' }],
+        policy: { profile: 'balanced' },
+      });
+    };
+
+    it('streams the thinking as reasoning, so an answer stated while thinking does not stop it', async () => {
+      const result = await ask();
+      expect(result.reasoning).toBe(`\nSo the answer is 41.\n\n${doubt}6 x 7 is 42.\n`);
+      // balanced stops after the answer's own statement, not after the one in the thinking.
+      expect(result.outcome).toBe('policy-stop');
+      expect(result.stop?.phase).toBe('answer');
+      expect(result.text).toBe('The answer is 42.');
+    });
+
+    it('with reasoningTags: false, the tags are text and the first "answer is" ends the call', async () => {
+      const result = await ask({ reasoningTags: false });
+      expect(result.reasoning).toBeUndefined();
+      expect(result.outcome).toBe('policy-stop');
+      expect(result.text).toBe('<think>\nSo the answer is 41.');
+    });
+
+    it('refuses a misnamed tag option before any request', () => {
+      expect(() =>
+        openai({ apiKey: 'k', reasoningTags: { open: '<think>', end: '</think>' } as never }),
+      ).toThrow(/reasoningTags\.end/);
+    });
+  });
+
   it('reports unknown usage when the server sends none', async () => {
     wire.server.enqueue({ format: 'openai-chat', chunks: hello.slice(0, 3) });
     const parts: StreamPart[] = [];

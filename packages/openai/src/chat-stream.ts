@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import type { ProviderStreamPart } from 'stopwise';
-import { chunkStream } from 'stopwise/adapter';
+import { chunkStream, ReasoningTagSplitter } from 'stopwise/adapter';
 import { mapTokenLogprobs } from './logprobs.js';
 import { eventPayload, openSseBody, type SseEvent } from './sse-body.js';
 import { compact, finishOf, type StreamContext, wireMessages, withExtraBody } from './stream-context.js';
@@ -68,6 +68,9 @@ export function streamChat(
   let finishReason: string | null | undefined;
   let usage = unknownUsage;
   let headers: Headers;
+  // Reasoning inline in the text (`<think>...</think>`), split off as the server would with a
+  // reasoning parser.
+  let tags: ReasoningTagSplitter | undefined;
   const mapChunk = (chunk: ChatChunk, emit: (part: ProviderStreamPart) => void) => {
     if (!sentMetadata) {
       sentMetadata = true;
@@ -87,12 +90,16 @@ export function streamChat(
       if (tokens.length > 0) emit({ type: 'logprobs', tokens });
     }
     const text = nonEmpty(delta.content);
-    if (text !== undefined) emit({ type: 'text-delta', delta: text });
+    if (text !== undefined) {
+      if (tags) tags.push(text, emit);
+      else emit({ type: 'text-delta', delta: text });
+    }
     if (choice.finish_reason) finishReason = choice.finish_reason;
   };
   return chunkStream<SseEvent[]>({
     async open() {
       context = makeContext();
+      tags = context.reasoningTags && new ReasoningTagSplitter(context.reasoningTags);
       const body = await openSseBody(
         context.client.chat.completions.create(chatBody(context), context.sdkOptions),
         context,
@@ -108,7 +115,12 @@ export function streamChat(
         if (chunk !== undefined) mapChunk(chunk, emit);
       }
     },
-    finish: (emit) => emit(finishOf(context as StreamContext, finishReason, usage)),
+    finish: (emit) => {
+      // What the splitter held back (a tail that might have begun a tag) was received: it is read
+      // before the finish, or before the error of a stream that ended without one.
+      tags?.flush(emit);
+      emit(finishOf(context as StreamContext, finishReason, usage));
+    },
     mapError,
   });
 }

@@ -1,6 +1,12 @@
 import OpenAI from 'openai';
 import { ConfigError, type LanguageModelProvider, type ProviderStreamPart } from 'stopwise';
-import { collectCredentials, type HeadersInput, keyForLocalServer, providerStream } from 'stopwise/adapter';
+import {
+  collectCredentials,
+  type HeadersInput,
+  keyForLocalServer,
+  providerStream,
+  reasoningTagsOption,
+} from 'stopwise/adapter';
 import { streamChat } from './chat-stream.js';
 import { streamCompletions } from './completions-stream.js';
 import { mapOpenAIError } from './map-error.js';
@@ -37,6 +43,7 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
   const api = settings.api ?? 'chat';
   const maxTokensParam =
     settings.maxTokensParam ?? (isOpenAIHost(client.baseURL) ? 'max_completion_tokens' : 'max_tokens');
+  const reasoningTags = reasoningTagsOption('reasoningTags', settings.reasoningTags);
   // A caller's own client keeps its configuration; our settings then apply per request.
   const perRequest =
     settings.client === undefined
@@ -57,7 +64,16 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
         const options = validateProviderOptions(request.providerOptions, api, request.logprobs === true);
         const sdkOptions: SdkRequestOptions = { ...perRequest, signal: request.signal };
         const secrets = credentialsOf(client, settings);
-        return { client, request, options, sdkOptions, provider: name, secrets, maxTokensParam };
+        return {
+          client,
+          request,
+          options,
+          sdkOptions,
+          provider: name,
+          secrets,
+          maxTokensParam,
+          reasoningTags,
+        };
       };
       // After an abort (a stop, the caller) nothing is wrong: the runner ignores what follows.
       // Credentials are read when an error happens: a key given as a function is resolved by the

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { ConfigError } from 'stopwise';
-import { rejectUnknownOptions } from 'stopwise/adapter';
+import { type ReasoningTagOptions, reasoningTagsOption, rejectUnknownOptions } from 'stopwise/adapter';
 
 /** Which OpenAI endpoint the provider streams from. */
 export type OpenAIApi = 'chat' | 'responses' | 'completions';
@@ -56,6 +56,17 @@ export interface OpenAISettings {
    * `baseURL` (many compatible servers ignore `max_completion_tokens`).
    */
   maxTokensParam?: 'max_tokens' | 'max_completion_tokens' | undefined;
+  /**
+   * Reasoning streamed inline in the answer text (Chat Completions only): DeepSeek-R1, QwQ and
+   * their distills served without a reasoning parser send `<think>...</think>` before the answer.
+   * By default, text that begins with `<think>` is read as reasoning up to `</think>` (streamed as
+   * `reasoning-delta`, so policies see the thinking as thinking, and `result.reasoning` holds it);
+   * text that does not begin with it is left alone. Other tags: `{ open, close }`; a chat template
+   * that puts the opening tag in the prompt: `{ startsInside: true }`; `false` keeps all text as
+   * the answer. Reasoning the server sends apart (`reasoning_content`, `reasoning`) is read as
+   * reasoning either way.
+   */
+  reasoningTags?: ReasoningTagOptions | false | undefined;
 }
 
 const settingNames: readonly (keyof OpenAISettings)[] = [
@@ -70,6 +81,7 @@ const settingNames: readonly (keyof OpenAISettings)[] = [
   'api',
   'name',
   'maxTokensParam',
+  'reasoningTags',
 ];
 
 const apis: readonly OpenAIApi[] = ['chat', 'responses', 'completions'];
@@ -111,6 +123,7 @@ export function validateSettings(settings: OpenAISettings): void {
       `must be 'max_tokens' or 'max_completion_tokens', got ${JSON.stringify(param)}`,
     );
   }
+  reasoningTagsOption('reasoningTags', settings.reasoningTags);
   validateClient(settings);
 }
 

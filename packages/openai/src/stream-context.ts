@@ -6,6 +6,7 @@ import {
   StreamError,
   type Usage,
 } from 'stopwise';
+import type { ReasoningTags } from 'stopwise/adapter';
 import { mapOpenAIFinishReason } from './finish-reason.js';
 import type { OpenAIProviderOptions } from './provider-options.js';
 import { unknownUsage } from './usage.js';
@@ -32,6 +33,8 @@ export interface StreamContext {
   secrets: readonly string[];
   /** Which Chat Completions field carries `maxOutputTokens`. */
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
+  /** Inline reasoning tags to split off the answer text (Chat Completions); none when off. */
+  reasoningTags: ReasoningTags | undefined;
 }
 
 /** Drops undefined fields, so the body the server sees holds only what was asked for. */

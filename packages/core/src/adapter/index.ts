@@ -9,7 +9,8 @@
  * (`@stopwise/redis`) can be exercised through the tuner's own view of it
  * ({@link tunerEvidenceIn}); an exporter serializes errors as the built-in ones do
  * ({@link serializeError}); a package with options of its own refuses misspelt names the way
- * stopwise does ({@link rejectUnknownOptions}).
+ * stopwise does ({@link rejectUnknownOptions}); a provider whose models stream their reasoning inline
+ * (`<think>...</think>`) splits it off with {@link ReasoningTagSplitter}.
  *
  * These are kept apart from the root so the root stays the application's API; they follow the
  * same versioning and are recorded in `api/stopwise.adapter.api.md`. The error classes
@@ -34,6 +35,14 @@ export { type Message, type MessageRole, messageRoles, userPrompt } from '../mes
 export { rejectUnknownOptions } from '../option-names.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from '../provider.js';
 export { providerStream } from '../provider-stream.js';
+export {
+  defaultReasoningTags,
+  type ReasoningTagOptions,
+  ReasoningTagSplitter,
+  type ReasoningTags,
+  reasoningTagsOption,
+  type TaggedPiece,
+} from '../reasoning-tags.js';
 export { retryAfterFromHeaders } from '../retry-after.js';
 export { tunerEvidenceIn } from '../store/index.js';
 export type { FinishReason, ProviderStreamPart, TokenLogprob, Usage } from '../stream-part.js';
