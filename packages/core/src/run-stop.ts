@@ -1,6 +1,6 @@
 import { takeReceived } from './chunk-stream.js';
 import { endsInLoop } from './policies/tail-loop.js';
-import type { StopDecision, StopKind } from './policy.js';
+import type { StopDecision, StopKind, StreamView } from './policy.js';
 import { definedOnly } from './run-outcome.js';
 import type { RunState } from './run-state.js';
 import type { StopInfo } from './stop-info.js';
@@ -17,6 +17,24 @@ import { safeCutIndex } from './text-boundary.js';
 export function savingsKindOf(decision: StopDecision, phaseText: string): StopKind {
   const kind = decision.kind ?? 'complete';
   return kind === 'cap' && endsInLoop(phaseText) ? 'runaway' : kind;
+}
+
+/**
+ * Whether a decision must wait for the next delta before it acts: a judgement (not a safety
+ * stop) in the reasoning with nothing but white space after the point that decided it. The
+ * reasoning may have ended right there: a model's last thinking line is usually its conclusion
+ * ("So the answer is 42.\n"), the line that completes a convergence. Stopping then saves only
+ * the answer, which is short and what the caller wants. So the decision waits: if the reasoning
+ * goes on, it acts on the next delta (one token later, with the same cut); if the answer begins,
+ * it is dropped. Recorded traces whose reasoning was trimmed never end on a line break; streams
+ * do (`...\n</think>`, `reasoning_content` ending in `\n\n`).
+ */
+export function waitsForReasoningEnd(decision: StopDecision, view: StreamView): boolean {
+  if (view.phase !== 'reasoning' || decision.safety === true || view.delta.length === 0) return false;
+  // Where it was decided, else where it cuts: text after either shows the reasoning went on.
+  const point = decision.decidedAt ?? decision.cutAt;
+  const from = point === undefined ? view.delta.length : point - view.deltaOffset;
+  return !/\S/.test(view.delta.slice(Math.max(0, from)));
 }
 
 /** What the provider had already sent when a stop aborted its request. */

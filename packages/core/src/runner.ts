@@ -25,7 +25,7 @@ import {
 } from './run-outcome.js';
 import type { RecordedDecision, RunResult } from './run-result.js';
 import { RunState } from './run-state.js';
-import { cutAtStop, savingsKindOf, takeReceivedAtStop } from './run-stop.js';
+import { cutAtStop, savingsKindOf, takeReceivedAtStop, waitsForReasoningEnd } from './run-stop.js';
 import type { FinishReason, ProviderStreamPart, StreamPart, Usage } from './stream-part.js';
 import type { TelemetryDispatcher } from './telemetry/dispatcher.js';
 import type { SavingsEstimator } from './telemetry/estimate-savings.js';
@@ -134,6 +134,8 @@ class RunIterator implements RunParts {
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
+  // A reasoning decision waiting to see whether the reasoning goes on (see `waitsForReasoningEnd`).
+  private heldStop: (StopDecision & { policy?: string }) | undefined;
   // The stopping decision, reported with the end of the run (see `reportEnd`).
   private stopDecision: { decision: StopDecision; tokens: number; phase: 'reasoning' | 'answer' } | undefined;
   // The hooks and `result` wait for the consumer to have every part (see RunEndGate).
@@ -421,9 +423,15 @@ class RunIterator implements RunParts {
         }
         const view = this.state.append(phase, part.delta, this.budgetScale, this.pendingLogprobs?.tokens);
         this.pendingLogprobs = undefined;
+        if (this.heldStop !== undefined && this.resolveHeld(view, part)) return;
         const decision = this.root.step(view);
-        if (decision && this.ending === undefined) this.stopWith(decision, view, part);
-        else this.out.push(part);
+        if (decision === undefined || this.ending !== undefined) this.out.push(part);
+        else if (this.heldStop !== undefined && decision.safety !== true) this.out.push(part);
+        else if (this.heldStop === undefined && waitsForReasoningEnd(decision, view)) {
+          // Its cut stays where it was decided, whatever arrives meanwhile.
+          this.heldStop = { ...decision, cutAt: decision.cutAt ?? view.deltaOffset + view.delta.length };
+          this.out.push(part);
+        } else this.stopWith(decision, view, part);
         return;
       }
       case 'logprobs':
@@ -446,6 +454,23 @@ class RunIterator implements RunParts {
       default:
         this.out.push(part);
     }
+  }
+
+  /**
+   * A decision is held (see `waitsForReasoningEnd`) and `view` is the next delta: more reasoning
+   * with text in it acts on the decision (true: the delta is handled); the answer drops it, the
+   * reasoning ended there; white space keeps it waiting.
+   */
+  private resolveHeld(view: StreamView, part: Delta): boolean {
+    const held = this.heldStop as StopDecision;
+    if (view.phase === 'answer') {
+      this.heldStop = undefined;
+      return false;
+    }
+    if (!/\S/.test(view.delta)) return false;
+    this.heldStop = undefined;
+    if (this.ending === undefined) this.stopWith(held, view, part);
+    return true;
   }
 
   /** A timed check (timeouts): nothing arrived, so the chain is asked with an empty delta. */

@@ -92,7 +92,7 @@ export class Converger {
     }
     const statement = statementIn(line);
     if (statement) this.record(statement, end);
-    return this.decide();
+    return this.decide(end);
   }
 
   private trackDisplay(line: string): void {
@@ -127,7 +127,8 @@ export class Converger {
     if (explicit) this.lastExplicit = candidate.key;
   }
 
-  private decide(): StopDecision | undefined {
+  /** The stop, when the line whose break is at `end` made the answer converge. */
+  private decide(end: number): StopDecision | undefined {
     const streak = this.streak;
     if (!streak || this.awaitingClose || streak.count < this.confirmations || !streak.evident)
       return undefined;
@@ -139,6 +140,7 @@ export class Converger {
       // whatever `recordContent` says, and the answer is model output.
       reason: `answer converged: the same answer stated ${streak.count} times`,
       cutAt: streak.lastEnd,
+      decidedAt: end + 1,
       confidence: Math.min(0.95, 0.5 + 0.1 * streak.count),
       answer: streak.display,
     };
