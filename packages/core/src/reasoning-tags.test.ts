@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
+import { splitAt } from './policies/policy-harness.test-util.js';
 import {
   defaultReasoningTags,
   ReasoningTagSplitter,
@@ -28,18 +29,12 @@ function joined(pieces: readonly TaggedPiece[]) {
   return { reasoning: of('reasoning-delta'), text: of('text-delta') };
 }
 
-/** `text` cut at the given positions (sorted, deduplicated, inside the text). */
-function cutAt(text: string, cuts: readonly number[]): string[] {
-  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let from = 0;
-  for (const point of points) {
-    parts.push(text.slice(from, point));
-    from = point;
-  }
-  parts.push(text.slice(from));
-  return parts;
-}
+/** `text` cut at offsets drawn from `cuts` (wrapped into its length). */
+const cutAt = (text: string, cuts: readonly number[]) =>
+  splitAt(
+    text,
+    cuts.map((cut) => cut % (text.length + 1)),
+  );
 
 describe('ReasoningTagSplitter', () => {
   it('reads a leading <think> block as reasoning and the rest as the answer', () => {
