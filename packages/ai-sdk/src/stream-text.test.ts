@@ -1,5 +1,12 @@
 import { syntheticAnthropicChunks, syntheticChatChunks } from '@stopwise/replay';
-import { type LanguageModel, streamText, type TextStreamPart, type ToolSet, wrapLanguageModel } from 'ai';
+import {
+  extractReasoningMiddleware,
+  type LanguageModel,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+  wrapLanguageModel,
+} from 'ai';
 import { describe, expect, it } from 'vitest';
 import { type StopwiseMetadata, stopwiseMiddleware, stopwiseOptions } from './index.js';
 import { filler, lastRequest, responsesChunks, useWireServer } from './test-utils.js';
@@ -114,6 +121,40 @@ describe('streamText over a wrapped @ai-sdk/openai chat model', () => {
       savings: { tokensSaved: 0 },
     });
     expect((await served()).clientClosed).toBe(false);
+  });
+});
+
+describe('reasoning inline in the text, with the AI SDK extracting it (as the README says)', () => {
+  it("inside stopwise's middleware, the chain reads the thinking as reasoning and stops on the answer", async () => {
+    const doubt = 'Wait, let me check that once more. '.repeat(10);
+    const deltas = [
+      '<think>\n',
+      'So the answer is 5.',
+      `\n\n${doubt}`,
+      '2 + 2 is 4.\n',
+      '</think>',
+      'The answer is 4.',
+      ` ${'Two and two make four. '.repeat(16)}`,
+    ];
+    const run = (order: 'inside' | 'outside') => {
+      wire.server.enqueue({ format: 'openai-chat', chunks: syntheticChatChunks({ deltas }) });
+      const extract = extractReasoningMiddleware({ tagName: 'think' });
+      const stopwise = stopwiseMiddleware({ profile: 'balanced' });
+      return drain(
+        wrapLanguageModel({
+          model: wire.openai().chat('deepseek-r1-distill-qwen-7b'),
+          middleware: order === 'inside' ? [stopwise, extract] : [extract, stopwise],
+        }),
+      );
+    };
+    const inside = await run('inside');
+    expect(inside.reasoning).toContain('So the answer is 5.');
+    expect(inside.metadata?.stop?.phase).toBe('answer');
+    expect(inside.text).toBe('The answer is 4.');
+    // The other way round, stopwise sees the tags as text and stops on the thinking's answer.
+    const outside = await run('outside');
+    expect(outside.metadata?.stop?.reason).toContain('answer complete');
+    expect(outside.text).not.toContain('The answer is 4.');
   });
 });
 
