@@ -426,6 +426,7 @@ class RunIterator implements RunParts {
         if (this.heldStop !== undefined && this.resolveHeld(view, part)) return;
         const decision = this.root.step(view);
         if (decision === undefined || this.ending !== undefined) this.out.push(part);
+        // Still holding one (white space came): it was due first; only a safety stop acts now.
         else if (this.heldStop !== undefined && decision.safety !== true) this.out.push(part);
         else if (this.heldStop === undefined && waitsForReasoningEnd(decision, view)) {
           // Its cut stays where it was decided, whatever arrives meanwhile.
