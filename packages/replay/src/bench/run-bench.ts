@@ -186,6 +186,8 @@ export interface RunJobOptions extends BenchJob {
 export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   const { file, set } = options;
   const history = createSavingsHistory();
+  // First what a new user sees: the set on fresh clients, before anything is calibrated.
+  const coldStart = set.kind === 'none' ? undefined : await runColdStart(options);
   // Every policy set's savings estimates (presets and fixed caps alike) are calibrated as in
   // production with a holdout: a fixed fifth of the outputs first runs unstopped with the set in
   // shadow, recording where it would have stopped and how long the output really was. Those
@@ -193,7 +195,6 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // out of reduction and accuracy. Without it a cap's stops have only a bound (no headline).
   // A tuned set counts every call, the ones it learned from included (as in production): no
   // calibration pass before it.
-  const coldStart = set.kind === 'none' ? undefined : await runColdStart(options);
   const calibration =
     set.kind === 'none' || set.kind === 'tuned' ? [] : file.records.filter(isCalibrationRecord);
   // What the calibration pass saw, for the rows' sampling error.
@@ -278,8 +279,8 @@ function learnOf(set: PolicySet): ClientOptions<LanguageModelProvider>['learn'] 
 /**
  * The cold start (see {@link ColdStartFigures}): the first {@link coldStartCalls} records of a
  * seeded order, one at a time, through fresh clients with default savings options (no holdout;
- * one empty savings history, as one app's), the adaptive-length history cleared first. Sequential,
- * so each call learns from every call before it and the figures do not depend on timing.
+ * one empty savings history, as one app's), the adaptive-length history cleared first. One at a
+ * time, so each call learns from every call before it, whatever the timing.
  */
 async function runColdStart(options: RunJobOptions): Promise<ColdStartFigures> {
   const { file, set } = options;
