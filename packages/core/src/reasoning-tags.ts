@@ -78,8 +78,9 @@ function isSpace(code: number): boolean {
 /**
  * Splits streamed answer text into reasoning and answer where the reasoning is inline between
  * tags (see {@link ReasoningTagOptions}). Only a leading block is read: the text is reasoning
- * when it begins with the opening tag (white space before it is dropped), up to the closing tag,
- * and the answer after it (white space right after the closing tag is dropped too). Text that
+ * when it begins with the opening tag, up to the closing tag, and the answer after it. White
+ * space before the block, at the start of the reasoning and right after the closing tag is
+ * dropped, so an empty block (`<think>\n\n</think>`) yields no reasoning at all. Text that
  * does not begin with the tag passes through whole, so an answer that mentions `<think>` later
  * is left alone. Tags split across deltas are recognised: the few characters that could be the
  * start of a tag are held back until the next delta (or {@link flush}) tells. One splitter per
@@ -96,6 +97,8 @@ function isSpace(code: number): boolean {
  */
 export class ReasoningTagSplitter {
   private state: 'start' | 'reasoning' | 'after-close' | 'text';
+  /** Reasoning emitted so far: white space before its first character is dropped. */
+  private reasoned = false;
   /** Text held back: leading white space, or what may be the start of a tag. */
   private held = '';
 
@@ -142,16 +145,21 @@ export class ReasoningTagSplitter {
     const held = this.held;
     this.held = '';
     if (held === '') return;
-    if (this.state === 'reasoning') emit({ type: 'reasoning-delta', delta: held });
+    if (this.state === 'reasoning') this.emitReasoning(held, emit);
     else if (this.state === 'start') emit({ type: 'text-delta', delta: held });
   }
 
   /** Emits the reasoning in `text` up to the closing tag; returns the text after it ('' if none). */
   private reasoning(text: string, emit: (piece: TaggedPiece) => void): string {
     const { close } = this.tags;
+    // An empty block ("<think>\n\n</think>") is no reasoning at all, not a line break of it.
+    if (!this.reasoned) {
+      text = text.slice(firstNonSpace(text));
+      if (text === '') return '';
+    }
     const at = text.indexOf(close);
     if (at >= 0) {
-      if (at > 0) emit({ type: 'reasoning-delta', delta: text.slice(0, at) });
+      if (at > 0) this.emitReasoning(text.slice(0, at), emit);
       this.state = 'after-close';
       return text.slice(at + close.length);
     }
@@ -159,8 +167,13 @@ export class ReasoningTagSplitter {
     const keep = partialTagLength(text, close);
     const ready = text.slice(0, text.length - keep);
     this.held = text.slice(text.length - keep);
-    if (ready !== '') emit({ type: 'reasoning-delta', delta: ready });
+    if (ready !== '') this.emitReasoning(ready, emit);
     return '';
+  }
+
+  private emitReasoning(delta: string, emit: (piece: TaggedPiece) => void): void {
+    this.reasoned = true;
+    emit({ type: 'reasoning-delta', delta });
   }
 }
 

@@ -183,7 +183,7 @@ describe('chat stream mapping', () => {
 
     it('streams the thinking as reasoning, so an answer stated while thinking does not stop it', async () => {
       const result = await ask();
-      expect(result.reasoning).toBe(`\nSo the answer is 41.\n\n${doubt}6 x 7 is 42.\n`);
+      expect(result.reasoning).toBe(`So the answer is 41.\n\n${doubt}6 x 7 is 42.\n`);
       // balanced stops after the answer's own statement, not after the one in the thinking.
       expect(result.outcome).toBe('policy-stop');
       expect(result.stop?.phase).toBe('answer');

@@ -167,6 +167,25 @@ describe('adaptiveLength', () => {
     expect(answers.map((s) => s.censored)).toEqual([false, false, true]);
   });
 
+  it('does not learn a reasoning length from thinking that was only white space', async () => {
+    const { store, policy } = learner({ minSamples: 2 });
+    const call = (thinking: string): ProviderStreamPart[] => [
+      { type: 'stream-start' },
+      { type: 'reasoning-delta', delta: thinking },
+      ...words(10).map((delta): ProviderStreamPart => ({ type: 'text-delta', delta })),
+      {
+        type: 'finish',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: 1, outputTokens: 1 },
+      },
+    ];
+    const reasoningKey = `${model}|task=-|format=free|size=xs|reasoning`;
+    await run(call('\n\n'), [policy]);
+    expect(store.get(reasoningKey) ?? []).toEqual([]);
+    await run(call('Two plus two is four.'), [policy]);
+    expect(store.get(reasoningKey)?.map((sample) => sample.censored)).toEqual([false]);
+  });
+
   describe('reasoning that has stated no answer yet', () => {
     /** A call thinking `lines` lines of ten cat words, `statedAt` (0-based) saying the answer instead. */
     const thinking = (lines: number, statedAt?: number): ProviderStreamPart[] => [

@@ -141,6 +141,10 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
   let keys: CallKeys | undefined;
   let predictions: Predictions = {};
   const seen = { reasoning: 0, answer: 0, scale: 1 };
+  // Whether each phase has shown anything but white space: an empty thinking block
+  // ("<think>\n\n</think>") is no thinking, and a one-token "length" of it would drag the
+  // bucket's reasoning budget down (and count toward its minimum of samples).
+  const spoke = { reasoning: false, answer: false };
   const tails = { reasoning: '', answer: '' };
   const answers = new StatedAnswerWatch();
   const scaled = {
@@ -201,13 +205,16 @@ export function adaptiveLengthFrom(settings: AdaptiveLengthSettings): AdaptiveLe
       seen.reasoning = 0;
       seen.answer = 0;
       seen.scale = 1;
+      spoke.reasoning = false;
+      spoke.answer = false;
       tails.reasoning = '';
       tails.answer = '';
       answers.reset();
       scaled.scale = Number.NaN;
     },
     step(view) {
-      seen[view.phase] = view.phaseTokens;
+      if (!spoke[view.phase]) spoke[view.phase] = /\S/.test(view.delta);
+      if (spoke[view.phase]) seen[view.phase] = view.phaseTokens;
       if (scaled.scale !== view.budgetScale) {
         // The scale is set at start; work it out once, not per delta.
         seen.scale = clampScale(view.budgetScale);
