@@ -101,6 +101,11 @@ describe('ReasoningTagSplitter', () => {
       reasoning: 'Let me think.',
       text: 'Yes.',
     });
+    // A model that opens the tag again anyway: the tag is not reasoning.
+    expect(joined(split(['\n<th', 'ink>\nLet me think.', '</think>', 'Yes.'], tags))).toEqual({
+      reasoning: 'Let me think.',
+      text: 'Yes.',
+    });
   });
 
   it('reads other tags when told', () => {

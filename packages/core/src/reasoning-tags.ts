@@ -14,7 +14,8 @@ export interface ReasoningTagOptions {
   /**
    * The text starts inside the reasoning, with no opening tag: for chat templates that put the
    * opening tag in the prompt (DeepSeek-R1-0528, QwQ), so that only `</think>` is streamed.
-   * Default false: the text is reasoning only when it begins with `open` (after white space).
+   * An opening tag the model writes anyway is dropped. Default false: the text is reasoning only
+   * when it begins with `open` (after white space).
    */
   startsInside?: boolean | undefined;
 }
@@ -103,7 +104,7 @@ export class ReasoningTagSplitter {
   private held = '';
 
   constructor(private readonly tags: ReasoningTags) {
-    this.state = tags.startsInside ? 'reasoning' : 'start';
+    this.state = 'start';
   }
 
   /** Feeds one delta of answer text; emits what it is known to be. */
@@ -122,13 +123,16 @@ export class ReasoningTagSplitter {
         this.held = text; // white space, or the tag's first characters so far
         return;
       }
-      if (!rest.startsWith(open)) {
+      this.state = 'reasoning';
+      if (rest.startsWith(open)) {
+        text = rest.slice(open.length);
+      } else if (!this.tags.startsInside) {
         this.state = 'text';
         if (text !== '') emit({ type: 'text-delta', delta: text });
         return;
       }
-      this.state = 'reasoning';
-      text = rest.slice(open.length);
+      // Else the template opened the tag in the prompt: the text is reasoning from its start
+      // (and a model that opens it again anyway has its tag dropped above).
     }
     if (this.state === 'reasoning') text = this.reasoning(text, emit);
     if (this.state === 'after-close') {
@@ -145,7 +149,8 @@ export class ReasoningTagSplitter {
     const held = this.held;
     this.held = '';
     if (held === '') return;
-    if (this.state === 'reasoning') this.emitReasoning(held, emit);
+    if (this.state === 'reasoning' || (this.state === 'start' && this.tags.startsInside))
+      this.emitReasoning(held, emit);
     else if (this.state === 'start') emit({ type: 'text-delta', delta: held });
   }
 
