@@ -188,10 +188,16 @@ function firstNonSpace(text: string): number {
   return index;
 }
 
-/** Length of the longest end of `text` that is a proper beginning of `tag`. */
+/**
+ * Length of the longest end of `text` that is a proper beginning of `tag`. Called per reasoning
+ * delta: only the tag's first character is looked for in the last `tag.length - 1` characters,
+ * and a substring is made only where it occurs.
+ */
 function partialTagLength(text: string, tag: string): number {
-  for (let length = Math.min(tag.length - 1, text.length); length > 0; length -= 1) {
-    if (text.endsWith(tag.slice(0, length))) return length;
+  const first = tag.charAt(0);
+  for (let at = text.indexOf(first, Math.max(0, text.length - tag.length + 1)); at >= 0; ) {
+    if (tag.startsWith(text.slice(at))) return text.length - at;
+    at = text.indexOf(first, at + 1);
   }
   return 0;
 }
