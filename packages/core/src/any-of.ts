@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js';
 import type { BudgetChange, CallContext, StopDecision, StopPolicy } from './policy.js';
 import { budgetChanges } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
@@ -50,6 +51,8 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
         try {
           changes.push(...budgetChanges(child.start?.(context)));
         } catch (error) {
+          // The caller's configuration, not a failing policy (see `guardPolicy`): the call fails.
+          if (error instanceof ConfigError) throw error;
           fail(chain, index, 'start', error);
         }
       });

@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js';
 import type {
   BudgetChange,
   CallContext,
@@ -17,7 +18,9 @@ export function budgetChanges(
 
 /**
  * Wraps a policy so that if it throws it is switched off for the rest of the call and the error
- * is reported through `call.report`; the stream goes on. The runner guards the root policy and
+ * is reported through `call.report`; the stream goes on. A `ConfigError` thrown by `start` is
+ * the caller's configuration, not a failing policy: it passes, and the call fails before its
+ * request. The runner guards the root policy and
  * every combinator guards its children, so one failing child does not take its siblings down.
  */
 export function guardPolicy(policy: StopPolicy): StopPolicy {
@@ -33,6 +36,9 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       try {
         return policy.start?.(context);
       } catch (error) {
+        // The caller's configuration, found only now (a regex the engine refuses, see
+        // `compileLinearRegex`): the call fails with it before its request, as for any other.
+        if (error instanceof ConfigError) throw error;
         fail(guard, 'start', error);
         return undefined;
       }

@@ -6,6 +6,7 @@ import type { CallTuning, TuneInput } from './learning/learning-loop.js';
 import { userPrompt } from './messages.js';
 import { rejectUnknownOptions } from './option-names.js';
 import { PairMemo } from './pair-memo.js';
+import { regexEngineLoading } from './policies/linear-engine.js';
 import type { CallContext, PolicyReport, StopPolicy } from './policy.js';
 import { withCallSettings, withLengthStore } from './profiles/call-settings.js';
 import { type ProfilePolicy, planFor } from './profiles/chain-plan.js';
@@ -335,6 +336,11 @@ export async function resolveChain(
   config: ChainConfig,
   report: (report: PolicyReport) => void,
 ): Promise<ResolvedChain> {
+  // The linear-time regex engine loads on first use (see `linear-engine.ts`): a user's regex
+  // defined before this call may have asked for it, and keyword rules are matched while the
+  // chain is built.
+  const engineBefore = regexEngineLoading();
+  if (engineBefore) await engineBefore;
   const layers: Layer[] = [
     { layer: 'client', field: 'profile', profile: config.defaultProfile, overrides: undefined },
   ];
@@ -392,6 +398,9 @@ export async function resolveChain(
   }
   const preparing = prepareAll(entries, context);
   if (preparing) await preparing;
+  // A stop pattern the chain holds now (a keyword rule's ending) may have asked for it too.
+  const engineAfter = regexEngineLoading();
+  if (engineAfter) await engineAfter;
   const policies = entries.map((entry) => entry.policy);
   const root = policies.length <= 1 ? policies[0] : chainOf(entries);
   return {

@@ -10,7 +10,9 @@
  * ({@link tunerEvidenceIn}); an exporter serializes errors as the built-in ones do
  * ({@link serializeError}); a package with options of its own refuses misspelt names the way
  * stopwise does ({@link rejectUnknownOptions}); a provider whose models stream their reasoning inline
- * (`<think>...</think>`) splits it off with {@link ReasoningTagSplitter}.
+ * (`<think>...</think>`) splits it off with {@link ReasoningTagSplitter}; code that runs a policy
+ * holding a regex itself, outside a client (a test of a custom policy), first awaits
+ * {@link loadRegexEngine}.
  *
  * These are kept apart from the root so the root stays the application's API; they follow the
  * same versioning and are recorded in `api/stopwise.adapter.api.md`. The error classes
@@ -33,6 +35,7 @@ export {
 export { environmentVariable, isLoopbackURL, keyForLocalServer, localServerKey } from '../local-server.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from '../messages.js';
 export { rejectUnknownOptions } from '../option-names.js';
+export { loadRegexEngine } from '../policies/linear-engine.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from '../provider.js';
 export { providerStream } from '../provider-stream.js';
 export {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
+import { loadRegexEngine } from '../policies/linear-engine.js';
 import { keywordContext, keywordText } from './keyword-context.js';
 import {
   compileKeywordRules,
@@ -9,6 +10,9 @@ import {
 } from './keyword-rules.js';
 
 const defaults = compileKeywordRules('rules', defaultKeywordRules);
+
+// Some tests run a rule with a user's RegExp themselves, outside a client.
+beforeAll(loadRegexEngine);
 const ids = (text: string) => matchKeywords(text, defaults).map((match) => match.rule);
 
 const call = (

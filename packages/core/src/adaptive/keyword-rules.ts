@@ -51,9 +51,13 @@ export interface KeywordMatch {
   readonly reason: string;
 }
 
-/** A `match` entry compiled: the regex, and which capture group is the matched text. */
+/**
+ * A `match` entry compiled: the regex, and which capture group is the matched text. A user's
+ * RegExp runs on the linear-time engine; a phrase, and the shipped rules' own RegExps, run on
+ * JS's (see {@link phrasePattern} and {@link shippedPatterns}).
+ */
 export interface KeywordPattern {
-  readonly regex: LinearRegex;
+  readonly regex: LinearRegex | RegExp;
   readonly group: number;
 }
 
@@ -132,14 +136,39 @@ export const defaultKeywordRules: readonly KeywordRule[] = [
   },
 ];
 
+/**
+ * The shipped rules' own RegExps. They run on JS's engine, in linear time: each repeat is
+ * bounded (`{0,40}`) or ends at a character it cannot match (`\s*[0-9]+`), which
+ * `adversarial-patterns.test.ts` checks on prompts built to make them backtrack. So a client that
+ * only uses the shipped rules never loads the linear-time engine (see `linear-engine.ts`). A
+ * user's RegExp, even in a copy of a shipped rule, runs on the linear-time engine.
+ */
+const shippedPatterns = new WeakSet<RegExp>(
+  defaultKeywordRules.flatMap((rule) =>
+    [rule.match ?? [], rule.endAfter ?? []].flat().filter((entry) => entry instanceof RegExp),
+  ),
+);
+
+/** The first match of a compiled `match` entry in `text`: the text of its capture group. */
+function findKeyword(pattern: KeywordPattern, text: string): string | undefined {
+  const { regex, group } = pattern;
+  if (regex instanceof RegExp) {
+    const found = regex.exec(text);
+    return found === null ? undefined : (found[group] ?? '');
+  }
+  return firstMatch(regex, text, group);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
  * A phrase as a case-insensitive, whole-word RegExp; capture group 1 is the phrase as found. The
- * word edges are matched as characters (or the text's ends) rather than lookarounds, so the same
- * pattern runs on the linear-time engine (which has no lookarounds) and on JS.
+ * word edges are matched as characters (or the text's ends) rather than lookarounds, so the
+ * pattern would also run on the linear-time engine. It runs on JS's, in linear time whatever the
+ * phrase: the phrase's characters are escaped, and each `\s+` between its words is followed by a
+ * word character it cannot match.
  */
 export function phrasePattern(phrase: string): RegExp {
   // Patterns are stateless (no g/y flag), so one compiled RegExp per phrase serves every call:
@@ -154,19 +183,7 @@ export function phrasePattern(phrase: string): RegExp {
   return pattern;
 }
 
-/** A phrase compiled for the linear-time engine, cached like {@link phrasePattern}. */
-function phraseKeywordPattern(phrase: string): KeywordPattern {
-  let pattern = linearPhrases.get(phrase);
-  if (pattern === undefined) {
-    pattern = { regex: compileLinearRegex('phrase', phrasePattern(phrase)), group: 1 };
-    if (linearPhrases.size >= 4096) linearPhrases.clear();
-    linearPhrases.set(phrase, pattern);
-  }
-  return pattern;
-}
-
 const compiledPhrases = new Map<string, RegExp>();
-const linearPhrases = new Map<string, KeywordPattern>();
 const compiledRuleSets = new WeakMap<readonly KeywordRule[], CompiledKeywordRule[]>();
 
 function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
@@ -193,16 +210,18 @@ function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
   if (!Array.isArray(list) || list.length === 0) {
     throw new ConfigError(`${field}.match`, 'must be a phrase, a RegExp, or a non-empty array of them');
   }
-  const patterns = list.map((entry, index) => {
+  const patterns = list.map((entry, index): KeywordPattern => {
     if (entry instanceof RegExp) {
       // g and y only make sense for a JS RegExp's lastIndex; the rule looks for the first match.
       const plain = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+      if (shippedPatterns.has(entry)) return { regex: plain, group: 0 };
       return { regex: compileLinearRegex(`${field}.match[${index}]`, plain), group: 0 };
     }
     if (typeof entry !== 'string' || entry.trim() === '') {
       throw new ConfigError(`${field}.match[${index}]`, 'must be a non-empty phrase or a RegExp');
     }
-    return phraseKeywordPattern(entry);
+    // The phrase is escaped into a pattern of stopwise's, linear on JS's engine.
+    return { regex: phrasePattern(entry), group: 1 };
   });
   if (
     rule.scale !== undefined &&
@@ -226,7 +245,10 @@ function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
       throw new ConfigError(`${field}.endAfter`, 'must be a non-empty array of stop strings and RegExps');
     }
     // Refuse a pattern the stream could not run now, not when a prompt first matches the rule.
-    compileStopPatterns(endAfter, `${field}.endAfter`);
+    // The shipped rules' endings are checked by their tests, and load the regex engine only in
+    // a call whose prompt matches them.
+    if (!endAfter.every((pattern) => typeof pattern === 'string' || shippedPatterns.has(pattern)))
+      compileStopPatterns(endAfter, `${field}.endAfter`);
   }
   const effects = [rule.scale, rule.enableMarkers, rule.disableMarkers, rule.endAfter];
   if (effects.every((effect) => effect === undefined)) {
@@ -287,7 +309,7 @@ function matchUncached(text: string, compiled: readonly CompiledKeywordRule[]): 
   const matches: KeywordMatch[] = [];
   for (const { rule, patterns } of compiled) {
     for (const pattern of patterns) {
-      const found = firstMatch(pattern.regex, text, pattern.group);
+      const found = findKeyword(pattern, text);
       if (found === undefined) continue;
       matches.push({
         rule: rule.id,

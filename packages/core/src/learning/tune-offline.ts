@@ -2,6 +2,7 @@ import { createMemoryLengthHistory, type LengthHistoryStore } from '../adaptive/
 import { anyOf, shadow } from '../combinators.js';
 import { ConfigError } from '../errors.js';
 import type { Message } from '../messages.js';
+import { loadRegexEngine } from '../policies/linear-engine.js';
 import type { CallContext, StopPolicy } from '../policy.js';
 import type { ProfileDefinition } from '../profiles/define-profile.js';
 import { profileSettings } from '../profiles/define-profile.js';
@@ -95,8 +96,8 @@ export interface TunedProfile {
  * reported on a held-out share of the records the tuning never saw. Adaptive length replays
  * warm: every record, once replayed, is learnt into a length history of this run's own (never
  * the profile's store), so the budgets later records meet are the ones a live client would
- * set. Asynchronous only to load the tokenizer tables its records' models need (on first use,
- * not at import): the replays count tokens exactly as the runner does.
+ * set. Asynchronous only to load the tokenizer tables its records' models need and the regex
+ * engine (on first use, not at import): the replays count tokens exactly as the runner does.
  */
 export async function tuneOffline(options: TuneOfflineOptions): Promise<TunedProfile> {
   const { records } = options;
@@ -106,6 +107,8 @@ export async function tuneOffline(options: TuneOfflineOptions): Promise<TunedPro
     );
     await Promise.all([...models].map((model) => tokenCounterFor(model).load()));
   }
+  // The replays run chains synchronously, and a profile's or a prompt's regex needs the engine.
+  await loadRegexEngine();
   return tuneLoaded(options);
 }
 

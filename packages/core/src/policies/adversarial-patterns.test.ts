@@ -122,3 +122,22 @@ describe('adversarial keyword rules on a 5,000-character prompt', () => {
     boundMs + 5_000,
   );
 });
+
+// The shipped rules run on JS's own engine (see `shippedPatterns` in keyword-rules.ts): their
+// patterns must stay linear on the prompts that come closest to making them backtrack.
+describe('the shipped keyword rules on adversarial 5,000-character prompts', () => {
+  const prompts: ReadonlyArray<[string, string]> = [
+    ['spaces after a phrase word', `step${' '.repeat(length)}!`],
+    ['repeated phrase starts', 'step by '.repeat(length / 8)],
+    ['digits after "part"', `part ${'1'.repeat(length)}!`],
+    ['spaces and digits after "subproblem"', `subproblem${' '.repeat(length / 2)}${'9'.repeat(length / 2)}x`],
+    ['repeated "part"', 'part part (a '.repeat(length / 13)],
+    ['"answer" without a box', 'answer '.repeat(length / 7)],
+    ['"answer is (" without the X', 'answer is ('.repeat(length / 11)],
+  ];
+  it.each(prompts)('%s finishes', async (_, prompt) => {
+    const result = await inWorker({ source: '', flags: '', text: prompt, via: 'shippedRules' });
+    expect(result.refused).toBeUndefined();
+    expect(result.ms).toBeLessThan(boundMs);
+  });
+});

@@ -3,7 +3,8 @@
  * (a frozen regex blocks its thread: a timer on the same thread would never fire).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileKeywordRules, matchKeywords } from '../adaptive/keyword-rules.js';
+import { compileKeywordRules, defaultKeywordRules, matchKeywords } from '../adaptive/keyword-rules.js';
+import { loadRegexEngine } from './linear-engine.js';
 import { stopOn } from './stop-on.js';
 
 /** What the test sends: a pattern, the text, and where to run it. */
@@ -11,7 +12,8 @@ export interface AdversarialJob {
   readonly source: string;
   readonly flags: string;
   readonly text: string;
-  readonly via: 'stopOn' | 'keywordRule';
+  /** `shippedRules`: the prompt against the shipped keyword rules (`source` is ignored). */
+  readonly via: 'stopOn' | 'keywordRule' | 'shippedRules';
 }
 
 /** What the worker answers: the time taken and the outcome, or the refusal message. */
@@ -23,6 +25,11 @@ function run(job: AdversarialJob): AdversarialResult {
   const regex = new RegExp(job.source, job.flags);
   const started = performance.now();
   try {
+    if (job.via === 'shippedRules') {
+      const compiled = compileKeywordRules('rules', defaultKeywordRules);
+      const matched = matchKeywords(job.text, compiled).length > 0;
+      return { ms: performance.now() - started, stoppedAt: undefined, matched };
+    }
     if (job.via === 'keywordRule') {
       const compiled = compileKeywordRules('rules', [{ id: 'adversarial', match: regex, scale: 2 }]);
       const matched = matchKeywords(job.text, compiled).length > 0;
@@ -40,4 +47,7 @@ function run(job: AdversarialJob): AdversarialResult {
   }
 }
 
+// The worker runs policies itself, outside a client: it loads the regex engine first, as a
+// client does before a call's chain runs.
+await loadRegexEngine();
 parentPort?.postMessage(run(workerData as AdversarialJob));

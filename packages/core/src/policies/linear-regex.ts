@@ -4,11 +4,13 @@
  * catches every such pattern. RE2 (here its pure-JS port re2js, which runs on Node, Bun, Deno
  * and edge runtimes alike) compiles a regex to an automaton and matches in time linear in the
  * text whatever the pattern, by leaving out what needs backtracking (lookarounds,
- * backreferences). So every user pattern is translated to RE2 and compiled when it is defined;
- * what cannot be is refused then, with the reason and a rewrite.
+ * backreferences). So every user pattern is translated to RE2 and checked when it is defined;
+ * what cannot run is refused then, with the reason and a rewrite. The engine itself loads on
+ * first use (see `linear-engine.ts`), and compiles a pattern the first time it is matched.
  */
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
 import { ConfigError } from '../errors.js';
+import { regexEngine, regexEngineReady, requestRegexEngine } from './linear-engine.js';
 import { translateRegExp, UntranslatableRegExp } from './regex-translate.js';
 
 /** re2js's compiled program, which {@link StreamMatcher} walks. Not in re2js's typings. */
@@ -54,77 +56,127 @@ export const Empty = {
 export interface LinearRegex {
   /** The regex as the user wrote it, for messages and `explain`. */
   readonly original: RegExp;
-  /** The compiled RE2 pattern (for whole-text searches). */
+  /**
+   * The compiled RE2 pattern (for whole-text searches), compiled on first read. Reading it
+   * needs the engine loaded: a client loads it before a call's chain runs.
+   */
   readonly re2: RE2JS;
-  /** Its program (for streaming). */
+  /** Its program (for streaming), compiled on first read like {@link LinearRegex.re2}. */
   readonly program: Re2Program;
 }
 
 /**
- * Compiles `regex` for linear-time matching or throws a {@link ConfigError} on `field` that says
+ * Checks `regex` for linear-time matching or throws a {@link ConfigError} on `field` that says
  * why and how to rewrite it. Refused: what RE2 cannot express (lookarounds, backreferences, the
- * sticky flag, v-flag set operations, repeats over 1000) and any regex that can match the empty
- * string somewhere (`/\b/`, `/x* /`, `/(?:)/`): a stop pattern that matches nothing would stop at
- * once with no text, and a keyword rule would match every prompt. Also refused: a repeated group
- * that can match the empty string (`(a*)*`, `(?:a|b?){1,2}`), the one construct where RE2's
- * leftmost-first match differs from JS's (see {@link translateRegExp}).
+ * sticky flag, v-flag set operations, repeat counts over 1000, alone or multiplied through
+ * nested repeats) and any regex that can match the empty string somewhere (`/\b/`, `/x* /`,
+ * `/(?:)/`): a stop pattern that matches nothing would stop at once with no text, and a keyword
+ * rule would match every prompt. Also refused: a repeated group that can match the empty string
+ * (`(a*)*`, `(?:a|b?){1,2}`), the one construct where RE2's leftmost-first match differs from
+ * JS's (see {@link translateRegExp}).
+ *
+ * The engine loads on first use: this starts loading it. What only the engine can refuse (a
+ * Unicode property it does not know, such as `\p{Letter}` for `\p{L}`, or a pattern too large) is
+ * refused here once it has loaded, and before that when a call first runs the pattern: the call
+ * then fails with the same `ConfigError`, before its request is sent.
  */
 export function compileLinearRegex(field: string, regex: RegExp): LinearRegex {
   // Profiles build their policies per call, and a keyword rule's or stop string's pattern is the
   // same every time: compiling it again cost about 0.7 ms a call (10 times the rest of a chain).
   const key = `${regex.flags}/${regex.source}`;
-  const known = compiled.get(key);
-  if (known !== undefined) return { original: regex, ...known };
-  const fresh = compileUncached(field, regex);
-  if (compiled.size >= maxCompiled) compiled.clear();
-  compiled.set(key, { re2: fresh.re2, program: fresh.program });
-  return fresh;
+  let pattern = compiled.get(key);
+  if (pattern === undefined) {
+    pattern = new CompiledPattern(regex, checked(field, regex));
+    if (compiled.size >= maxCompiled) compiled.clear();
+    compiled.set(key, pattern);
+  }
+  const linear = new LinearPattern(field, regex, pattern);
+  if (regexEngineReady()) pattern.compile(field);
+  else requestRegexEngine();
+  return linear;
 }
 
-// The compiled program is read-only once built (matching keeps its own state), so one serves
-// every call; bounded, since patterns can come from user input.
-const compiled = new Map<string, Omit<LinearRegex, 'original'>>();
-const maxCompiled = 1024;
+/** Whether `regex`, once checked by {@link compileLinearRegex}, has `$` for the end of the text. */
+export function usesEndOfText(regex: LinearRegex): boolean {
+  return regex instanceof LinearPattern && regex.pattern.endOfText;
+}
 
-function compileUncached(field: string, regex: RegExp): LinearRegex {
-  let re2: RE2JS;
+function checked(field: string, regex: RegExp): { source: string; endOfText: boolean } {
+  let translated: ReturnType<typeof translateRegExp>;
   try {
-    re2 = RE2JS.compile(translateRegExp(regex));
+    translated = translateRegExp(regex);
   } catch (error) {
     if (error instanceof UntranslatableRegExp)
       throw new ConfigError(field, `${String(regex)} ${error.message}`);
-    if (error instanceof RE2JSException) {
-      throw new ConfigError(
-        field,
-        `${String(regex)} cannot run on the linear-time regex engine (${error.message}); simplify it, e.g. a repeat count of at most 1000`,
-      );
-    }
     throw error;
   }
-  const program = programOf(re2);
-  if (matchesEmpty(program)) {
+  if (translated.matchesEmpty) {
     throw new ConfigError(
       field,
       `${String(regex)} can match the empty string (at some position), so it would match before any text; make it consume at least one character, e.g. /x+/ instead of /x*/, or /\\bword\\b/ instead of /\\b/`,
     );
   }
-  return { original: regex, re2, program };
+  return translated;
 }
 
-/** Epsilon successors: where `inst` leads without reading a character. */
-function epsilonNext(inst: Re2Inst): number[] {
-  switch (inst.op) {
-    case Op.alt:
-    case Op.altMatch:
-      return [inst.out, inst.arg];
-    case Op.capture:
-    case Op.nop:
-    case Op.emptyWidth:
-      return [inst.out];
-    default:
-      return [];
+/**
+ * One pattern's RE2 source, compiled on first use and shared by every regex with the same
+ * source and flags (the program is read-only once built; matching keeps its own state).
+ */
+class CompiledPattern {
+  private result: { re2: RE2JS; program: Re2Program } | { refusal: string } | undefined;
+
+  constructor(
+    private readonly regex: RegExp,
+    private readonly translated: { source: string; endOfText: boolean },
+  ) {}
+
+  get endOfText(): boolean {
+    return this.translated.endOfText;
+  }
+
+  /** The compiled pattern; throws the engine's refusal as a `ConfigError` on `field`, every time. */
+  compile(field: string): { re2: RE2JS; program: Re2Program } {
+    this.result ??= this.compileNow();
+    if ('refusal' in this.result) throw new ConfigError(field, this.result.refusal);
+    return this.result;
+  }
+
+  private compileNow(): { re2: RE2JS; program: Re2Program } | { refusal: string } {
+    const { RE2JS, RE2JSException } = regexEngine();
+    let re2: RE2JS;
+    try {
+      re2 = RE2JS.compile(this.translated.source);
+    } catch (error) {
+      if (!(error instanceof RE2JSException)) throw error;
+      return {
+        refusal: `${String(this.regex)} cannot run on the linear-time regex engine (${error.message}); simplify it, e.g. the short name of a Unicode property (\\p{L} for \\p{Letter}) or fewer repeats`,
+      };
+    }
+    return { re2, program: programOf(re2) };
   }
 }
+
+/** A {@link LinearRegex}: the user's regex, over its shared compiled pattern. */
+class LinearPattern implements LinearRegex {
+  constructor(
+    private readonly field: string,
+    readonly original: RegExp,
+    readonly pattern: CompiledPattern,
+  ) {}
+
+  get re2(): RE2JS {
+    return this.pattern.compile(this.field).re2;
+  }
+
+  get program(): Re2Program {
+    return this.pattern.compile(this.field).program;
+  }
+}
+
+// Bounded, since patterns can come from user input.
+const compiled = new Map<string, CompiledPattern>();
+const maxCompiled = 1024;
 
 /**
  * The compiled program inside re2js. It is not part of re2js's typed API (the version is pinned
@@ -143,29 +195,6 @@ function programOf(re2: RE2JS): Re2Program {
     throw new Error('re2js internals are not what stopwise expects; is re2js the pinned version?');
   }
   return program;
-}
-
-/**
- * Whether the program reaches a match without reading a character, on some path, whatever the
- * empty-width conditions (so `\b` alone counts: it matches empty somewhere in most texts).
- */
-function matchesEmpty(program: Re2Program): boolean {
-  const seen = new Set<number>();
-  const stack = [program.start];
-  while (stack.length > 0) {
-    const pc = stack.pop() as number;
-    if (seen.has(pc)) continue;
-    seen.add(pc);
-    const inst = program.inst[pc] as Re2Inst;
-    if (inst.op === Op.match) return true;
-    stack.push(...epsilonNext(inst)); // a rune or fail has none: it reads a character, or fails
-  }
-  return false;
-}
-
-/** Whether the program has `$` or `\z` meaning the end of the whole text (no m flag). */
-export function usesEndOfText(program: Re2Program): boolean {
-  return program.inst.some((inst) => inst.op === Op.emptyWidth && (inst.arg & Empty.endText) !== 0);
 }
 
 /**

@@ -9,6 +9,11 @@ import type { CallContext, StopDecision, StopPolicy, StreamView } from '../polic
 import type { RunResult } from '../run-result.js';
 import type { ProviderStreamPart } from '../stream-part.js';
 import { scriptedProvider } from '../testing/scripted-provider.js';
+import { loadRegexEngine } from './linear-engine.js';
+
+// The harness runs policies itself, outside a client: it loads the regex engine first, as a
+// client does before a call's chain runs (see `linear-engine.ts`).
+await loadRegexEngine();
 
 /** One delta of a scripted output. */
 export interface Delta {

@@ -89,6 +89,69 @@ class Nullability {
     const closed = this.frames.pop() as { alts: boolean };
     this.item(closed.alts);
   }
+
+  /** Whether the whole pattern can match the empty string (call once, at its end). */
+  finish(): boolean {
+    this.alternative();
+    return this.top.alts;
+  }
+}
+
+const maxRepeat = 1000;
+
+/**
+ * The repeat counts RE2 accepts, checked without it (it loads on first use, see
+ * `linear-engine.ts`): a count over 1000 anywhere, or counts that multiply past 1000 along a
+ * nesting of repeats (`(?:a{50}){50}`), as re2js's parser refuses them (Go's `repeatIsValid`).
+ * Only counted repeats weigh; `*`, `+` and `?` do not, and a repeat at most zero times weighs
+ * nothing.
+ */
+class RepeatWeights {
+  // One frame per open group: the heaviest item closed in it, and the weight of the last item.
+  private frames: Array<{ max: number; last: number }> = [{ max: 0, last: 0 }];
+
+  private get top() {
+    return this.frames[this.frames.length - 1] as { max: number; last: number };
+  }
+
+  item(weight = 1): void {
+    const top = this.top;
+    top.max = Math.max(top.max, top.last);
+    top.last = weight;
+  }
+
+  quantify(min: number, max: number, text: string): void {
+    if (!text.startsWith('{')) return;
+    if (min > maxRepeat || (Number.isFinite(max) && max > maxRepeat)) {
+      refuse(
+        `a repeat count over ${maxRepeat} (${text})`,
+        'the linear-time regex engine takes counts up to 1000; use a smaller count or + / *',
+      );
+    }
+    const top = this.top;
+    if (max === 0) {
+      top.last = 0;
+      return;
+    }
+    const times = Number.isFinite(max) ? max : Math.max(min, 1);
+    const weight = top.last * times;
+    if (weight > maxRepeat) {
+      refuse(
+        `nested repeat counts that multiply past ${maxRepeat} (...)${text}`,
+        'the linear-time regex engine takes counts up to 1000 in all; flatten the repeats or use + / *',
+      );
+    }
+    top.last = weight;
+  }
+
+  open(): void {
+    this.frames.push({ max: 0, last: 0 });
+  }
+
+  close(): void {
+    const closed = this.frames.pop() as { max: number; last: number };
+    this.item(Math.max(closed.max, closed.last));
+  }
 }
 
 /** A quantifier at `cur.i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each maybe lazy), or undefined. */
@@ -287,12 +350,23 @@ function translateGroupOpen(cur: Cursor): string {
   );
 }
 
+/** A JS regex in RE2 syntax, and what the checks that need no engine found. */
+export interface TranslatedRegExp {
+  /** The RE2 source, flags folded in. */
+  readonly source: string;
+  /** Whether it can match the empty string somewhere (`\b`, `x*`, `a|`). */
+  readonly matchesEmpty: boolean;
+  /** Whether it has `$` meaning the end of the whole text (no m flag). */
+  readonly endOfText: boolean;
+}
+
 /**
  * The RE2 source of `regex`, with its flags folded in: `i` and `m` as RE2 flags, `s` in how each
  * `.` is written. Throws {@link UntranslatableRegExp} for what RE2 cannot express: lookarounds,
- * backreferences, the sticky flag, v-flag set operations.
+ * backreferences, the sticky flag, v-flag set operations, repeat counts over 1000 (alone or
+ * multiplied through nested repeats).
  */
-export function translateRegExp(regex: RegExp): string {
+export function translateRegExp(regex: RegExp): TranslatedRegExp {
   const { flags } = regex;
   if (flags.includes('y')) {
     refuse('the sticky flag (y)', 'a stop pattern is searched anywhere in the output; drop the y flag');
@@ -305,39 +379,51 @@ export function translateRegExp(regex: RegExp): string {
   };
   const dotAll = flags.includes('s');
   const nullable = new Nullability();
+  const repeats = new RepeatWeights();
+  const item = (matchesEmpty: boolean) => {
+    nullable.item(matchesEmpty);
+    repeats.item();
+  };
+  let endOfText = false;
   let out = '';
   while (cur.i < cur.src.length) {
     const c = cur.src[cur.i] as string;
     const quantifier = readQuantifier(cur);
     if (quantifier) {
       nullable.quantify(quantifier.min, quantifier.max, quantifier.text);
+      repeats.quantify(quantifier.min, quantifier.max, quantifier.text);
       out += quantifier.text;
     } else if (c === '\\') {
       cur.i += 1;
       // \b and \B match no character; every other escape matches one.
-      nullable.item(cur.src[cur.i] === 'b' || cur.src[cur.i] === 'B');
+      item(cur.src[cur.i] === 'b' || cur.src[cur.i] === 'B');
       out += translateEscape(cur, false);
     } else if (c === '[') {
-      nullable.item(false);
+      item(false);
       out += translateClass(cur);
     } else if (c === '(') {
       nullable.open();
+      repeats.open();
       out += translateGroupOpen(cur);
     } else if (c === ')' || c === '|') {
-      if (c === ')') nullable.close();
-      else nullable.alternative();
+      if (c === ')') {
+        nullable.close();
+        repeats.close();
+      } else nullable.alternative();
       out += c;
       cur.i += 1;
     } else if (c === '.') {
-      nullable.item(false);
+      item(false);
       out += dotAll ? '(?s:.)' : notLineTerminator;
       cur.i += 1;
     } else {
-      nullable.item(c === '^' || c === '$');
+      item(c === '^' || c === '$');
+      if (c === '$' && !flags.includes('m')) endOfText = true;
       out += c;
       cur.i += 1;
     }
   }
   const prefix = `${flags.includes('i') ? 'i' : ''}${flags.includes('m') ? 'm' : ''}`;
-  return prefix === '' ? out : `(?${prefix})${out}`;
+  const source = prefix === '' ? out : `(?${prefix})${out}`;
+  return { source, matchesEmpty: nullable.finish(), endOfText };
 }

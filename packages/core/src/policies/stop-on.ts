@@ -92,8 +92,8 @@ export function stopOnFrom(config: StopOnConfig): StopPolicy {
   const lookBack = strings.reduce((max, s) => Math.max(max, s.length), 0) - 1;
   const tails = { answer: '', reasoning: '' };
   const matchers = {
-    answer: regexes.map((regex) => new StreamMatcher(regex.program, maxMatchLength)),
-    reasoning: regexes.map((regex) => new StreamMatcher(regex.program, maxMatchLength)),
+    answer: regexes.map((regex) => new StreamMatcher(regex, maxMatchLength)),
+    reasoning: regexes.map((regex) => new StreamMatcher(regex, maxMatchLength)),
   };
 
   return {
@@ -162,7 +162,7 @@ export function compileStopPatterns(
       strings.push(pattern);
     } else if (pattern instanceof RegExp) {
       const regex = compileLinearRegex(entry, pattern);
-      if (usesEndOfText(regex.program)) {
+      if (usesEndOfText(regex)) {
         throw new ConfigError(
           entry,
           `${String(pattern)} uses $ without the m flag, which means the end of the whole output: a stream stops before it, so it would never match; write \\n for a line end, or add the m flag`,

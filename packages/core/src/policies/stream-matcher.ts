@@ -11,7 +11,7 @@
  * needs one character after it, so `\b`, `$` with the m flag and a greedy ending (`\d+`) see the
  * same text however the stream was chunked.
  */
-import { Empty, Op, type Re2Inst, type Re2Program } from './linear-regex.js';
+import { Empty, type LinearRegex, Op, type Re2Inst, type Re2Program } from './linear-regex.js';
 
 /** A decided match, in UTF-16 offsets of the phase's text. */
 export interface StreamMatch {
@@ -43,8 +43,13 @@ function runeMatches(inst: Re2Inst, rune: number): boolean {
 
 /** Incremental leftmost-first matcher of one regex over one phase's text. */
 export class StreamMatcher {
-  private readonly program: Re2Program;
+  private readonly regex: LinearRegex;
   private readonly maxMatchLength: number;
+  // The program and the scratch sized to it, on first use: the engine may still be loading when
+  // a policy is made (see `linear-engine.ts`), never when a call runs it.
+  private program!: Re2Program;
+  private seen!: Uint32Array;
+  private compiled = false;
   // Live threads before the next character: instruction and match start, by priority.
   private pcs: number[] = [];
   private starts: number[] = [];
@@ -53,24 +58,29 @@ export class StreamMatcher {
   private pos = 0;
   /** A high surrogate that ended a delta, held until its low half arrives. */
   private held = '';
-  // Closure scratch: the generation in which each instruction was last added.
-  private readonly seen: Uint32Array;
+  // Closure scratch (`seen`): the generation in which each instruction was last added.
   private generation = 0;
   private readonly stack: number[] = [];
 
   /**
-   * @param program the compiled regex
+   * @param regex the regex, compiled on the first `reset` or `push`
    * @param maxMatchLength matches longer than this (UTF-16 units) are ignored, so a thread is
    *   dropped once it is that old, which lets a later start match instead
    */
-  constructor(program: Re2Program, maxMatchLength: number) {
-    this.program = program;
+  constructor(regex: LinearRegex, maxMatchLength: number) {
+    this.regex = regex;
     this.maxMatchLength = maxMatchLength;
-    this.seen = new Uint32Array(program.inst.length);
+  }
+
+  private compile(): void {
+    this.program = this.regex.program;
+    this.seen = new Uint32Array(this.program.inst.length);
+    this.compiled = true;
   }
 
   /** Forgets all text (a new call). */
   reset(): void {
+    if (!this.compiled) this.compile();
     this.pcs = [];
     this.starts = [];
     this.best = undefined;
@@ -84,6 +94,7 @@ export class StreamMatcher {
    * looks for the next match, starting after the character that decided this one.
    */
   push(delta: string): StreamMatch | undefined {
+    if (!this.compiled) this.compile();
     const text = this.held + delta;
     this.held = '';
     // The whole delta is read even after a decision, so a matcher fed on stays in step with

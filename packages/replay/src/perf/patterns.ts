@@ -6,6 +6,10 @@
  * each should take well under 2 s. Prints figures; asserts nothing (the machines are shared).
  */
 import { type CallContext, keywordContext, type StreamView, stopOn } from 'stopwise';
+import { loadRegexEngine } from 'stopwise/adapter';
+
+// The policies run here outside a client: load the regex engine first, as a client would.
+await loadRegexEngine();
 
 const length = 5_000;
 
