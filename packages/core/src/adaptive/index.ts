@@ -21,7 +21,6 @@ export {
   type KeywordRule,
   matchKeywords,
   mergeKeywordRules,
-  phrasePattern,
 } from './keyword-rules.js';
 export {
   type AskedFormat,

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
-import { compileLinearRegex, firstMatch, type LinearRegex } from '../policies/linear-regex.js';
+import { compileLinearRegex, firstMatch } from '../policies/linear-regex.js';
 import { compileStopPatterns } from '../policies/stop-on.js';
+import { phraseMatcher } from './phrase-matcher.js';
 
 /**
  * A rule of the input side of keyword context: when the prompt contains one of `match`, change
@@ -52,13 +53,12 @@ export interface KeywordMatch {
 }
 
 /**
- * A `match` entry compiled: the regex, and which capture group is the matched text. A user's
- * RegExp runs on the linear-time engine; a phrase, and the shipped rules' own RegExps, run on
- * JS's (see {@link phrasePattern} and {@link shippedPatterns}).
+ * A `match` entry compiled: its first match in a text, as the matched text. A phrase runs on
+ * JS's engine ({@link phraseMatcher}), as do the shipped rules' own RegExps
+ * ({@link shippedPatterns}); a user's RegExp runs on the linear-time engine.
  */
 export interface KeywordPattern {
-  readonly regex: LinearRegex | RegExp;
-  readonly group: number;
+  find(text: string): string | undefined;
 }
 
 /** A validated rule with its patterns compiled. */
@@ -149,41 +149,6 @@ const shippedPatterns = new WeakSet<RegExp>(
   ),
 );
 
-/** The first match of a compiled `match` entry in `text`: the text of its capture group. */
-function findKeyword(pattern: KeywordPattern, text: string): string | undefined {
-  const { regex, group } = pattern;
-  if (regex instanceof RegExp) {
-    const found = regex.exec(text);
-    return found === null ? undefined : (found[group] ?? '');
-  }
-  return firstMatch(regex, text, group);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * A phrase as a case-insensitive, whole-word RegExp; capture group 1 is the phrase as found. The
- * word edges are matched as characters (or the text's ends) rather than lookarounds, so the
- * pattern would also run on the linear-time engine. It runs on JS's, in linear time whatever the
- * phrase: the phrase's characters are escaped, and each `\s+` between its words is followed by a
- * word character it cannot match.
- */
-export function phrasePattern(phrase: string): RegExp {
-  // Patterns are stateless (no g/y flag), so one compiled RegExp per phrase serves every call:
-  // compiling them per call was a visible share of a call's setup.
-  let pattern = compiledPhrases.get(phrase);
-  if (pattern === undefined) {
-    const body = phrase.trim().split(/\s+/).map(escapeRegExp).join('\\s+');
-    pattern = new RegExp(`(?:^|[^\\p{L}\\p{N}_])(${body})(?:[^\\p{L}\\p{N}_]|$)`, 'iu');
-    if (compiledPhrases.size >= 4096) compiledPhrases.clear();
-    compiledPhrases.set(phrase, pattern);
-  }
-  return pattern;
-}
-
-const compiledPhrases = new Map<string, RegExp>();
 const compiledRuleSets = new WeakMap<readonly KeywordRule[], CompiledKeywordRule[]>();
 
 function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
@@ -214,14 +179,15 @@ function compileRule(field: string, rule: KeywordRule): CompiledKeywordRule {
     if (entry instanceof RegExp) {
       // g and y only make sense for a JS RegExp's lastIndex; the rule looks for the first match.
       const plain = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
-      if (shippedPatterns.has(entry)) return { regex: plain, group: 0 };
-      return { regex: compileLinearRegex(`${field}.match[${index}]`, plain), group: 0 };
+      if (shippedPatterns.has(entry)) return { find: (text) => plain.exec(text)?.[0] };
+      const linear = compileLinearRegex(`${field}.match[${index}]`, plain);
+      return { find: (text) => firstMatch(linear, text) };
     }
     if (typeof entry !== 'string' || entry.trim() === '') {
       throw new ConfigError(`${field}.match[${index}]`, 'must be a non-empty phrase or a RegExp');
     }
     // The phrase is escaped into a pattern of stopwise's, linear on JS's engine.
-    return { regex: phrasePattern(entry), group: 1 };
+    return phraseMatcher(entry);
   });
   if (
     rule.scale !== undefined &&
@@ -309,7 +275,7 @@ function matchUncached(text: string, compiled: readonly CompiledKeywordRule[]): 
   const matches: KeywordMatch[] = [];
   for (const { rule, patterns } of compiled) {
     for (const pattern of patterns) {
-      const found = findKeyword(pattern, text);
+      const found = pattern.find(text);
       if (found === undefined) continue;
       matches.push({
         rule: rule.id,

@@ -1,6 +1,6 @@
 import type { CallContext } from '../policy.js';
 import { keywordText } from './keyword-context.js';
-import { phrasePattern } from './keyword-rules.js';
+import { type PhraseMatcher, phraseMatcher } from './phrase-matcher.js';
 
 /** The answer format a prompt asks for, as far as its words tell. */
 export type AskedFormat = 'json' | 'code' | 'choice' | 'list' | 'short' | 'free';
@@ -15,12 +15,12 @@ export interface PromptFeatures {
 }
 
 type FeatureTables = {
-  taskWords: ReadonlyArray<[string, RegExp[]]>;
-  formats: ReadonlyArray<[AskedFormat, RegExp[]]>;
+  taskWords: ReadonlyArray<[string, PhraseMatcher[]]>;
+  formats: ReadonlyArray<[AskedFormat, Array<PhraseMatcher | RegExp>]>;
 };
 
-// Built on the first prompt read, not at import: two dozen Unicode-aware, case-insensitive
-// RegExps cost a few milliseconds of every cold start, before any call needs them.
+// Built on the first prompt read, not at import: two dozen phrase matchers cost a millisecond or
+// so of a cold start, before any call needs them.
 let featureTables: FeatureTables | undefined;
 
 function tables(): FeatureTables {
@@ -29,29 +29,29 @@ function tables(): FeatureTables {
 }
 
 const buildTaskWords = (): FeatureTables['taskWords'] => [
-  ['step-by-step', [phrasePattern('step by step'), phrasePattern('step-by-step')]],
-  ['explain', [phrasePattern('explain'), phrasePattern('why')]],
-  ['detail', [phrasePattern('in detail'), phrasePattern('in depth'), phrasePattern('detailed')]],
-  ['list', [phrasePattern('list'), phrasePattern('enumerate')]],
+  ['step-by-step', [phraseMatcher('step by step'), phraseMatcher('step-by-step')]],
+  ['explain', [phraseMatcher('explain'), phraseMatcher('why')]],
+  ['detail', [phraseMatcher('in detail'), phraseMatcher('in depth'), phraseMatcher('detailed')]],
+  ['list', [phraseMatcher('list'), phraseMatcher('enumerate')]],
   [
     'code',
-    [phrasePattern('code'), phrasePattern('function'), phrasePattern('program'), phrasePattern('script')],
+    [phraseMatcher('code'), phraseMatcher('function'), phraseMatcher('program'), phraseMatcher('script')],
   ],
-  ['summarize', [phrasePattern('summarize'), phrasePattern('summarise'), phrasePattern('summary')]],
-  ['translate', [phrasePattern('translate')]],
-  ['prove', [phrasePattern('prove'), phrasePattern('proof')]],
+  ['summarize', [phraseMatcher('summarize'), phraseMatcher('summarise'), phraseMatcher('summary')]],
+  ['translate', [phraseMatcher('translate')]],
+  ['prove', [phraseMatcher('prove'), phraseMatcher('proof')]],
 ];
 
 const buildFormats = (): FeatureTables['formats'] => [
-  ['json', [phrasePattern('json')]],
-  ['code', [/```/, phrasePattern('only the code'), phrasePattern('code only')]],
+  ['json', [phraseMatcher('json')]],
+  ['code', [/```/, phraseMatcher('only the code'), phraseMatcher('code only')]],
   // Multiple choice: at least two lettered options.
   ['choice', [/(?:^|\s)\(?[A-D][).]\s[\s\S]*(?:^|\s)\(?[B-J][).]\s/m]],
   [
     'short',
-    ['yes or no', 'one word', 'briefly', 'tl;dr', 'only the answer', 'just the answer'].map(phrasePattern),
+    ['yes or no', 'one word', 'briefly', 'tl;dr', 'only the answer', 'just the answer'].map(phraseMatcher),
   ],
-  ['list', [phrasePattern('list all'), phrasePattern('bullet points')]],
+  ['list', [phraseMatcher('list all'), phraseMatcher('bullet points')]],
 ];
 
 // Prompts recently read: a call reads its prompt's features more than once (the budget at start,
