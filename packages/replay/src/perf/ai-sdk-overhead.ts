@@ -38,11 +38,18 @@ export async function measureAiSdkOverhead(options: {
   const middleware = stopwiseMiddleware({ profile: options.profile });
   const wrapped = wrapLanguageModel({ model: plain, middleware });
   const perRound = Math.max(1, Math.floor(options.streams / options.rounds));
+  let prompts = 0;
 
   const consume = (model: typeof plain) => async () => {
     for (let i = 0; i < perRound; i += 1) {
       // `maxRetries: 0`: a failure must show, not be retried into the timing.
-      const result = streamText({ model, prompt: 'Write a long answer.', maxRetries: 0 });
+      // A new prompt per stream, as real traffic has (see overhead.ts).
+      prompts += 1;
+      const result = streamText({
+        model,
+        prompt: `Write a long answer to question ${prompts}.`,
+        maxRetries: 0,
+      });
       let text = '';
       for await (const delta of result.textStream) text += delta;
       const metadata = (await result.providerMetadata)?.stopwise as { outcome?: string } | undefined;

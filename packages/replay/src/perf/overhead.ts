@@ -10,7 +10,12 @@ import {
 } from 'stopwise';
 import { type Cost, rotatingRounds, round } from './measure.js';
 
-const messages = [{ role: 'user' as const, content: 'Write a long answer.' }];
+// A new prompt per stream, as real traffic has: what a call reads from its prompt (keyword rules,
+// prompt features) is remembered for a repeated prompt, which a fixed one would measure instead.
+let prompts = 0;
+const nextMessages = () => [
+  { role: 'user' as const, content: `Write a long answer to question ${(prompts += 1)}.` },
+];
 
 /** One provider's two ways through: its official SDK's own streaming, and stopwise's adapter. */
 interface ProviderSides {
@@ -28,7 +33,7 @@ function openaiSides(baseURL: string): ProviderSides {
     async rawStream() {
       const stream = await raw.chat.completions.create({
         model,
-        messages,
+        messages: nextMessages(),
         stream: true,
         stream_options: { include_usage: true },
       });
@@ -48,7 +53,12 @@ function anthropicSides(baseURL: string): ProviderSides {
     async rawStream() {
       // `create` with `stream: true`: the SDK's lightest way to stream (`messages.stream()`
       // also builds the message as it goes).
-      const stream = await raw.messages.create({ model, max_tokens: 4096, messages, stream: true });
+      const stream = await raw.messages.create({
+        model,
+        max_tokens: 4096,
+        messages: nextMessages(),
+        stream: true,
+      });
       let text = '';
       for await (const event of stream) {
         if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
@@ -137,7 +147,7 @@ export async function measureOverhead(options: {
   };
   const consumeStopwise = async (policy: () => CallPolicyOptions, through = client) => {
     for (let i = 0; i < perRound; i += 1) {
-      const run = through.stream({ model, messages, policy: policy() });
+      const run = through.stream({ model, messages: nextMessages(), policy: policy() });
       let text = '';
       for await (const part of run) if (part.type === 'text-delta') text += part.delta;
       const result = await run.result;
