@@ -10,6 +10,7 @@ import { RE2JS, RE2JSException } from 're2js';
 import { describe, expect, it, vi } from 'vitest';
 import { textScript } from '../testing/scripted-provider.js';
 import { Empty, Op, type Re2Inst, type Re2Program } from './linear-regex.js';
+import { regexSource } from './regex-source.test-util.js';
 import { translateRegExp, UntranslatableRegExp } from './regex-translate.js';
 
 /** Modules of a fresh graph: the engine is not loaded in it. */
@@ -120,16 +121,7 @@ const quantifier = fc.oneof(
   count.map((n) => `{${n},}`),
   fc.tuple(count, count).map(([x, y]) => `{${Math.min(x, y)},${Math.max(x, y)}}`),
 );
-const pattern: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    atom,
-    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((items) => items.join('')),
-    fc.tuple(tie('node'), tie('node')).map(([x, y]) => `(?:${x}|${y})`),
-    fc.tuple(tie('node'), quantifier).map(([x, q]) => `(?:${x})${q}`),
-    fc.tuple(fc.constantFrom('a', '[ab]', '\\d'), quantifier).map(([x, q]) => `${x}${q}`),
-  ),
-})).node;
+const pattern = regexSource({ atom, quantifier, repeatedAtoms: fc.constantFrom('a', '[ab]', '\\d') });
 
 /** Epsilon successors: where `inst` leads without reading a character. */
 function epsilonNext(inst: Re2Inst): number[] {

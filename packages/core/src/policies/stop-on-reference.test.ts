@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { feed, splitAt, splitPoints } from './policy-harness.test-util.js';
+import { regexSource } from './regex-source.test-util.js';
 import { stopOn } from './stop-on.js';
 
 const atom = fc.constantFrom(
@@ -31,18 +32,13 @@ const atom = fc.constantFrom(
   '\\Bc',
 );
 
-const pattern: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    atom,
-    fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((items) => items.join('')),
-    fc.tuple(tie('node'), tie('node')).map(([x, y]) => `(?:${x}|${y})`),
-    tie('node').map((x) => `(${x})`),
-    fc
-      .tuple(tie('node'), fc.constantFrom('*', '+', '?', '{1,2}', '{2}'), fc.boolean())
-      .map(([x, q, lazy]) => `(?:${x})${q}${lazy ? '?' : ''}`),
-  ),
-})).node;
+const pattern = regexSource({
+  atom,
+  quantifier: fc
+    .tuple(fc.constantFrom('*', '+', '?', '{1,2}', '{2}'), fc.boolean())
+    .map(([q, lazy]) => `${q}${lazy ? '?' : ''}`),
+  captures: true,
+});
 
 const text = fc
   .array(fc.constantFrom('a', 'b', 'c', 'A', 'B', ' ', '1', '.', '\n', '\r', '\u00a0', '🙂'), {

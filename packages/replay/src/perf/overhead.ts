@@ -13,9 +13,10 @@ import { type Cost, rotatingRounds, round } from './measure.js';
 // A new prompt per stream, as real traffic has: what a call reads from its prompt (keyword rules,
 // prompt features) is remembered for a repeated prompt, which a fixed one would measure instead.
 let prompts = 0;
-const nextMessages = () => [
-  { role: 'user' as const, content: `Write a long answer to question ${(prompts += 1)}.` },
-];
+const nextMessages = () => {
+  prompts += 1;
+  return [{ role: 'user' as const, content: `Write a long answer to question ${prompts}.` }];
+};
 
 /** One provider's two ways through: its official SDK's own streaming, and stopwise's adapter. */
 interface ProviderSides {
