@@ -18,10 +18,10 @@ export function budgetChanges(
 
 /**
  * Wraps a policy so that if it throws it is switched off for the rest of the call and the error
- * is reported through `call.report`; the stream goes on. A `ConfigError` thrown by `start` is
- * the caller's configuration, not a failing policy: it passes, and the call fails before its
- * request. The runner guards the root policy and
- * every combinator guards its children, so one failing child does not take its siblings down.
+ * is reported through `call.report`; the stream goes on. The runner guards the root policy and
+ * every combinator guards its children, so one failing child does not take its siblings down. A
+ * `ConfigError` thrown by `start` is the caller's configuration, not a failing policy: it passes,
+ * and the call fails before its request.
  */
 export function guardPolicy(policy: StopPolicy): StopPolicy {
   // State in one object and the failure path a function of the module: the runner guards every

@@ -10,8 +10,9 @@ import { RE2JS, RE2JSException } from 're2js';
 import { describe, expect, it, vi } from 'vitest';
 import { textScript } from '../testing/scripted-provider.js';
 import { Empty, Op, type Re2Inst, type Re2Program } from './linear-regex.js';
+import { UntranslatableRegExp } from './regex-shape.js';
 import { regexSource } from './regex-source.test-util.js';
-import { translateRegExp, UntranslatableRegExp } from './regex-translate.js';
+import { translateRegExp } from './regex-translate.js';
 
 /** Modules of a fresh graph: the engine is not loaded in it. */
 async function freshModules() {

@@ -11,7 +11,8 @@
 import type { RE2JS } from 're2js';
 import { ConfigError } from '../errors.js';
 import { regexEngine, regexEngineReady, requestRegexEngine } from './linear-engine.js';
-import { translateRegExp, UntranslatableRegExp } from './regex-translate.js';
+import { UntranslatableRegExp } from './regex-shape.js';
+import { translateRegExp } from './regex-translate.js';
 
 /** re2js's compiled program, which {@link StreamMatcher} walks. Not in re2js's typings. */
 export interface Re2Program {
