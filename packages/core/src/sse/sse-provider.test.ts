@@ -157,6 +157,7 @@ describe('createSseProvider with a custom mapping', () => {
       rawAt: { 1: 'data: [DONE]\n\n' },
     });
     const client = createClient({ provider: chatCompletions(server.url) });
+    const stackTraceLimit = Error.stackTraceLimit;
     const result = await client.generate({ model: 'm', messages });
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('Done.');
@@ -164,6 +165,8 @@ describe('createSseProvider with a custom mapping', () => {
     if (!record) throw new Error('no request recorded');
     expect(await closedWithin(record, 2000)).toBe('closed');
     expect(record.chunksWritten).toBeLessThan(20);
+    // The body is cancelled with stack traces off (see `cancelQuietly`), and they are back on.
+    expect(Error.stackTraceLimit).toBe(stackTraceLimit);
   });
 
   it('reports a mapping that throws, or returns something that is not a part, as a StreamError', async () => {
