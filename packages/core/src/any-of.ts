@@ -1,6 +1,5 @@
-import { ConfigError } from './errors.js';
 import type { BudgetChange, CallContext, StopDecision, StopPolicy } from './policy.js';
-import { budgetChanges } from './policy-guard.js';
+import { budgetChanges, failsTheCall } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
 
 /** The innermost policy that decided, carried on the decision for results and telemetry. */
@@ -51,8 +50,7 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
         try {
           changes.push(...budgetChanges(child.start?.(context)));
         } catch (error) {
-          // The caller's configuration, not a failing policy (see `guardPolicy`): the call fails.
-          if (error instanceof ConfigError) throw error;
+          if (failsTheCall(error)) throw error;
           fail(chain, index, 'start', error);
         }
       });

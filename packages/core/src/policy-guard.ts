@@ -36,9 +36,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       try {
         return policy.start?.(context);
       } catch (error) {
-        // The caller's configuration, found only now (a regex the engine refuses, see
-        // `compileLinearRegex`): the call fails with it before its request, as for any other.
-        if (error instanceof ConfigError) throw error;
+        if (failsTheCall(error)) throw error;
         fail(guard, 'start', error);
         return undefined;
       }
@@ -73,6 +71,16 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       }
     },
   };
+}
+
+/**
+ * Whether an error thrown by a policy's `start` ends the call instead of switching the policy
+ * off: a `ConfigError` is the caller's configuration, found only now (a regex only the engine
+ * can refuse, see `compileLinearRegex`), and the call fails with it before its request, as with
+ * any other. Every guard of `start` (this one, `anyOf`'s) asks this.
+ */
+export function failsTheCall(error: unknown): boolean {
+  return error instanceof ConfigError;
 }
 
 interface Guard {

@@ -1,5 +1,6 @@
 import { ProviderError, redactSecrets } from '../errors.js';
 import { retryAfterFromHeaders } from '../retry-after.js';
+import { cancelQuietly } from './cancel-body.js';
 
 /** What an API answered instead of a stream: handed to a provider's `mapError`. */
 export interface SseHttpError {
@@ -145,7 +146,7 @@ export async function readErrorBody(response: Response, maxBytes: number): Promi
   } catch {
     return text;
   } finally {
-    reader.cancel().catch(() => {});
+    cancelQuietly(reader);
   }
 }
 
