@@ -95,7 +95,7 @@ export function counterfactualOf(
   const { own } = buckets;
   const pooled = summaries.holdouts(own, poolKey);
   if (kind === 'runaway') {
-    const cap = runawayEstimate(point, summaries.capped(own), summaries.lengths(own));
+    const cap = runawayEstimate(point, summaries.capped(own));
     return fewRunawayHoldoutsEstimate(pooled, point, cap) ?? cap;
   }
   const lengthModel = lengthModelFromEvidence(summaries, buckets, point, tuning);

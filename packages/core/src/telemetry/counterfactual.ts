@@ -306,14 +306,11 @@ export function fewRunawayHoldoutsEstimate(
  * bound (`budget-bound`), with `[low, high]` from the tokens produced to the cap. The cap is the
  * call's `maxOutputTokens`; without one, the lengths at which the provider cut calls of the
  * bucket (finish reason `length`) and are longer than here (value their mean, high their
- * maximum); without those, the longest output of the bucket longer than here, the cap as far
- * as the bucket has seen it. Undefined when none is known: nothing is made up.
+ * maximum). Undefined when neither is known: nothing is made up. The longest output the bucket
+ * has seen is no stand-in: it only says the cap is at least that far, and on AIME outputs that
+ * loop to about 32,000 tokens it gave intervals ending near 6,000 that held none of them.
  */
-export function runawayEstimate(
-  point: StopPoint,
-  capped: LengthSummary,
-  lengths: LengthSummary,
-): CounterfactualEstimate | undefined {
+export function runawayEstimate(point: StopPoint, capped: LengthSummary): CounterfactualEstimate | undefined {
   const bound = budgetBound(point);
   if (bound !== undefined) return bound;
   const floor = Math.max(point.position, point.outputTokens);
@@ -323,7 +320,5 @@ export function runawayEstimate(
     const mean = (capped.suffixSums[start] as number) / cut;
     return finish(point, mean, point.outputTokens, capped.sorted.at(-1) as number, 'budget-bound');
   }
-  const longest = lengths.sorted.at(-1);
-  if (longest === undefined || longest <= floor) return undefined;
-  return finish(point, longest, point.outputTokens, longest, 'budget-bound');
+  return undefined;
 }

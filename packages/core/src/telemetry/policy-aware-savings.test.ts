@@ -140,16 +140,16 @@ describe('runaway stops without calibration', () => {
     });
   });
 
-  it('without any cap known, take the longest output seen, and make nothing up in an empty bucket', () => {
+  it('without any cap known, make nothing up: the longest natural end is no bound on a loop', () => {
     const estimate = createSavingsEstimator();
     expect(estimate(stop(loop, 150)).counterfactualTokens).toBeUndefined();
     withNaturalLengths(estimate);
-    expect(estimate(stop(loop, 150)).counterfactualTokens).toEqual({
-      value: 490,
-      low: 150,
-      high: 490,
-      method: 'budget-bound',
-    });
+    const savings = estimate(stop(loop, 150));
+    // A loop runs on to the cap; outputs that ended on their own say nothing of where that is.
+    expect(savings.counterfactualTokens).toBeUndefined();
+    expect(savings.tokensSaved).toBeNull();
+    expect(savings.tokensSavedAtMost).toBeNull();
+    expect(savings.tokensSavedReason).toMatch(/no cap to bound it \(set maxOutputTokens\)/);
   });
 
   it('with a few runaway holdouts, take their mean final length (loops end where they end), interval widened to the cap', () => {
@@ -262,7 +262,7 @@ describe('capped lengths in the default history', () => {
     expect(history.cappedLengths?.('b')).toEqual([4096]);
   });
 
-  it('a custom store without them still estimates, from the longest length seen', () => {
+  it('a custom store without them has no cap for a loop, even after a call the provider cut', () => {
     const inner = createSavingsHistory();
     const estimate = createSavingsEstimator({
       history: {
@@ -274,9 +274,9 @@ describe('capped lengths in the default history', () => {
     });
     withNaturalLengths(estimate);
     estimate(finished(3000, { natural: false }));
-    expect(estimate(stop(loop, 150)).counterfactualTokens).toMatchObject({
-      value: 3000,
-      method: 'budget-bound',
-    });
+    // Its lengths cannot tell that 3000 was a cut: nothing is taken for the cap.
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toBeUndefined();
+    // The call's own cap still bounds it.
+    expect(estimate(stop(loop, 150, { maxOutputTokens: 4096 })).counterfactualTokens?.high).toBe(4096);
   });
 });
