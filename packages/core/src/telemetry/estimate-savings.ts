@@ -5,6 +5,7 @@ import type { Outcome } from '../stream-part.js';
 import { type AdaptiveCoverage, coverageShiftsIn, createAdaptiveCoverage } from './adaptive-coverage.js';
 import { type Buckets, counterfactualOf } from './choose-counterfactual.js';
 import { budgetBound, type CounterfactualTuning, type StopPoint } from './counterfactual.js';
+import { missingEvidence, noHistoryYet } from './missing-evidence.js';
 import { outputCostDeltas, type PriceOverrides, validatePriceOverrides } from './prices.js';
 import type { CostRange, CounterfactualEstimate, HoldoutRecord, Savings } from './savings.js';
 import { savingsBucket, savingsPools } from './savings-buckets.js';
@@ -147,23 +148,25 @@ function costSaved(
 }
 
 /**
- * Why a stop has no point estimate, or undefined when it has one. A `budget-bound`
- * counterfactual is the cap itself (or the longest run the bucket has seen), an upper bound:
- * reporting it as saved is what made a stop at token 143 of 150 "save" 856.
+ * Why a stop has no point estimate, or undefined when it has one: what evidence it lacks
+ * (`lacking`, see `missingEvidence`), and the bound when there is one. A `budget-bound`
+ * counterfactual is the cap itself (or where the provider cut calls of the bucket), an upper
+ * bound: reporting it as saved is what made a stop at token 143 of 150 "save" 856.
  */
 function noEstimateReason(
   counterfactual: CounterfactualEstimate | undefined,
   atMost: number | null,
   bound: ReturnType<typeof callBound>,
+  lacking: () => string,
 ): string | undefined {
   if (counterfactual !== undefined && counterfactual.method !== 'budget-bound') return undefined;
-  const history = 'no history for this bucket yet (holdout calls or finished calls of its kind)';
-  if (atMost === null) return `${history}, and the call had no cap to bound it (set maxOutputTokens)`;
+  const missing = lacking();
+  if (atMost === null) return `${missing}, and the call had no cap to bound it (set maxOutputTokens)`;
   const from =
     bound?.source === 'token-cut'
       ? `the client-side token cut at ${bound.cap}`
       : `the call's maxOutputTokens ${bound?.cap ?? ''}`.trimEnd();
-  return `${history}; at most ${atMost} (${from})`;
+  return `${missing}; at most ${atMost} (${from})`;
 }
 
 /** Fills in tokens, cost and time saved around a counterfactual estimate. */
@@ -171,6 +174,7 @@ function savingsFrom(
   input: SavingsInput,
   counterfactual: CounterfactualEstimate | undefined,
   prices: PriceOverrides | undefined,
+  missing: () => string = () => noHistoryYet,
 ): Savings {
   const outputTokens = input.usage.outputTokens ?? 0;
   // A stop after the provider's end is, for what it saved, a call that ran to its end.
@@ -178,7 +182,7 @@ function savingsFrom(
   const produced = stopped ? localTokens(input) : outputTokens;
   const bound = stopped ? callBound(input) : undefined;
   const atMost = !stopped ? 0 : bound === undefined ? null : Math.max(0, bound.cap - produced);
-  const reason = noEstimateReason(counterfactual, atMost, bound);
+  const reason = noEstimateReason(counterfactual, atMost, bound, missing);
   const tokensSaved =
     counterfactual === undefined || reason !== undefined
       ? null
@@ -323,10 +327,12 @@ export function createSavingsEstimator(options: SavingsEstimatorOptions = {}): S
       if (sample !== undefined) checkCoverage(summaries, buckets, input, sample, bucketTuning, coverage);
       learnFromFinished(history, buckets, input, sample);
     }
+    const point = stopPoint(input);
     const counterfactual =
-      knownCounterfactual(input) ??
-      counterfactualOf(summaries, buckets, input, stopPoint(input), bucketTuning);
-    return savingsFrom(input, counterfactual, prices);
+      knownCounterfactual(input) ?? counterfactualOf(summaries, buckets, input, point, bucketTuning);
+    return savingsFrom(input, counterfactual, prices, () =>
+      missingEvidence(summaries, buckets, input.stopKind, point, bucketTuning),
+    );
   };
 }
 

@@ -280,3 +280,31 @@ describe('capped lengths in the default history', () => {
     expect(estimate(stop(loop, 150, { maxOutputTokens: 4096 })).counterfactualTokens?.high).toBe(4096);
   });
 });
+
+describe('the reason a stop has no estimate', () => {
+  it('says what the stop kind lacks once the bucket has seen calls, not "no history"', () => {
+    const estimate = createSavingsEstimator();
+    // An empty bucket has no history at all, and says so.
+    expect(estimate(stop(answer, 150, { maxOutputTokens: 1000 })).tokensSavedReason).toBe(
+      "no history for this bucket yet (holdout calls or finished calls of its kind); at most 850 (the call's maxOutputTokens 1000)",
+    );
+    withNaturalLengths(estimate);
+    const complete = estimate(stop(answer, 150, { maxOutputTokens: 1000 }));
+    expect(complete.tokensSaved).toBeNull();
+    expect(complete.tokensSavedReason).toBe(
+      "no holdout call of this bucket has yet measured how far an answer runs on after a stop like this one; at most 850 (the call's maxOutputTokens 1000)",
+    );
+    const runaway = estimate(stop(loop, 150));
+    expect(runaway.tokensSavedReason).toBe(
+      'no holdout call of this bucket has yet shown where an output that runs away (a loop, an overlong answer) ends, and the call had no cap to bound it (set maxOutputTokens)',
+    );
+    // 30 lengths of 200..490: 4 ran past 455, fewer than the 10 a cap's length model needs.
+    const cap = estimate(stop('maxTokens(100)', 455, { maxOutputTokens: 1000 }));
+    expect(cap.tokensSaved).toBeNull();
+    expect(cap.tokensSavedReason).toBe(
+      "4 of the 10 calls of this bucket needed have run past 455 tokens (holdout calls or calls that ended on their own); at most 545 (the call's maxOutputTokens 1000)",
+    );
+    // The same cap lower down has its 10 and an estimate.
+    expect(estimate(stop('maxTokens(100)', 300, { maxOutputTokens: 1000 })).tokensSaved).not.toBeNull();
+  });
+});
