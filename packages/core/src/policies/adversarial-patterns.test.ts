@@ -141,3 +141,18 @@ describe('the shipped keyword rules on adversarial 5,000-character prompts', () 
     expect(result.ms).toBeLessThan(boundMs);
   });
 });
+
+describe("answerConvergence's reading of the prompt on adversarial 5,000-character prompts", () => {
+  const prompts: ReadonlyArray<[string, string]> = [
+    ['spaces after "="', `=${' '.repeat(length)}x`],
+    ['digits after "=" then a letter', `= ${'1'.repeat(length)}x`],
+    ['digits and points after "="', `= 1${'.1'.repeat(length / 2)}x`],
+    ['"=" and a wrapper, repeated', '=$ '.repeat(length / 3)],
+    ['one given after another', '=1'.repeat(length / 2)],
+  ];
+  it.each(prompts)('%s finishes', async (_, prompt) => {
+    const result = await inWorker({ source: '', flags: '', text: prompt, via: 'promptGivens' });
+    expect(result.refused).toBeUndefined();
+    expect(result.ms).toBeLessThan(boundMs);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileKeywordRules, defaultKeywordRules, matchKeywords } from '../adaptive/keyword-rules.js';
+import { givenValues } from './answer-convergence.js';
 import { loadRegexEngine } from './linear-engine.js';
 import { stopOn } from './stop-on.js';
 
@@ -12,8 +13,11 @@ export interface AdversarialJob {
   readonly source: string;
   readonly flags: string;
   readonly text: string;
-  /** `shippedRules`: the prompt against the shipped keyword rules (`source` is ignored). */
-  readonly via: 'stopOn' | 'keywordRule' | 'shippedRules';
+  /**
+   * `shippedRules`: the prompt against the shipped keyword rules; `promptGivens`: the values
+   * `answerConvergence` reads from the prompt (`givenValues`). `source` is ignored for both.
+   */
+  readonly via: 'stopOn' | 'keywordRule' | 'shippedRules' | 'promptGivens';
 }
 
 /** What the worker answers: the time taken and the outcome, or the refusal message. */
@@ -25,6 +29,10 @@ function run(job: AdversarialJob): AdversarialResult {
   const regex = new RegExp(job.source, job.flags);
   const started = performance.now();
   try {
+    if (job.via === 'promptGivens') {
+      const matched = givenValues(job.text).size > 0;
+      return { ms: performance.now() - started, stoppedAt: undefined, matched };
+    }
     if (job.via === 'shippedRules') {
       const compiled = compileKeywordRules('rules', defaultKeywordRules);
       const matched = matchKeywords(job.text, compiled).length > 0;

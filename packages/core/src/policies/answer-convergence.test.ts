@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { balancedSettings, realtimeSettings } from '../profiles/presets.js';
 import { isHedged, statementIn } from './answer-candidates.js';
-import { type AnswerConvergenceOptions, answerConvergence } from './answer-convergence.js';
+import { type AnswerConvergenceOptions, answerConvergence, givenValues } from './answer-convergence.js';
 import { isValueLike, normalizeAnswer } from './answer-normalize.js';
-import { chunks, type Delta, feed, runWith } from './policy-harness.test-util.js';
+import { chunks, type Delta, feed, runWith, testCall } from './policy-harness.test-util.js';
 
 const filler = (n: number) =>
   Array.from(
@@ -202,6 +202,67 @@ describe('answerConvergence', () => {
     const reasoning = ['So the answer is 9.', filler(2), '\\[', '\\boxed{9}', '\\]', filler(2)].join('\n');
     const decision = run(reasoning, { confirmations: 2, holdTokens: 0 });
     expect(reasoning.slice(0, decision?.cutAt).endsWith('\\boxed{9}\n\\]')).toBe(true);
+  });
+
+  it('does not take a restated given of the prompt for a concluded answer', () => {
+    // The start of a recorded AIME solution (Sky-T1 14B): the problem's "= 10" restated twice.
+    const prompt =
+      'There exist real numbers $x$ and $y$, both greater than 1, such that $\\log_x\\left(y^x\\right)=\\log_y\\left(x^{4y}\\right)=10$. Find $xy$.';
+    const reasoning = [
+      'Applying that property to the first equation:',
+      'So, \\( x \\log_x(y) = 10 \\)',
+      'Similarly, for the second equation:',
+      'So, \\( 4y \\log_y(x) = 10 \\)',
+      filler(40),
+      'Therefore, xy = 25.',
+      filler(40),
+      'So the answer is 25.',
+      filler(40),
+    ].join('\n');
+    const options = { confirmations: 2, holdTokens: 150 };
+    const deltas = chunks(reasoning, 7).map((delta): Delta => ({ phase: 'reasoning', delta }));
+    const call = testCall({ prompt, messages: [{ role: 'user', content: prompt }] });
+    const decision = feed(answerConvergence(options), deltas, { call }).decision;
+    expect(decision?.answer).toBe('25');
+    // Without the prompt, the two restatements converge on the given.
+    expect(feed(answerConvergence(options), deltas).decision?.answer).toBe('10');
+    // A box or "the answer is" with a given value still counts.
+    const boxed = ['So the answer is 10.', filler(40), 'Thus \\boxed{10}.', filler(40)].join('\n');
+    const boxedDeltas = chunks(boxed, 7).map((delta): Delta => ({ phase: 'reasoning', delta }));
+    expect(feed(answerConvergence(options), boxedDeltas, { call }).decision?.answer).toBe('10');
+  });
+
+  it('still lets a restated given end a run of another answer', () => {
+    // A recorded AMC solution (Sky-T1 14B) whose prompt says "n = 5": the remainders of
+    // 4^10, 5^10 and 6^10 are not two statements of 6 in a row.
+    const prompt =
+      'For example, ... is one such sequence, with $n = 5$. What is the remainder when $K$ is divided by $10$?';
+    const reasoning = [
+      'So, \\( 4^{10} \\mod 10 = 6 \\).',
+      filler(15),
+      'So, \\( 5^{10} \\mod 10 = 5 \\).',
+      filler(15),
+      'So, \\( 6^{10} \\mod 10 = 6 \\).',
+      filler(40),
+      'So the answer is 5.',
+      filler(20),
+      '\\[ \\boxed{5} \\]',
+      filler(40),
+    ].join('\n');
+    const deltas = chunks(reasoning, 7).map((delta): Delta => ({ phase: 'reasoning', delta }));
+    const call = testCall({ prompt, messages: [{ role: 'user', content: prompt }] });
+    const decision = feed(answerConvergence({ confirmations: 2, holdTokens: 150 }), deltas, {
+      call,
+    }).decision;
+    expect(decision?.answer).toBe('5');
+  });
+
+  it('reads the values a prompt sets with "=", not the start of an expression', () => {
+    expect([...givenValues('such that $\\log_x(y^x)=10$. Find $xy$.')]).toEqual(['10']);
+    expect([...givenValues('If x + y = 7 and xy = -12, find x^2 + y^2.')]).toEqual(['7', '-12']);
+    expect([...givenValues('k = \\(5\\) and m = 1.5.')]).toEqual(['5', '1.5']);
+    expect([...givenValues('f(x) = 10x + 3, g = 3/4, h = 2\\pi, p = 10^2, q = 4_{10}.')]).toEqual([]);
+    expect([...givenValues('What is 2 + 2?')]).toEqual([]);
   });
 
   it('watches only the reasoning by default', () => {

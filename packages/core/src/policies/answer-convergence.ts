@@ -42,6 +42,29 @@ interface Streak {
 
 const explicitForms = new Set(['boxed', 'answer-is']);
 const plainNumber = /^-?\d+(?:\.\d+)?$/;
+// A number the prompt sets with "=" ("... = 10", "=10$"), not the start of a longer expression
+// ("= 10x", "= 10^2", "= 3/4", "= 2\\pi"). Linear on any prompt (the prompt is the user's): one
+// run of white space, and a number cut short by backtracking is followed by a digit or by a
+// point and a digit, which the lookahead refuses at once.
+const givenNumber = /=\s*(?:(?:\$|\\\(|\{)\s*)?(-?\d+(?:\.\d+)?)(?!\d|\.\d|[\p{L}^_(/{]|\\[a-zA-Z])/gu;
+
+/**
+ * The numbers a prompt states as given with "=" (`log_x(y^x) = 10`), normalised as answers are.
+ * A reasoning model restates the problem's equations before solving it ("So, x log_x(y) = 10"):
+ * read as concluding sentences, two such lines had made `answerConvergence` stop an AIME
+ * solution at its 293rd token with the given value as its "answer".
+ */
+export function givenValues(prompt: string): ReadonlySet<string> {
+  const seen = new Set<string>();
+  const values = new Set<string>();
+  for (const match of prompt.matchAll(givenNumber)) {
+    const written = match[1] as string;
+    if (seen.has(written)) continue;
+    seen.add(written);
+    values.add(normalizeAnswer(written));
+  }
+  return values;
+}
 
 /**
  * Follows one phase's text line by line for {@link answerConvergence}. Work per delta is
@@ -63,6 +86,8 @@ export class Converger {
     private readonly confirmations: number,
     private readonly holdTokens: number,
     private readonly counter: () => TokenCounter,
+    /** Values the prompt gives (see {@link givenValues}): a concluding sentence ending in one restates the problem. */
+    private readonly givens: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Characters of the current line held (never more than twice {@link maxLineChars}). */
@@ -109,6 +134,15 @@ export class Converger {
         ? this.previous
         : { key: normalizeAnswer(statement.value), display: statement.value };
     if (!candidate || candidate.key === '') return;
+    // "So, x log_x(y) = 10" with 10 given by the prompt restates an equation: no statement of
+    // the answer. It still shows the reasoning at work on other values, so it ends a run of
+    // agreeing statements of another one (on AMC, "5^10 mod 10 = 5" with "n = 5" in the prompt
+    // stood between "4^10 mod 10 = 6" and "6^10 mod 10 = 6"). A box or "the answer is" counts.
+    if (statement.form === 'conclusion' && this.givens.has(candidate.key)) {
+      if (this.streak?.key !== candidate.key) this.streak = undefined;
+      this.previous = undefined;
+      return;
+    }
     const explicit = explicitForms.has(statement.form);
     const evident =
       explicit ||
@@ -199,22 +233,34 @@ export function answerConvergenceFrom(config: AnswerConvergenceConfig): StopPoli
   // Made on first use, per phase: a chat call never streams the reasoning this policy watches
   // by default, and should not pay for its state.
   let convergers: Partial<Record<'answer' | 'reasoning', Converger>> = {};
+  let prompt = '';
+  let givens: ReadonlySet<string> | undefined;
   let done = false;
   return {
     name: config.name,
     start(call: CallContext) {
       counter = undefined;
       model = call.model;
+      prompt = call.prompt;
+      givens = undefined;
       convergers = {};
       done = false;
     },
     step(view: StreamView): StopDecision | undefined {
       if (done || !watches(phase, view.phase) || view.delta.length === 0) return undefined;
       // Its counter lookup made with it, not with the policy: most calls never make one.
-      convergers[view.phase] ??= new Converger(confirmations, holdTokens, () => {
-        counter ??= tokenCounterFor(model);
-        return counter;
-      });
+      if (convergers[view.phase] === undefined) {
+        givens ??= givenValues(prompt);
+        convergers[view.phase] = new Converger(
+          confirmations,
+          holdTokens,
+          () => {
+            counter ??= tokenCounterFor(model);
+            return counter;
+          },
+          givens,
+        );
+      }
       const decision = (convergers[view.phase] as Converger).push(view.delta, view.deltaOffset);
       if (decision) done = true;
       return decision;
