@@ -123,6 +123,13 @@ describe('adversarial keyword rules on a 5,000-character prompt', () => {
   );
 });
 
+/** Runs what stopwise reads from a prompt (`via`) on `prompt` in a worker: it must finish. */
+async function finishesOnPrompt(via: 'shippedRules' | 'promptGivens', prompt: string): Promise<void> {
+  const result = await inWorker({ source: '', flags: '', text: prompt, via });
+  expect(result.refused).toBeUndefined();
+  expect(result.ms).toBeLessThan(boundMs);
+}
+
 // The shipped rules run on JS's own engine (see `shippedPatterns` in keyword-rules.ts): their
 // patterns must stay linear on the prompts that come closest to making them backtrack.
 describe('the shipped keyword rules on adversarial 5,000-character prompts', () => {
@@ -135,11 +142,7 @@ describe('the shipped keyword rules on adversarial 5,000-character prompts', () 
     ['"answer" without a box', 'answer '.repeat(length / 7)],
     ['"answer is (" without the X', 'answer is ('.repeat(length / 11)],
   ];
-  it.each(prompts)('%s finishes', async (_, prompt) => {
-    const result = await inWorker({ source: '', flags: '', text: prompt, via: 'shippedRules' });
-    expect(result.refused).toBeUndefined();
-    expect(result.ms).toBeLessThan(boundMs);
-  });
+  it.each(prompts)('%s finishes', (_, prompt) => finishesOnPrompt('shippedRules', prompt));
 });
 
 describe("answerConvergence's reading of the prompt on adversarial 5,000-character prompts", () => {
@@ -150,9 +153,5 @@ describe("answerConvergence's reading of the prompt on adversarial 5,000-charact
     ['"=" and a wrapper, repeated', '=$ '.repeat(length / 3)],
     ['one given after another', '=1'.repeat(length / 2)],
   ];
-  it.each(prompts)('%s finishes', async (_, prompt) => {
-    const result = await inWorker({ source: '', flags: '', text: prompt, via: 'promptGivens' });
-    expect(result.refused).toBeUndefined();
-    expect(result.ms).toBeLessThan(boundMs);
-  });
+  it.each(prompts)('%s finishes', (_, prompt) => finishesOnPrompt('promptGivens', prompt));
 });
