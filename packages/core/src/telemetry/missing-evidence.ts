@@ -20,11 +20,11 @@ export function missingEvidence(
 ): string {
   const lengths = summaries.lengths(own).sorted;
   if (lengths.length === 0) return noHistoryYet;
+  const floor = Math.max(point.position, point.outputTokens);
   switch (kind ?? 'complete') {
     case 'runaway':
-      return 'no holdout call of this bucket has yet shown where an output that runs away (a loop, an overlong answer) ends';
+      return `no holdout call of this bucket has yet run away past ${floor} tokens (a loop, an overlong answer): nothing shows where such an output ends`;
     case 'cap': {
-      const floor = Math.max(point.position, point.outputTokens);
       const longer = lengths.length - firstAbove(lengths, floor);
       return `${longer} of the ${tuning.minSamples} calls of this bucket needed have run past ${floor} tokens (holdout calls or calls that ended on their own)`;
     }

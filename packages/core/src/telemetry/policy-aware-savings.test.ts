@@ -296,8 +296,11 @@ describe('the reason a stop has no estimate', () => {
     );
     const runaway = estimate(stop(loop, 150));
     expect(runaway.tokensSavedReason).toBe(
-      'no holdout call of this bucket has yet shown where an output that runs away (a loop, an overlong answer) ends, and the call had no cap to bound it (set maxOutputTokens)',
+      'no holdout call of this bucket has yet run away past 150 tokens (a loop, an overlong answer): nothing shows where such an output ends, and the call had no cap to bound it (set maxOutputTokens)',
     );
+    // A runaway holdout that ended before 150 says nothing of where this one would have.
+    estimate(heldOut(loop, 100, 140, true));
+    expect(estimate(stop(loop, 150)).tokensSavedReason).toBe(runaway.tokensSavedReason);
     // 30 lengths of 200..490: 4 ran past 455, fewer than the 10 a cap's length model needs.
     const cap = estimate(stop('maxTokens(100)', 455, { maxOutputTokens: 1000 }));
     expect(cap.tokensSaved).toBeNull();
