@@ -19,8 +19,12 @@ export interface HoldoutOptions {
    * the default savings estimator (not a custom `savings` function).
    */
   warmup?: number | undefined;
-  /** Source of randomness in [0, 1), for reproducible tests. Default `Math.random`. */
-  random?: (() => number) | undefined;
+  /**
+   * Source of randomness in [0, 1), for reproducible tests. Default `Math.random`. It is handed
+   * the call, so a draw can also be a hash of something stable (the prompt, a request id in
+   * `metadata`): the same calls are then held out on every run, whatever order they come in.
+   */
+  random?: ((call: CallContext) => number) | undefined;
 }
 
 /** Throws a {@link ConfigError} naming the field for a malformed `holdout` option. */
@@ -48,7 +52,7 @@ export function validateHoldout(
   if (random !== undefined && typeof random !== 'function') {
     throw new ConfigError(
       `${field}.random`,
-      `must be a function () => number in [0, 1), got ${typeof random}`,
+      `must be a function (call) => number in [0, 1), got ${typeof random}`,
     );
   }
 }
@@ -70,7 +74,7 @@ export function holdoutPicker(
         const bucket = savingsBucket({ model: call.model, metadata: call.metadata, context: call });
         if (history.holdouts(bucket).length < warmup) return true;
       }
-      return fraction > 0 && random() < fraction;
+      return fraction > 0 && random(call) < fraction;
     } catch {
       return false;
     }

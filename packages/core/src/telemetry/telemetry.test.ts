@@ -221,6 +221,29 @@ describe('holdout', () => {
     expect(outcomes).toEqual(['finish', 'finish', 'finish', 'policy-stop', 'policy-stop']);
     expect(client.stats().total.holdouts).toBe(3);
   });
+
+  it('hands the call to `random`: a draw keyed on the prompt holds out the same calls in any order', async () => {
+    const heldOut = async (order: readonly string[]) => {
+      const client = createClient({
+        provider: sequence(() => textScript(words(30, 5))),
+        // Question 2 and 4 draw below the fraction, whenever they come.
+        holdout: { fraction: 0.5, random: (call) => (/question [24]$/.test(call.prompt) ? 0.1 : 0.9) },
+      });
+      const held: string[] = [];
+      for (const question of order) {
+        const result = await client.generate({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: question }],
+          policy: { stopOn: ['STOP'] },
+        });
+        if (result.savings.holdout !== undefined) held.push(question);
+      }
+      return held.sort();
+    };
+    const questions = [1, 2, 3, 4, 5].map((n) => `question ${n}`);
+    expect(await heldOut(questions)).toEqual(['question 2', 'question 4']);
+    expect(await heldOut([...questions].reverse())).toEqual(['question 2', 'question 4']);
+  });
 });
 
 describe('savings of a stopped call', () => {

@@ -165,9 +165,14 @@ export const calibrationEvery = 5;
  * its id, so every run and every preset calibrates on the same outputs whatever their order.
  */
 export function isCalibrationRecord(record: TraceRecord): boolean {
+  return fnv1a(record.id) % calibrationEvery === 0;
+}
+
+/** A string's 32-bit FNV-1a hash: a fixed, well-spread pick that needs no seed. */
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < record.id.length; i += 1) hash = Math.imul(hash ^ record.id.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % calibrationEvery === 0;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
 
 /** Options of {@link runJob}. */
@@ -220,7 +225,11 @@ export async function runJob(options: RunJobOptions): Promise<BenchRow> {
   // The two adapters' clients of a tuned set learn into one store of evidence, as instances of
   // one app would through a shared store.
   const feedback = set.kind === 'tuned' && set.feedback === true;
-  const clients = benchClients(options.serverUrl, { savingsModel: { history }, learn: learnOf(set) });
+  const clients = benchClients(options.serverUrl, {
+    savingsModel: { history },
+    learn: learnOf(set),
+    holdout: tunedHoldout(set),
+  });
   const calibrationIds = new Set(calibration.map((record) => record.id));
   const order = set.kind === 'tuned' ? shuffled(file.records, tunedOrderSeed) : file.records;
   const simulated: SimulatedCall[] = [];
@@ -277,6 +286,17 @@ function learnOf(set: PolicySet): ClientOptions<LanguageModelProvider>['learn'] 
 }
 
 /**
+ * A tuned set's holdout draws, keyed on the prompt rather than `Math.random`: the learning floor
+ * raises the fraction (0 here), and the same outputs are held out on every run, so a row moves
+ * only when the code does. (Which holdouts finish first, and so what the tuner has learnt by a
+ * given call, still follows timing under concurrency.)
+ */
+function tunedHoldout(set: PolicySet): ClientOptions<LanguageModelProvider>['holdout'] {
+  if (set.kind !== 'tuned') return undefined;
+  return { fraction: 0, random: (call) => fnv1a(call.prompt) / 2 ** 32 };
+}
+
+/**
  * The cold start (see {@link ColdStartFigures}): the first {@link coldStartCalls} records of a
  * seeded order, one at a time, through fresh clients with default savings options (no holdout;
  * one empty savings history, as one app's), the adaptive-length history cleared first. One at a
@@ -288,6 +308,7 @@ async function runColdStart(options: RunJobOptions): Promise<ColdStartFigures> {
   const clients = benchClients(options.serverUrl, {
     savingsModel: { history: createSavingsHistory() },
     learn: learnOf(set),
+    holdout: tunedHoldout(set),
   });
   const first = shuffled(file.records, coldStartSeed).slice(0, coldStartCalls);
   const outcomes: RecordOutcome[] = [];
