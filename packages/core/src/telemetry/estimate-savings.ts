@@ -282,11 +282,11 @@ function checkCoverage(
 }
 
 /**
- * What a call that ran to its end teaches: its length (and, when the provider cut it, that
- * length as a cap), and on a holdout call where a policy would have stopped, the pair
- * (would-stop position, final length). A would-be stop that came after the provider's end saves
- * nothing and is recognised as such when it happens (method `provider`): it is no sample of
- * what other stops save.
+ * What a call that ran to its end teaches: its length (and, when the provider cut a call that
+ * set no maxOutputTokens, that length as the provider's cap), and on a holdout call where a
+ * policy would have stopped, the pair (would-stop position, final length). A would-be stop that
+ * came after the provider's end saves nothing and is recognised as such when it happens (method
+ * `provider`): it is no sample of what other stops save.
  */
 function learnFromFinished(
   history: SavingsHistory,
@@ -298,7 +298,10 @@ function learnFromFinished(
   // Into the call's own bucket and every pool it may borrow from later.
   for (const bucket of [own, ...pools]) {
     history.recordLength(bucket, final);
-    if (input.natural === false) history.recordCappedLength?.(bucket, final);
+    // Only where the provider's own cap lies: a call cut at its maxOutputTokens says nothing of
+    // how far a call without one may run.
+    if (input.natural === false && input.maxOutputTokens === undefined)
+      history.recordCappedLength?.(bucket, final);
     if (sample !== undefined) history.recordHoldout(bucket, sample);
   }
 }

@@ -140,6 +140,19 @@ describe('runaway stops without calibration', () => {
     });
   });
 
+  it('a call cut at its own maxOutputTokens is no sign of where the provider cuts calls without one', () => {
+    const estimate = createSavingsEstimator();
+    withNaturalLengths(estimate);
+    for (const cut of [2000, 2000, 2000]) estimate(finished(cut, { natural: false, maxOutputTokens: 2000 }));
+    // A loop of a call without a cap: the provider's default may be far past 2,000.
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toBeUndefined();
+    estimate(finished(16_384, { natural: false }));
+    expect(estimate(stop(loop, 150)).counterfactualTokens).toMatchObject({
+      high: 16_384,
+      method: 'budget-bound',
+    });
+  });
+
   it('without any cap known, make nothing up: the longest natural end is no bound on a loop', () => {
     const estimate = createSavingsEstimator();
     expect(estimate(stop(loop, 150)).counterfactualTokens).toBeUndefined();

@@ -26,8 +26,8 @@ export interface SavingsHistory {
   /** A holdout call of `bucket` that a policy would have stopped. */
   recordHoldout(bucket: string, sample: HoldoutSample): void;
   /**
-   * Optional: a call of `bucket` was cut by the provider's cap (finish reason `length`) at
-   * `tokens` output tokens. Its length is also recorded with `recordLength`; this tells the
+   * Optional: a call of `bucket` that set no `maxOutputTokens` was cut by the provider's own cap
+   * (finish reason `length`) at `tokens` output tokens. Its length is also recorded with `recordLength`; this tells the
    * estimator where the cap lies, the length a runaway output would have reached (see
    * `runawayEstimate`). A store without it loses only that.
    */
