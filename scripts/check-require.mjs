@@ -9,7 +9,7 @@
  * prove nothing about the build. Run after `pnpm build`; CI does (.ci/run).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -80,6 +80,48 @@ for (const folder of packages) {
   const code = readdirSync(dist, { recursive: true }).filter((file) => /\.c?js$/.test(String(file)));
   const wide = code.filter((file) => /[\u0080-\uffff]/.test(readFileSync(join(dist, String(file)), 'utf8')));
   check(`packages/${folder}/dist is ASCII`, wide.length === 0, `non-ASCII characters in ${wide.join(', ')}`);
+}
+
+// What a package's built files import is what its manifest declares: a module imported but not
+// declared fails in the user's app; a dependency declared but never imported installs for
+// nothing (@stopwise/replay once pulled 60 packages of charts and SDKs that only its repo-only
+// benchmark used).
+const importedPackage =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)['"]((?:node:)?(?:@[\w.~-]+\/)?[\w~-][\w.~-]*(?:\/[\w.~-]+)*)['"]/g;
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+for (const folder of packages) {
+  const dist = join(root, 'packages', folder, 'dist');
+  if (!existsSync(dist)) continue;
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8'));
+  const declared = new Set([
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+  ]);
+  const imported = new Set();
+  for (const file of readdirSync(dist, { recursive: true })) {
+    if (!/\.(c?js|d\.c?ts)$/.test(String(file))) continue;
+    for (const [, specifier] of readFileSync(join(dist, String(file)), 'utf8').matchAll(importedPackage)) {
+      const name = packageOf(specifier);
+      if (name.startsWith('node:') || builtinModules.includes(name) || name === manifest.name) continue;
+      imported.add(name);
+    }
+  }
+  const undeclared = [...imported].filter((name) => !declared.has(name));
+  check(
+    `${manifest.name} declares every package its dist imports`,
+    undeclared.length === 0,
+    undeclared.join(', '),
+  );
+  const unused = Object.keys(manifest.dependencies ?? {}).filter((name) => !imported.has(name));
+  check(
+    `${manifest.name} depends on nothing its dist does not import`,
+    unused.length === 0,
+    unused.join(', '),
+  );
 }
 
 // Worded apart from a test runner's 'N passed, N failed' summary: CI's closing count is vitest's.
