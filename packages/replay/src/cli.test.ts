@@ -54,9 +54,14 @@ describe('stopwise-replay CLI', () => {
     }
   });
 
-  it('exits with a message for a bad port', async () => {
+  it.each([
+    [['--port', 'x'], /--port must be an integer/],
+    [['--tokens-per-second=-5'], /--tokens-per-second must be a number ≥ 0/],
+    [['--prot', '1'], /Unknown option '--prot'/],
+    [['--tokens-per-second', '-5'], /'--tokens-per-second' argument is ambiguous/],
+  ])('exits 2 with the problem and the usage, no stack trace, for %j', async (args, problem) => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', 'x'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -65,6 +70,8 @@ describe('stopwise-replay CLI', () => {
     });
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--port must be an integer/);
+    expect(stderr).toMatch(problem);
+    expect(stderr).toMatch(/^usage: stopwise-replay/m);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -5,7 +5,7 @@
  *
  *   stopwise-replay --traces my-traffic.jsonl --port 8787 --tokens-per-second 60
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './cli-args.js';
 import { createReplayServer, defaultTokensPerSecond } from './server/replay-server.js';
 import { loadTraces } from './traces/load-traces.js';
 import { formatTraceProblem } from './traces/read-trace-file.js';
@@ -30,16 +30,19 @@ Code written for OpenAI runs against it unchanged with one variable (the adapter
 for a loopback server):
   OPENAI_BASE_URL=http://127.0.0.1:8787/v1 node app.mjs`;
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string' },
-    port: { type: 'string', default: '8787' },
-    'tokens-per-second': { type: 'string', default: String(defaultTokensPerSecond) },
-    quiet: { type: 'boolean', default: false },
-    'any-prompt': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values } = parseCommandLine(
+  {
+    options: {
+      traces: { type: 'string' },
+      port: { type: 'string', default: '8787' },
+      'tokens-per-second': { type: 'string', default: String(defaultTokensPerSecond) },
+      quiet: { type: 'boolean', default: false },
+      'any-prompt': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  usage,
+);
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -49,6 +52,12 @@ const port = Number(values.port);
 const tokensPerSecond = Number(values['tokens-per-second']);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be an integer from 0 to 65535, got ${values.port}\n\n${usage}`);
+  process.exit(2);
+}
+if (!Number.isFinite(tokensPerSecond) || tokensPerSecond < 0) {
+  console.error(
+    `--tokens-per-second must be a number ≥ 0 (0: as fast as possible), got ${values['tokens-per-second']}\n\n${usage}`,
+  );
   process.exit(2);
 }
 try {

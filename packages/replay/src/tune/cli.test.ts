@@ -38,5 +38,12 @@ describe('stopwise-tune CLI', () => {
       code: 2,
       stderr: expect.stringMatching(/--traces and --out are required/),
     });
+    // A misspelt flag: the problem and the usage, not a stack trace.
+    const misspelt = run(process.execPath, ['--import', 'tsx', cli, '--trace', 'x']);
+    await expect(misspelt).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Unknown option '--trace'[\s\S]*usage: stopwise-tune/),
+    });
+    await expect(misspelt).rejects.toMatchObject({ stderr: expect.not.stringMatching(/\n\s+at /) });
   });
 });

@@ -7,8 +7,8 @@
  *   stopwise-tune --traces traffic.jsonl --profile balanced --risk 0.01 --out tuned.json
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError, type HeldOutFigures, tuneOffline } from 'stopwise';
+import { parseCommandLine } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
 
@@ -23,20 +23,23 @@ const usage = `usage: stopwise-tune --traces PATH --out FILE [--profile NAME] [-
   --min-samples N      observations a step needs before it can be chosen (default 100)
   --held-out SHARE     share of calls kept out of tuning and reported on (default 0.2)
 
-Load the result with: defineProfile('my-tuned', JSON.parse(readFileSync(FILE)).definition)`;
+Load the result with: defineProfile('my-tuned', JSON.parse(readFileSync(FILE, 'utf8')).definition)`;
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string' },
-    out: { type: 'string' },
-    profile: { type: 'string', default: 'balanced' },
-    risk: { type: 'string', default: '0.01' },
-    confidence: { type: 'string', default: '0.9' },
-    'min-samples': { type: 'string', default: '100' },
-    'held-out': { type: 'string', default: '0.2' },
-    help: { type: 'boolean', short: 'h', default: false },
+const { values } = parseCommandLine(
+  {
+    options: {
+      traces: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'string', default: 'balanced' },
+      risk: { type: 'string', default: '0.01' },
+      confidence: { type: 'string', default: '0.9' },
+      'min-samples': { type: 'string', default: '100' },
+      'held-out': { type: 'string', default: '0.2' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  usage,
+);
 if (values.help) {
   console.log(usage);
   process.exit(0);

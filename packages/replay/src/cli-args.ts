@@ -1,0 +1,20 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/**
+ * `parseArgs` for this package's command lines. A flag it does not know (`--prot 1`) or a value
+ * that reads as a flag (`--tokens-per-second -5`) ends the program with the problem and the
+ * usage text on stderr and exit code 2, as any other bad argument does, instead of a stack trace.
+ */
+export function parseCommandLine<const T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw error;
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+}
