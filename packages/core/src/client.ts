@@ -125,7 +125,14 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
 ): StopwiseClient<ProviderOptionsOf<P>> {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object with a `provider`');
-  rejectUnknownOptions('', options, clientOptionNames);
+  rejectUnknownOptions('', options, clientOptionNames, {
+    synonyms: Object.fromEntries(
+      ['maxTokens', 'maxOutputTokens', 'max_tokens'].map((name) => [
+        name,
+        "`maxOutputTokens` on each call, or a profile's `cutAtTokens`",
+      ]),
+    ),
+  });
   const { provider } = options;
   if (typeof provider !== 'object' || provider === null || typeof provider.stream !== 'function') {
     throw new ConfigError(

@@ -147,7 +147,14 @@ function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
       'policy',
       'must be an object { profile?, overrides?, stopOn?, cutAtTokens?, policies? }',
     );
-  rejectUnknownOptions('policy', policy, callPolicyNames);
+  rejectUnknownOptions('policy', policy, callPolicyNames, {
+    synonyms: Object.fromEntries(
+      ['maxTokens', 'max_tokens'].map((name) => [
+        name,
+        "`cutAtTokens` (a cut stopwise makes), or the call's `maxOutputTokens` (sent to the provider)",
+      ]),
+    ),
+  });
   withCutAlias('policy', policy);
   if (policy.overrides !== undefined && !isPlainObject(policy.overrides)) {
     throw new ConfigError('policy.overrides', 'must be an object of profile settings');

@@ -40,6 +40,16 @@ export const callOptionNames: readonly string[] = [
 // once: every call is validated.
 const misplacedPolicyOptions = callPolicyNames.map((name) => `policy.${name}`);
 
+/** Other SDKs' names of the call's cap on output tokens (sent to the provider). */
+const providerCapNames: Readonly<Record<string, string>> = Object.fromEntries(
+  ['maxTokens', 'max_tokens', 'maxCompletionTokens', 'max_completion_tokens', 'max_output_tokens'].map(
+    (name) => [
+      name,
+      '`maxOutputTokens` (sent to the provider), or `policy.cutAtTokens` (a cut stopwise makes)',
+    ],
+  ),
+);
+
 /**
  * Checks a call's options before anything runs: throws a `ConfigError` naming the first unknown
  * or invalid one (`stream` throws it, `generate` rejects with it).
@@ -48,7 +58,10 @@ export function validateCallOptions(options: CallOptions<unknown>): void {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object with at least `model` and `messages`');
   }
-  rejectUnknownOptions('', options, callOptionNames, misplacedPolicyOptions);
+  rejectUnknownOptions('', options, callOptionNames, {
+    elsewhere: misplacedPolicyOptions,
+    synonyms: providerCapNames,
+  });
   if (typeof options.model !== 'string' || options.model.trim() === '') {
     throw new ConfigError('model', 'must be a non-empty string such as "gpt-4o-mini"');
   }

@@ -37,7 +37,7 @@ describe('openai() settings', () => {
     [{ apiKey: 'k', api: 'assistants' }, 'api'],
     [{ apiKey: 'k', name: '' }, 'name'],
     [{ apiKey: 'k', maxTokensParam: 'max_output_tokens' }, 'maxTokensParam'],
-    [{ apiKey: 'k', apiKye: 'typo' }, 'settings.apiKye'],
+    [{ apiKey: 'k', apiKye: 'typo' }, 'apiKye'],
     [{ client: {} }, 'client'],
   ])('%j -> ConfigError on %s', (settings, field) => {
     const error = configErrorOf(settings);

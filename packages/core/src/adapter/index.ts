@@ -34,7 +34,7 @@ export {
 } from '../errors.js';
 export { environmentVariable, isLoopbackURL, keyForLocalServer, localServerKey } from '../local-server.js';
 export { type Message, type MessageRole, messageRoles, userPrompt } from '../messages.js';
-export { rejectUnknownOptions } from '../option-names.js';
+export { type OptionHints, rejectUnknownOptions } from '../option-names.js';
 export { loadRegexEngine } from '../policies/linear-engine.js';
 export type { LanguageModelProvider, ProviderOptionsOf, ProviderRequest } from '../provider.js';
 export { providerStream } from '../provider-stream.js';

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import { withCutAlias } from './cut-alias.js';
 import { presetNames } from './presets.js';
 import { type Profile, registerProfile, requireProfile } from './registry.js';
@@ -9,6 +10,7 @@ import {
   mergeSettings,
   type ProfileOverrides,
   type ProfileSettings,
+  settingKeys,
 } from './settings.js';
 import { type SettingsProfile, settingsProfile } from './settings-profile.js';
 
@@ -86,6 +88,9 @@ export function defineProfile(name: string, definition: ProfileDefinition = {}):
   if (description !== undefined && typeof description !== 'string') {
     throw new ConfigError(`${field}.description`, 'must be a string');
   }
+  // Checked with the definition's own keys: a misspelt `extends` is then pointed to, not taken
+  // for an unknown setting.
+  rejectUnknownOptions(field, withCutAlias(field, overrides), ['extends', 'description', ...settingKeys]);
   const baseSettings = base === undefined ? emptySettings : profileSettings(`${field}.extends`, base);
   const settings = applyOverrides(field, baseSettings, overrides);
   const profile = settingsProfile({

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { nearestName } from '../option-names.js';
 import type { CallContext, StopPolicy } from '../policy.js';
 import { presetNames, presetProfiles } from './presets.js';
 import type { ProfileSettings } from './settings.js';
@@ -64,9 +65,10 @@ export function profileNames(): string[] {
 export function requireProfile(field: string, name: string): Profile {
   const profile = typeof name === 'string' ? registry.get(name) : undefined;
   if (!profile) {
+    const near = typeof name === 'string' ? nearestName(name, profileNames()) : undefined;
     throw new ConfigError(
       field,
-      `unknown profile ${JSON.stringify(name)}; known profiles: ${profileNames().join(', ')}`,
+      `unknown profile ${JSON.stringify(name)}${near ? ` (did you mean "${near}"?)` : ''}; known profiles: ${profileNames().join(', ')}`,
     );
   }
   return profile;

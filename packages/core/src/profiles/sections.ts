@@ -2,6 +2,7 @@ import { adaptiveLengthConfig } from '../adaptive/adaptive-length.js';
 import { resolveKeywordRules } from '../adaptive/keyword-context.js';
 import { adaptiveLengthKeys } from '../adaptive/validate-adaptive.js';
 import { ConfigError } from '../errors.js';
+import { nearestName } from '../option-names.js';
 import { answerCompleteConfig } from '../policies/answer-complete.js';
 import { answerConvergenceConfig } from '../policies/answer-convergence.js';
 import { repetitionConfig } from '../policies/repetition.js';
@@ -58,7 +59,11 @@ function anchored<T>(prefix: string, make: () => T): T {
 export function validateSettings(prefix: string, settings: ProfileSettings): void {
   for (const key of Object.keys(settings)) {
     if (!(settingKeys as readonly string[]).includes(key)) {
-      throw new ConfigError(`${prefix}.${key}`, `is not a profile setting; use ${settingKeys.join(', ')}`);
+      const near = nearestName(key, settingKeys);
+      throw new ConfigError(
+        `${prefix}.${key}`,
+        `is not a profile setting${near ? ` (did you mean \`${near}\`?)` : ''}; use ${settingKeys.join(', ')}`,
+      );
     }
   }
   for (const [section, known] of Object.entries(sectionOptions) as Array<
