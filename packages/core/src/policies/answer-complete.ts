@@ -1,7 +1,14 @@
 import { ConfigError } from '../errors.js';
 import type { StopDecision, StopPolicy, StreamView } from '../policy.js';
 import { CompletionScanner } from './completion-scanner.js';
-import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
+import {
+  integerOption,
+  optionNames,
+  optionsObject,
+  type PhaseOption,
+  phaseOption,
+  watches,
+} from './options.js';
 
 /** An output-side sign that the answer is complete. */
 export type CompletionMarker = 'boxed' | 'answer-is' | 'final-answer' | 'code-fence' | 'json';
@@ -36,6 +43,14 @@ export interface AnswerCompleteOptions {
   /** Which phase to watch: `answer` (default), `reasoning`, or `any`. */
   phase?: PhaseOption | undefined;
 }
+
+/** The names {@link AnswerCompleteOptions} takes (others are refused). */
+export const answerCompleteOptionNames = optionNames<AnswerCompleteOptions>({
+  markers: true,
+  graceChars: true,
+  quietChars: true,
+  phase: true,
+});
 
 const reasons: Record<CompletionMarker, string> = {
   boxed: 'answer complete: closed \\boxed{}',
@@ -79,7 +94,7 @@ export interface AnswerCompleteConfig {
  * {@link answerCompleteFrom}, so a call pays for no validation.
  */
 export function answerCompleteConfig(options?: AnswerCompleteOptions): AnswerCompleteConfig {
-  const given = optionsObject('answerComplete', options);
+  const given = optionsObject('answerComplete', options, answerCompleteOptionNames);
   const markers = validateMarkers(given.markers);
   const grace = integerOption('answerComplete.graceChars', given.graceChars, 200, 1);
   const quiet = integerOption('answerComplete.quietChars', given.quietChars, 300, 0);

@@ -3,7 +3,14 @@ import { type TokenCounter, tokenCounterFor } from '../token-counter.js';
 import { type Statement, statementIn } from './answer-candidates.js';
 import { normalizeAnswer } from './answer-normalize.js';
 import { LineReader } from './line-reader.js';
-import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
+import {
+  integerOption,
+  optionNames,
+  optionsObject,
+  type PhaseOption,
+  phaseOption,
+  watches,
+} from './options.js';
 
 /** Options of {@link answerConvergence}. */
 export interface AnswerConvergenceOptions {
@@ -25,6 +32,13 @@ export interface AnswerConvergenceOptions {
   /** Which phase to watch: `reasoning` (default), `answer`, or `any`. */
   phase?: PhaseOption | undefined;
 }
+
+/** The names {@link AnswerConvergenceOptions} takes (others are refused). */
+export const answerConvergenceOptionNames = optionNames<AnswerConvergenceOptions>({
+  confirmations: true,
+  holdTokens: true,
+  phase: true,
+});
 
 export { maxLineChars } from './line-reader.js';
 
@@ -216,7 +230,7 @@ export interface AnswerConvergenceConfig {
  * defaults, once per profile plan rather than once per call.
  */
 export function answerConvergenceConfig(options?: AnswerConvergenceOptions): AnswerConvergenceConfig {
-  const given = optionsObject('answerConvergence', options);
+  const given = optionsObject('answerConvergence', options, answerConvergenceOptionNames);
   const confirmations = integerOption('answerConvergence.confirmations', given.confirmations, 3, 1, 100);
   const holdTokens = integerOption('answerConvergence.holdTokens', given.holdTokens, 400, 0);
   const phase = phaseOption('answerConvergence.phase', given.phase, 'reasoning');

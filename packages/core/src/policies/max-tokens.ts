@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { StopPolicy } from '../policy.js';
+import { optionNames, optionsObject } from './options.js';
 
 /** Options of {@link maxTokens}. */
 export interface MaxTokensOptions {
@@ -14,6 +15,9 @@ export interface MaxTokensOptions {
    */
   safety?: boolean | undefined;
 }
+
+/** The names {@link MaxTokensOptions} takes (others are refused). */
+export const maxTokensOptionNames = optionNames<MaxTokensOptions>({ phase: true, safety: true });
 
 /**
  * Stops once the output reaches `limit` tokens, counted client-side as deltas arrive. Unlike the
@@ -37,7 +41,7 @@ export function maxTokensConfig(limit: number, options: MaxTokensOptions = {}): 
   if (!Number.isInteger(limit) || limit < 1) {
     throw new ConfigError('maxTokens(limit)', `must be a positive integer, got ${String(limit)}`);
   }
-  const { phase, safety = true } = options;
+  const { phase, safety = true } = optionsObject('maxTokens', options, maxTokensOptionNames);
   if (typeof safety !== 'boolean') {
     throw new ConfigError('maxTokens.safety', `must be true or false, got ${String(safety)}`);
   }

@@ -1,12 +1,31 @@
 import { ConfigError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 
 /** Which phase of the output a policy watches. */
 export type PhaseOption = 'answer' | 'reasoning' | 'any';
 
 const phases: readonly PhaseOption[] = ['answer', 'reasoning', 'any'];
 
-/** The options object of a factory, or `{}`; a {@link ConfigError} naming `field` otherwise. */
-export function optionsObject<T extends object>(field: string, options: T | undefined): Partial<T> {
+/**
+ * The names of an options interface, for refusing the others. Every name must be listed (a
+ * missing one fails the type check), so the list cannot fall behind the interface.
+ */
+export function optionNames<T extends object>(
+  names: { readonly [K in keyof Required<T>]: true },
+): readonly string[] {
+  return Object.freeze(Object.keys(names));
+}
+
+/**
+ * The options object of a factory, or `{}`; a {@link ConfigError} naming `field` otherwise, and
+ * for a name not in `allowed` (`repetition({ minRepeat: 3 })`: a typo TypeScript catches, plain
+ * JavaScript would silently ignore).
+ */
+export function optionsObject<T extends object>(
+  field: string,
+  options: T | undefined,
+  allowed: readonly string[],
+): Partial<T> {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(
@@ -14,6 +33,7 @@ export function optionsObject<T extends object>(field: string, options: T | unde
       `must be an options object, got ${Array.isArray(options) ? 'an array' : typeof options}`,
     );
   }
+  rejectUnknownOptions(field, options, allowed);
   return options;
 }
 

@@ -1,5 +1,12 @@
 import type { StopDecision, StopPolicy, StreamView } from '../policy.js';
-import { integerOption, optionsObject, type PhaseOption, phaseOption, watches } from './options.js';
+import {
+  integerOption,
+  optionNames,
+  optionsObject,
+  type PhaseOption,
+  phaseOption,
+  watches,
+} from './options.js';
 import { gramLength, RepeatDetector, type RepeatDetectorSettings } from './repeat-detector.js';
 
 /** Options of {@link repetition}. */
@@ -24,6 +31,14 @@ export interface RepetitionOptions {
   /** Which phase to watch: `any` (default), `answer` or `reasoning`. */
   phase?: PhaseOption | undefined;
 }
+
+/** The names {@link RepetitionOptions} takes (others are refused). */
+export const repetitionOptionNames = optionNames<RepetitionOptions>({
+  minRepeatChars: true,
+  minRepeats: true,
+  windowChars: true,
+  phase: true,
+});
 
 /**
  * Stops a model that is looping: the output repeats the same block (lines, a paragraph, or a
@@ -57,7 +72,7 @@ export interface RepetitionConfig {
  * defaults, once per profile plan rather than once per call.
  */
 export function repetitionConfig(options?: RepetitionOptions): RepetitionConfig {
-  const given = optionsObject('repetition', options);
+  const given = optionsObject('repetition', options, repetitionOptionNames);
   const windowChars = integerOption('repetition.windowChars', given.windowChars, 16_384, 64, 1 << 24);
   const settings: RepeatDetectorSettings = {
     minRepeatChars: integerOption(

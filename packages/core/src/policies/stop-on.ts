@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { StopPolicy, StreamView } from '../policy.js';
 import { compileLinearRegex, type LinearRegex, usesEndOfText } from './linear-regex.js';
+import { optionNames, optionsObject } from './options.js';
 import { StreamMatcher } from './stream-matcher.js';
 
 /** Options of {@link stopOn}. */
@@ -18,6 +19,13 @@ export interface StopOnOptions {
   /** Which phase to watch: `answer` (default), `reasoning`, or `any`. */
   phase?: 'answer' | 'reasoning' | 'any' | undefined;
 }
+
+/** The names {@link StopOnOptions} takes (others are refused). */
+export const stopOnOptionNames = optionNames<StopOnOptions>({
+  includeMatch: true,
+  maxMatchLength: true,
+  phase: true,
+});
 
 /** A stop pattern: a literal string or a regular expression. */
 export type StopPattern = string | RegExp;
@@ -68,6 +76,7 @@ export interface StopOnConfig {
  * naming the entry), once per profile plan rather than once per call.
  */
 export function stopOnConfig(patterns: readonly StopPattern[], options: StopOnOptions = {}): StopOnConfig {
+  optionsObject('stopOn', options, stopOnOptionNames);
   const { strings, regexes } = compileStopPatterns(patterns);
   const maxMatchLength = options.maxMatchLength ?? 256;
   if (!Number.isInteger(maxMatchLength) || maxMatchLength < 1) {

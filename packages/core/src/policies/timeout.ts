@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import type { StopPolicy } from '../policy.js';
+import { optionNames } from './options.js';
 
 /** Options of {@link timeout}; give at least one. All in milliseconds since the request was sent. */
 export interface TimeoutOptions {
@@ -10,6 +12,13 @@ export interface TimeoutOptions {
   /** Stop when the whole call has taken this long. */
   totalMs?: number | undefined;
 }
+
+/** The names {@link TimeoutOptions} takes (others are refused). */
+export const timeoutOptionNames = optionNames<TimeoutOptions>({
+  firstTokenMs: true,
+  idleMs: true,
+  totalMs: true,
+});
 
 function assertDuration(field: string, value: unknown): void {
   if (value === undefined) return;
@@ -43,6 +52,7 @@ export function timeoutConfig(options: TimeoutOptions): TimeoutConfig {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('timeout', 'must be an options object { firstTokenMs?, idleMs?, totalMs? }');
   }
+  rejectUnknownOptions('timeout', options, timeoutOptionNames);
   const { firstTokenMs, idleMs, totalMs } = options;
   assertDuration('firstTokenMs', firstTokenMs);
   assertDuration('idleMs', idleMs);

@@ -3,11 +3,11 @@ import { resolveKeywordRules } from '../adaptive/keyword-context.js';
 import { adaptiveLengthKeys } from '../adaptive/validate-adaptive.js';
 import { ConfigError } from '../errors.js';
 import { nearestName } from '../option-names.js';
-import { answerCompleteConfig } from '../policies/answer-complete.js';
-import { answerConvergenceConfig } from '../policies/answer-convergence.js';
-import { repetitionConfig } from '../policies/repetition.js';
+import { answerCompleteConfig, answerCompleteOptionNames } from '../policies/answer-complete.js';
+import { answerConvergenceConfig, answerConvergenceOptionNames } from '../policies/answer-convergence.js';
+import { repetitionConfig, repetitionOptionNames } from '../policies/repetition.js';
 import { stopOnConfig } from '../policies/stop-on.js';
-import { timeoutConfig } from '../policies/timeout.js';
+import { timeoutConfig, timeoutOptionNames } from '../policies/timeout.js';
 import type { CallContext } from '../policy.js';
 import { type BuiltPolicy, planFor } from './chain-plan.js';
 import { isPlainObject, type ProfileSection, type ProfileSettings, settingKeys } from './settings.js';
@@ -18,11 +18,11 @@ export { describeOptions } from './describe-options.js';
 /** Option names of each section, for unknown-key errors. */
 const sectionOptions: Record<ProfileSection, readonly string[]> = {
   keywords: ['defaults', 'rules', 'scope'],
-  answerComplete: ['markers', 'graceChars', 'quietChars', 'phase'],
-  answerConvergence: ['confirmations', 'holdTokens', 'phase'],
-  repetition: ['minRepeatChars', 'minRepeats', 'windowChars', 'phase'],
+  answerComplete: answerCompleteOptionNames,
+  answerConvergence: answerConvergenceOptionNames,
+  repetition: repetitionOptionNames,
   adaptiveLength: adaptiveLengthKeys,
-  timeout: ['firstTokenMs', 'idleMs', 'totalMs'],
+  timeout: timeoutOptionNames,
 };
 
 /** Validates one section's options as its policy factory does. */
