@@ -32,6 +32,8 @@ describe('pnpm demo', () => {
     expect(answers.filter((line) => / anthropic /.test(line)).length).toBe(12);
     // A stop says where (of the recorded length) and what stopwise estimated in tokens, dollars, seconds.
     expect(stdout).toMatch(/ repetition at [\d,]+ of [\d,]+ tok +saved ~[\d,]+ tok \$[\d.]+ [\d.]+ s /);
+    // The story includes a long reasoning output cut short (the sample's looping AMC answer).
+    expect(stdout).toMatch(/ amc23 Sky-T1-\S+ #\d+ +\w+ +\w+ at [\d,]+ of [\d,]{6} tok /);
     // Every wrong verdict says why: the model's error, or the stop's.
     for (const line of answers.filter((line) => line.includes('✗')))
       expect(line).toMatch(/✗ (wrong in the full output too|lost by the stop), gold \S+/);

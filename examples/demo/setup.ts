@@ -26,14 +26,15 @@ const tokensOf = (record: TraceRecord) => recordChunks({ record, model: record.m
 
 /**
  * Up to `count` questions, round-robin over the trace files. Per file, an even spread over the
- * lengths, longest first (long outputs are where stopping matters: loops, answers that go on,
- * thinking that has converged), leaving out the very long ones to keep the demo short. The
+ * lengths from the longest to the shortest: long outputs are where stopping matters (loops,
+ * answers that go on, thinking that has converged), so each file's longest is in, up to 30,000
+ * tokens of reasoning (the sample's looping AMC output: stopped, it streams a few seconds). The
  * longest outputs alone would be mostly wrong ones, which tells nothing about the stops.
  */
 export function pickQuestions(files: readonly TraceFile[], count: number): TraceRecord[] {
   const pools = files.map((file) =>
     file.records
-      .filter((record) => tokensOf(record) <= (record.reasoning ? 4000 : 4096))
+      .filter((record) => tokensOf(record) <= (record.reasoning ? 30000 : 4096))
       .sort((a, b) => tokensOf(b) - tokensOf(a)),
   );
   const perFile = Math.ceil(count / Math.max(1, pools.length));
@@ -41,7 +42,7 @@ export function pickQuestions(files: readonly TraceFile[], count: number): Trace
     const n = Math.min(perFile, pool.length);
     return Array.from(
       { length: n },
-      (_, i) => pool[Math.floor(((i + 0.5) * pool.length) / n)] as TraceRecord,
+      (_, i) => pool[n === 1 ? 0 : Math.round((i * (pool.length - 1)) / (n - 1))] as TraceRecord,
     );
   });
   const picked: TraceRecord[] = [];
