@@ -345,6 +345,9 @@ describe('anthropic() settings', () => {
     expect(() => anthropic({ apikey: 'x' } as never)).toThrow(
       /Invalid `apikey`: is not an option \(did you mean `apiKey`\?\); allowed: apiKey,/,
     );
+    expect(() => anthropic({ apiKey, maxTokens: 1024 } as never)).toThrow(
+      /Invalid `maxTokens`: is not an option \(did you mean `defaultMaxTokens` \(sent when a call sets none\)/,
+    );
   });
 
   it('accepts no settings at all (the SDK reads ANTHROPIC_API_KEY)', () => {

@@ -55,12 +55,20 @@ const knownSettings = [
   'name',
 ];
 
+/** The SDK's name of the cap (`max_tokens`) and its camel case, given to `anthropic()`. */
+const capSynonyms: Readonly<Record<string, string>> = Object.fromEntries(
+  ['maxTokens', 'max_tokens'].map((name) => [
+    name,
+    "`defaultMaxTokens` (sent when a call sets none), or each call's `maxOutputTokens`",
+  ]),
+);
+
 /** Checks {@link AnthropicSettings}; throws a `ConfigError` naming the first bad field. */
 export function resolveSettings(settings: AnthropicSettings): ResolvedSettings {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new ConfigError('settings', 'anthropic() takes one object, e.g. anthropic({ apiKey })');
   }
-  rejectUnknownOptions('', settings, knownSettings);
+  rejectUnknownOptions('', settings, knownSettings, { synonyms: capSynonyms });
   const { apiKey, baseURL, headers, client } = settings;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
     throw new ConfigError('apiKey', 'must be a non-empty string (your Anthropic API key)');

@@ -50,6 +50,10 @@ describe('openai() settings', () => {
     expect(configErrorOf({ apiKey: 'k', baseUrl: 'http://localhost:1/v1' }).message).toMatch(
       /did you mean `baseURL`/,
     );
+    // The SDK's own name of the cap is a per-call option here.
+    expect(configErrorOf({ apiKey: 'k', max_tokens: 100 }).message).toMatch(
+      /Invalid `max_tokens`: is not an option \(did you mean each call's `maxOutputTokens`\?\)/,
+    );
   });
 
   it('rejects connection settings next to a client, which already has its own', () => {

@@ -91,7 +91,11 @@ export function validateSettings(settings: OpenAISettings): void {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new ConfigError('settings', 'must be an object such as { apiKey: process.env.OPENAI_API_KEY }');
   }
-  rejectUnknownOptions('', settings, settingNames);
+  rejectUnknownOptions('', settings, settingNames, {
+    synonyms: Object.fromEntries(
+      ['maxTokens', 'max_tokens', 'maxOutputTokens'].map((name) => [name, "each call's `maxOutputTokens`"]),
+    ),
+  });
   for (const field of ['apiKey', 'organization', 'project', 'name'] as const) {
     const value = settings[field];
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
