@@ -116,6 +116,14 @@ export const clientOptionNames: readonly string[] = [
   'store',
 ];
 
+/** A cap given to the client: caps are per call (sent to the provider) or per profile (a cut). */
+const clientCapNames: Readonly<Record<string, string>> = Object.fromEntries(
+  ['maxTokens', 'maxOutputTokens', 'max_tokens'].map((name) => [
+    name,
+    "`maxOutputTokens` on each call, or a profile's `cutAtTokens`",
+  ]),
+);
+
 /**
  * Creates a client. Configuration errors (unknown profile, a hook that is not a function) throw
  * a `ConfigError` here, not at the first call.
@@ -125,14 +133,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
 ): StopwiseClient<ProviderOptionsOf<P>> {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object with a `provider`');
-  rejectUnknownOptions('', options, clientOptionNames, {
-    synonyms: Object.fromEntries(
-      ['maxTokens', 'maxOutputTokens', 'max_tokens'].map((name) => [
-        name,
-        "`maxOutputTokens` on each call, or a profile's `cutAtTokens`",
-      ]),
-    ),
-  });
+  rejectUnknownOptions('', options, clientOptionNames, { synonyms: clientCapNames });
   const { provider } = options;
   if (typeof provider !== 'object' || provider === null || typeof provider.stream !== 'function') {
     throw new ConfigError(

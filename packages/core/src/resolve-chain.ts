@@ -140,6 +140,14 @@ export const callPolicyNames = [
   deprecatedCutName,
 ];
 
+/** Other SDKs' names of a cap, given to a call's `policy`: which of stopwise's two is meant. */
+const policyCapNames: Readonly<Record<string, string>> = Object.fromEntries(
+  ['maxTokens', 'max_tokens'].map((name) => [
+    name,
+    "`cutAtTokens` (a cut stopwise makes), or the call's `maxOutputTokens` (sent to the provider)",
+  ]),
+);
+
 function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
   if (policy === undefined) return undefined;
   if (typeof policy !== 'object' || policy === null)
@@ -147,14 +155,7 @@ function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
       'policy',
       'must be an object { profile?, overrides?, stopOn?, cutAtTokens?, policies? }',
     );
-  rejectUnknownOptions('policy', policy, callPolicyNames, {
-    synonyms: Object.fromEntries(
-      ['maxTokens', 'max_tokens'].map((name) => [
-        name,
-        "`cutAtTokens` (a cut stopwise makes), or the call's `maxOutputTokens` (sent to the provider)",
-      ]),
-    ),
-  });
+  rejectUnknownOptions('policy', policy, callPolicyNames, { synonyms: policyCapNames });
   withCutAlias('policy', policy);
   if (policy.overrides !== undefined && !isPlainObject(policy.overrides)) {
     throw new ConfigError('policy.overrides', 'must be an object of profile settings');

@@ -86,16 +86,17 @@ const settingNames: readonly (keyof OpenAISettings)[] = [
 
 const apis: readonly OpenAIApi[] = ['chat', 'responses', 'completions'];
 
+/** The SDK's name of the cap, given to `openai()`: here a cap is an option of each call. */
+const capSynonyms: Readonly<Record<string, string>> = Object.fromEntries(
+  ['maxTokens', 'max_tokens', 'maxOutputTokens'].map((name) => [name, "each call's `maxOutputTokens`"]),
+);
+
 /** Throws a {@link ConfigError} naming the first invalid setting. */
 export function validateSettings(settings: OpenAISettings): void {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new ConfigError('settings', 'must be an object such as { apiKey: process.env.OPENAI_API_KEY }');
   }
-  rejectUnknownOptions('', settings, settingNames, {
-    synonyms: Object.fromEntries(
-      ['maxTokens', 'max_tokens', 'maxOutputTokens'].map((name) => [name, "each call's `maxOutputTokens`"]),
-    ),
-  });
+  rejectUnknownOptions('', settings, settingNames, { synonyms: capSynonyms });
   for (const field of ['apiKey', 'organization', 'project', 'name'] as const) {
     const value = settings[field];
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
