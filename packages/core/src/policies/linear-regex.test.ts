@@ -35,6 +35,9 @@ describe('compileLinearRegex refuses, with a reason and a rewrite', () => {
     // biome-ignore lint/complexity/useRegexLiterals: a v-flag literal needs an es2024 target
     [new RegExp('[\\p{L}--[a-z]]', 'v'), /set operations/],
     [/a{1001}/, /linear-time regex engine/],
+    // Counts multiply along the nesting even around nothing (a case fast-check found).
+    [/(?:(?:a{0}){50}){32}/, /nested repeat counts that multiply past 1000/],
+    [/(?:(?:){50}){32}/, /nested repeat counts that multiply past 1000/],
     [/[^\S\n]x/, /\\S inside a character class/],
     [/a(?:a*|b)*/, /repeated part that can match the empty string.*\(\?:a\|b\)\*/],
     [/(a?)+b/, /repeated part/],

@@ -81,8 +81,10 @@ const maxRepeat = 1000;
  * The repeat counts RE2 accepts, checked without it (it loads on first use, see
  * `linear-engine.ts`): a count over 1000 anywhere, or counts that multiply past 1000 along a
  * nesting of repeats (`(?:a{50}){50}`), as re2js's parser refuses them (Go's `repeatIsValid`).
- * Only counted repeats weigh; `*`, `+` and `?` do not, and a repeat at most zero times weighs
- * nothing.
+ * Only counted repeats weigh; `*`, `+` and `?` do not. Every part weighs at least 1 (one copy),
+ * whatever it holds: RE2 multiplies the counts along the nesting from the outside in, so an
+ * empty group or a part repeated zero times still costs its enclosing repeats their count
+ * (`(?:(?:a{0}){50}){32}` is refused: 50 × 32), though what it holds is never read.
  */
 export class RepeatWeights {
   // One frame per open group: the heaviest item closed in it, and the weight of the last item.
@@ -108,7 +110,8 @@ export class RepeatWeights {
     }
     const top = this.top;
     if (max === 0) {
-      top.last = 0;
+      // RE2 does not look inside a part repeated zero times: it counts as one copy of nothing.
+      top.last = 1;
       return;
     }
     const times = Number.isFinite(max) ? max : Math.max(min, 1);
@@ -128,6 +131,7 @@ export class RepeatWeights {
 
   close(): void {
     const closed = this.frames.pop() as { max: number; last: number };
-    this.item(Math.max(closed.max, closed.last));
+    // An empty group is one copy too: `(?:){50}` costs an enclosing `{32}` its 50.
+    this.item(Math.max(1, closed.max, closed.last));
   }
 }
