@@ -25,8 +25,14 @@ const manifests: Manifest[] = readdirSync(packagesDir, { withFileTypes: true })
   .filter((manifest) => manifest.private !== true);
 const byName = new Map(manifests.map((manifest) => [manifest.name, manifest]));
 
+// `@opentelemetry/api` too: its global tracer and meter providers live in the copy that set
+// them, so a second copy inside @stopwise/otel recorded nothing at all.
 const isProviderSdk = (name: string) =>
-  name === 'openai' || name === '@anthropic-ai/sdk' || name === 'ai' || name.startsWith('@ai-sdk/');
+  name === 'openai' ||
+  name === '@anthropic-ai/sdk' ||
+  name === 'ai' ||
+  name.startsWith('@ai-sdk/') ||
+  name === '@opentelemetry/api';
 
 /** The SDKs a package needs from the app: its own peers and those of the packages it depends on. */
 function sdkPeersNeeded(manifest: Manifest): string[] {
