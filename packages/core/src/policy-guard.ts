@@ -43,12 +43,18 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
     },
     step(view: StreamView): StopDecision | undefined {
       if (guard.disabled) return undefined;
+      let decision: StopDecision | undefined;
       try {
-        return policy.step(view);
+        decision = policy.step(view);
       } catch (error) {
         fail(guard, 'step', error);
         return undefined;
       }
+      if (decision === undefined) return undefined;
+      const problem = decisionProblem(decision);
+      if (problem === undefined) return decision;
+      fail(guard, 'step', new TypeError(`${policy.name}: step() returned ${problem}`));
+      return undefined;
     },
     // Only for a policy with timed checks: the runner asks before every read.
     ...(policy.nextCheckAt && {
@@ -71,6 +77,35 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       }
     },
   };
+}
+
+const stopKinds: readonly unknown[] = ['complete', 'runaway', 'cap'];
+const isOffset = (value: unknown) =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= 0);
+
+/**
+ * What is wrong with a value a policy's `step` returned, if anything: a stop must be a
+ * {@link StopDecision}. Checked only when a policy decides (rarely), so a custom policy's
+ * mistake (an `async step`, whose promise would read as a stop at the first delta; a `cutAt` of
+ * `NaN`, which would keep no text) switches that policy off, reported like a throw, instead of
+ * ending the stream on nonsense.
+ */
+function decisionProblem(decision: unknown): string | undefined {
+  if (typeof decision !== 'object' || decision === null)
+    return `${typeof decision}, not undefined or a StopDecision`;
+  if (typeof (decision as { then?: unknown }).then === 'function')
+    return 'a promise: step() must decide synchronously (do slow work in start(), or return undefined and decide on a later delta)';
+  const { reason, cutAt, decidedAt, kind, confidence, answer, safety } = decision as Record<string, unknown>;
+  if (typeof reason !== 'string' || reason === '') return 'a stop without a reason (a non-empty string)';
+  if (!isOffset(cutAt)) return `cutAt ${String(cutAt)}: it must be an integer offset ≥ 0 in the phase's text`;
+  if (!isOffset(decidedAt)) return `decidedAt ${String(decidedAt)}: it must be an integer offset ≥ 0`;
+  if (kind !== undefined && !stopKinds.includes(kind))
+    return `kind ${JSON.stringify(kind)}: it must be 'complete', 'runaway' or 'cap'`;
+  if (confidence !== undefined && !(typeof confidence === 'number' && confidence >= 0 && confidence <= 1))
+    return `confidence ${String(confidence)}: it must be a number from 0 to 1`;
+  if (answer !== undefined && typeof answer !== 'string') return 'an answer that is not a string';
+  if (safety !== undefined && typeof safety !== 'boolean') return 'a safety flag that is not a boolean';
+  return undefined;
 }
 
 /**

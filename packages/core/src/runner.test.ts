@@ -246,6 +246,24 @@ describe('runner', () => {
     expect(errors).toEqual([expect.stringContaining('broken')]);
   });
 
+  it.each([
+    ['an async step (its promise)', async () => ({ reason: 'later' })],
+    ['a cutAt of NaN', () => ({ reason: 'x', cutAt: Number.NaN })],
+    ['a stop without a reason', () => ({})],
+    ['an unknown kind', () => ({ reason: 'x', kind: 'whatever' })],
+  ] as const)('a policy whose step returns %s is switched off and reported, not obeyed', async (_, step) => {
+    const odd = { name: 'odd', step } as unknown as StopPolicy;
+    const result = await createClient({ provider: scriptedProvider(textScript(['a', 'b', 'c'])) }).generate({
+      model: 'm',
+      messages,
+      policy: { policies: [odd] },
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('abc');
+    expect(result.policyErrors).toHaveLength(1);
+    expect(result.policyErrors[0]?.message).toMatch(/odd: step\(\) returned /);
+  });
+
   it('refuses one policy object running in two calls at once', async () => {
     const shared = stopOn(['never-matches']);
     const slow = scriptedProvider([{ type: 'stream-start' }, { type: 'wait', ms: 50 }, ...textScript(['x'])]);
