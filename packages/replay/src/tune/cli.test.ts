@@ -31,6 +31,11 @@ describe('stopwise-tune CLI', () => {
     expect(tuned.profile).toBe('balanced');
     expect(tuned.ladder.length).toBeGreaterThan(1);
     expect(defineProfile('cli-tuned-test', tuned.definition).name).toBe('cli-tuned-test');
+    // It says "certified" only of a step whose bound passed.
+    const certified = tuned.pooled.standings[tuned.pooled.step]?.passes === true;
+    expect(stdout).toMatch(
+      certified ? /pooled: step \d+, the most aggressive certified/ : /pooled: no step certified/,
+    );
   }, 120_000);
 
   it('says what is missing', async () => {

@@ -7,7 +7,7 @@
  *   stopwise-tune --traces traffic.jsonl --profile balanced --risk 0.01 --out tuned.json
  */
 import { writeFileSync } from 'node:fs';
-import { ConfigError, type HeldOutFigures, tuneOffline } from 'stopwise';
+import { ConfigError, type HeldOutFigures, type TunedProfile, tuneOffline } from 'stopwise';
 import { parseCommandLine } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
@@ -49,6 +49,18 @@ if (values.traces === undefined || values.out === undefined) {
   process.exit(2);
 }
 
+/** What the pooled step is and why: certified, or only the fallback when nothing is. */
+function pooledChoice(tuned: TunedProfile): string {
+  const { step, standings } = tuned.pooled;
+  const first = standings[0];
+  if (standings[step]?.passes)
+    return `pooled: step ${step}, the most aggressive certified at risk ${tuned.risk}`;
+  if (first === undefined || first.observations < tuned.minSamples) {
+    return `pooled: no step certified (${first?.observations ?? 0} of ${tuned.minSamples} judged observations): the profile's own step ${step}`;
+  }
+  return `pooled: no step certified at risk ${tuned.risk} (even step 0 may lose ${(first.lossBound * 100).toFixed(2)}%): the most conservative step, ${step}`;
+}
+
 const percent = (share: number | null) => (share === null ? 'n/a' : `${(share * 100).toFixed(1)}%`);
 const row = (label: string, figures: HeldOutFigures) =>
   `  ${label.padEnd(22)} ${percent(figures.tokenReduction).padStart(8)} fewer tokens   ${percent(figures.lossRate).padStart(6)} answers lost (${figures.judged} of ${figures.records} judged)`;
@@ -77,7 +89,7 @@ try {
   writeFileSync(values.out, `${JSON.stringify(tuned, null, 2)}\n`);
   const buckets = Object.keys(tuned.buckets).length;
   console.log(
-    `stopwise-tune: ${records.length} calls, ${buckets} bucket(s); ${values.profile} is step ${tuned.home} of ${tuned.ladder.length - 1}, pooled step certified at risk ${tuned.risk}: ${tuned.pooled.step}`,
+    `stopwise-tune: ${records.length} calls, ${buckets} bucket(s); ${values.profile} is step ${tuned.home} of ${tuned.ladder.length - 1}; ${pooledChoice(tuned)}`,
   );
   console.log(`held-out calls (never tuned on):`);
   console.log(row(`${values.profile} as shipped`, tuned.report.static));
