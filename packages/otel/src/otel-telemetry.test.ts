@@ -264,5 +264,8 @@ describe('otelTelemetry', () => {
   it('rejects a tracer or meter that is not one', () => {
     expect(() => otelTelemetry({ tracer: {} as never })).toThrow(ConfigError);
     expect(() => otelTelemetry({ meter: 'meter' as never })).toThrow(/meter/);
+    expect(() => otelTelemetry({ recordContents: true } as never)).toThrow(
+      /Invalid `recordContents`: is not an option \(did you mean `recordContent`\?\)/,
+    );
   });
 });

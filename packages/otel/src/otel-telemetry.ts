@@ -17,7 +17,7 @@ import {
   type PolicyStopEvent,
   type TelemetryHooks,
 } from 'stopwise';
-import { redactSecrets } from 'stopwise/adapter';
+import { redactSecrets, rejectUnknownOptions } from 'stopwise/adapter';
 import { defined, endAttributes, GenAI, metricAttributes, Stopwise, startAttributes } from './attributes.js';
 import { policyKind, spanPolicy } from './policy-label.js';
 
@@ -94,6 +94,7 @@ function instruments(meter: Meter) {
 export function otelTelemetry(options: OtelTelemetryOptions = {}): TelemetryHooks {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object { tracer?, meter? }');
+  rejectUnknownOptions('', options, ['tracer', 'meter', 'recordContent']);
   if (options.tracer !== undefined && typeof options.tracer?.startSpan !== 'function') {
     throw new ConfigError('tracer', 'must be an OpenTelemetry Tracer (from tracerProvider.getTracer(name))');
   }

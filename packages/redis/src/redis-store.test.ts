@@ -144,5 +144,8 @@ describe('redisStore against a real redis-server', () => {
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => redisStore({ url: 'not a url' })).toThrow(ConfigError);
     expect(() => redisStore({ timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => redisStore({ timeoutMS: 100 } as never)).toThrow(
+      /Invalid `timeoutMS`.*did you mean `timeoutMs`/,
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   type StoreEntry,
   type StoreValue,
 } from 'stopwise';
+import { rejectUnknownOptions } from 'stopwise/adapter';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -293,6 +294,16 @@ function validate(
 ): Required<Pick<RedisStoreOptions, 'prefix' | 'flushEveryMs' | 'syncEveryMs' | 'timeoutMs'>> {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object such as { url: "redis://127.0.0.1:6379" }');
+  rejectUnknownOptions('', options, [
+    'url',
+    'client',
+    'prefix',
+    'flushEveryMs',
+    'syncEveryMs',
+    'timeoutMs',
+    'maxKeys',
+    'onError',
+  ]);
   if (
     options.client !== undefined &&
     (typeof options.client !== 'object' || typeof options.client.multi !== 'function')

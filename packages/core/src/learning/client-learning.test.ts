@@ -96,6 +96,13 @@ describe('createClient({ learn })', () => {
       accepted: false,
       reason: /unknown call id/,
     });
+    // A call still streaming is not judged yet: the reason says feedback waits for the end.
+    const running = client.stream(ask('ann'));
+    expect(client.feedback(running.callId, { correct: true })).toMatchObject({
+      accepted: false,
+      reason: /feedback is taken once the call ends/,
+    });
+    await running.result;
     const anonymous = await client.generate(ask(undefined));
     expect(client.feedback(anonymous.callId, { continued: true })).toMatchObject({ reason: /named no user/ });
     expect(() => client.feedback(stopped.callId, { thumbs: 'sideways' } as never)).toThrow(ConfigError);
@@ -110,5 +117,8 @@ describe('createClient({ learn })', () => {
     const provider = scriptedProvider(answerScript(1));
     expect(() => createClient({ provider, learn: { risk: 0 } })).toThrow(/learn.risk/);
     expect(() => createClient({ provider, learn: { holdoutFloor: 2 } })).toThrow(/learn.holdoutFloor/);
+    expect(() => createClient({ provider, learn: { rsk: 0.1 } as never })).toThrow(
+      /Invalid `learn.rsk`: is not an option \(did you mean `risk`\?\)/,
+    );
   });
 });

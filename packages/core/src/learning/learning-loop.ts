@@ -1,6 +1,8 @@
 import type { CallOptions } from '../call-options.js';
 import { ConfigError } from '../errors.js';
 import { userPrompt } from '../messages.js';
+import { rejectUnknownOptions } from '../option-names.js';
+import { optionNames } from '../policies/options.js';
 import type { CallContext } from '../policy.js';
 import { findProfile } from '../profiles/registry.js';
 import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js';
@@ -23,6 +25,17 @@ export interface ClientLearnOptions extends LearnOptions {
   /** Hears a failure of the learning work that runs after a call (it never reaches the call). */
   onError?: ((error: unknown) => void) | undefined;
 }
+
+const learnOptionNames = optionNames<ClientLearnOptions>({
+  risk: true,
+  confidence: true,
+  minSamples: true,
+  minUsers: true,
+  evidence: true,
+  holdoutFloor: true,
+  ladder: true,
+  onError: true,
+});
 
 /** Which tuned step a call ran with: on `result.tuning` and in `explain`. */
 export interface CallTuning {
@@ -83,6 +96,7 @@ export class LearningLoop {
   constructor(options: ClientLearnOptions) {
     if (typeof options !== 'object' || options === null)
       throw new ConfigError('learn', 'must be an object { risk?, confidence?, minSamples?, ... }');
+    rejectUnknownOptions('learn', options, learnOptionNames);
     validateLearnOptions('learn', options);
     const { holdoutFloor = 0.05, ladder = defaultLadder, onError } = options;
     if (!(typeof holdoutFloor === 'number' && holdoutFloor >= 0 && holdoutFloor <= 1))
@@ -181,7 +195,7 @@ export class LearningLoop {
     if (record === undefined)
       return {
         accepted: false,
-        reason: `unknown call id ${JSON.stringify(callId)}: not a call of this client, or older than its last ${callsRemembered} calls`,
+        reason: `unknown call id ${JSON.stringify(callId)}: not a call of this client that has ended with tuned settings (feedback is taken once the call ends, and only for a call whose profile the tuner tunes), or older than its last ${callsRemembered} calls`,
       };
     if (record.judged) return { accepted: false, reason: `call ${callId} already has a verdict` };
     if (record.tuning.user === undefined)

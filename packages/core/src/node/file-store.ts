@@ -1,5 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { ConfigError, describeError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
+import { optionNames } from '../policies/options.js';
 import type { LearningStore } from '../store/learning-store.js';
 import { createMemoryStore, type StoreEntry } from '../store/memory-store.js';
 
@@ -55,6 +57,11 @@ export function fileStore(options: FileStoreOptions): FileStore {
     options.path === ''
   )
     throw new ConfigError('path', 'must be the path of the JSON file to keep the store in');
+  rejectUnknownOptions(
+    '',
+    options,
+    optionNames<FileStoreOptions>({ path: true, flushEveryMs: true, maxKeys: true, onError: true }),
+  );
   const flushEveryMs = options.flushEveryMs ?? 5_000;
   if (!(Number.isFinite(flushEveryMs) && flushEveryMs >= 0))
     throw new ConfigError(

@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { ConfigError, redactSecrets } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
+import { optionNames } from '../policies/options.js';
 import type { TelemetryEvent, TelemetryHooks } from '../telemetry/events.js';
 import { serializeEvent } from '../telemetry/serialize-event.js';
 
@@ -40,6 +42,17 @@ const eventTypes: readonly TelemetryEvent['type'][] = [
 function validate(options: JsonlFileExporterOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object { path }');
+  rejectUnknownOptions(
+    '',
+    options,
+    optionNames<JsonlFileExporterOptions>({
+      path: true,
+      recordContent: true,
+      events: true,
+      maxBufferedBytes: true,
+      onError: true,
+    }),
+  );
   if (typeof options.path !== 'string' || options.path === '')
     throw new ConfigError('path', 'must be a file path');
   if (options.recordContent !== undefined && typeof options.recordContent !== 'boolean') {

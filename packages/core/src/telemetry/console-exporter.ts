@@ -1,4 +1,6 @@
 import { ConfigError, redactSecrets } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
+import { optionNames } from '../policies/options.js';
 import type { CallEndEvent, TelemetryHooks } from './events.js';
 import { type SavingsStats, SavingsStatsCollector, type SavingsTotals } from './stats.js';
 
@@ -94,6 +96,13 @@ export function formatSummary(stats: SavingsStats): string {
  * exporter.printSummary();
  */
 export function consoleExporter(options: ConsoleExporterOptions = {}): ConsoleExporter {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object { perCall?, summaryEvery?, logger? }');
+  rejectUnknownOptions(
+    '',
+    options,
+    optionNames<ConsoleExporterOptions>({ perCall: true, summaryEvery: true, logger: true }),
+  );
   const { perCall = true, summaryEvery, logger = console } = options;
   if (summaryEvery !== undefined && (!Number.isInteger(summaryEvery) || summaryEvery < 1)) {
     throw new ConfigError('summaryEvery', `must be a positive integer, got ${String(summaryEvery)}`);
