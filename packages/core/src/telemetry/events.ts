@@ -92,7 +92,7 @@ export interface ErrorEvent extends TelemetryEventBase {
  */
 export interface VoteEndEvent extends TelemetryEventBase {
   type: 'vote-end';
-  decidedBy: 'settled' | 'window' | 'posterior' | 'all-samples';
+  decidedBy: 'settled' | 'window' | 'posterior' | 'all-samples' | 'aborted';
   /** Samples that finished and voted (or abstained). */
   samplesUsed: number;
   /** Samples aborted in flight once the vote was decided. */

@@ -1,5 +1,5 @@
 import type { CallOptions } from '../call-options.js';
-import { ConfigError, type StopwiseError } from '../errors.js';
+import { ConfigError, PolicyError, type StopwiseError } from '../errors.js';
 import { rejectUnknownOptions } from '../option-names.js';
 import type { RunResult } from '../run-result.js';
 import { callOptionNames } from '../validate-call.js';
@@ -153,10 +153,25 @@ export async function runVote<T>(
   let invalid: unknown;
   let next = 0;
   let inFlight = 0;
+  // Each sample's answer, read once. A throwing extractor (or one returning a non-string) is the
+  // app's bug on one sample's text: that sample abstains and the error is reported with the
+  // vote's, instead of rejecting a vote whose other samples are fine.
+  const read = new Map<number, string | undefined>();
+  const answerOf = (index: number, result: RunResult): string | undefined => {
+    if (read.has(index)) return read.get(index);
+    let answer: string | undefined;
+    try {
+      answer = extractAnswer(extract, keptText(result));
+    } catch (error) {
+      errors.push(new PolicyError('vote extract', 'end', error));
+    }
+    read.set(index, answer);
+    return answer;
+  };
 
   await new Promise<void>((resolve) => {
     const onCallerAbort = () => {
-      decision ??= 'all-samples';
+      decision ??= 'aborted';
       for (const sample of drawn) if (sample.result === undefined) sample.controller.abort();
     };
     call.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -189,7 +204,7 @@ export async function runVote<T>(
             sample.result = result;
             if (decision !== undefined) return;
             if (result.outcome === 'error') errors.push(result.error);
-            const answer = result.outcome === 'error' ? undefined : extractAnswer(extract, keptText(result));
+            const answer = result.outcome === 'error' ? undefined : answerOf(sample.index, result);
             answers.push(answer);
             bySample[sample.index] = answer;
             decision = decide(rule, { answers, remaining: samples - answers.length });
@@ -231,7 +246,7 @@ export async function runVote<T>(
     samplesUsed: answers.length,
     samples: finished.map((sample) => ({
       index: sample.index,
-      answer: sample.aborted ? undefined : extractAnswer(extract, keptText(sample.result)),
+      answer: sample.aborted ? undefined : answerOf(sample.index, sample.result),
       aborted: sample.aborted,
       result: sample.result,
     })),

@@ -29,11 +29,17 @@ const numberPattern = /-?\d[\d,]*(?:\.\d+)?/g;
  * - `date`: the first MM/DD/YYYY after the last "answer is" or the last line starting `A:`,
  *   else the last one anywhere, month and day zero-padded (the `date` scorer's rule);
  * - `number`: the number after the last "answer is", else the last number, without separators.
+ *
+ * A function extractor's `undefined` or blank string means no answer; any other non-string it
+ * returns throws a `TypeError` (`vote` reports it in `errors`, and the sample abstains).
  */
 export function extractAnswer(extractor: VoteExtractor, text: string): string | undefined {
   if (typeof extractor === 'function') {
-    const answer = extractor(text);
-    return typeof answer === 'string' && answer.trim() !== '' ? answer.trim() : undefined;
+    const answer: unknown = extractor(text);
+    if (answer === undefined) return undefined;
+    if (typeof answer !== 'string')
+      throw new TypeError(`extract returned ${typeof answer}, not a string or undefined`);
+    return answer.trim() !== '' ? answer.trim() : undefined;
   }
   switch (extractor) {
     case 'final':

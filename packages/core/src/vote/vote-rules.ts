@@ -15,8 +15,11 @@ export type VoteRule =
   | { readonly kind: 'posterior'; readonly confidence?: number | undefined }
   | { readonly kind: 'settled' };
 
-/** Why a vote stopped sampling. */
-export type VoteDecision = 'settled' | 'window' | 'posterior' | 'all-samples';
+/**
+ * Why a vote stopped sampling: a rule decided (`settled`, `window`, `posterior`), every sample
+ * was used (`all-samples`), or the caller's `signal` aborted it first (`aborted`).
+ */
+export type VoteDecision = 'settled' | 'window' | 'posterior' | 'all-samples' | 'aborted';
 
 /** The state a rule decides on. */
 export interface VoteState {

@@ -44,6 +44,44 @@ describe('client.vote', () => {
     expect(vote.savings.samplesSkipped).toBe(36);
   });
 
+  it('a throwing or non-string extractor makes that sample abstain, reported in errors, not a rejected vote', async () => {
+    const { provider } = samplingProvider((k) => say(k === 1 ? 'boom' : '7'));
+    const extract = (text: string) => {
+      if (text.includes('boom')) throw new Error('extractor bug');
+      return text.includes('answer is 7') ? '7' : undefined;
+    };
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 5,
+      extract,
+    });
+    expect(vote.answer).toBe('7');
+    expect(vote.samples[1]?.answer).toBeUndefined();
+    expect(vote.errors.map((error) => error.message)).toEqual([expect.stringMatching(/extractor bug/)]);
+    const numeric = await createClient({ provider: samplingProvider(() => say('7')).provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 2,
+      extract: (() => 42) as never,
+    });
+    expect(numeric.votes).toEqual([]);
+    expect(numeric.errors[0]?.message).toMatch(/extract returned number, not a string or undefined/);
+  });
+
+  it("says a vote the caller's signal ended was aborted", async () => {
+    const slow: ScriptStep[] = [{ type: 'wait', ms: 2_000 }, ...say('7')];
+    const { provider } = samplingProvider(() => slow);
+    const vote = await createClient({ provider }).vote({
+      model: 'gpt-4o-mini',
+      messages,
+      samples: 8,
+      signal: AbortSignal.timeout(100),
+    });
+    expect(vote.decidedBy).toBe('aborted');
+    expect(vote.answer).toBeUndefined();
+  });
+
   it('aborts the samples still in flight once the vote is decided', async () => {
     const slow = (answer: string): ScriptStep[] => [{ type: 'wait', ms: 2_000 }, ...say(answer)];
     const { provider, seen } = samplingProvider((k) => (k < 4 ? say('7') : slow('7')));
