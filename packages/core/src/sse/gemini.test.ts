@@ -114,6 +114,29 @@ describe('gemini() against recorded streams', () => {
     expect(result.model).toBe(expected.model);
   });
 
+  it("keeps the provider's usage when a stop lands in the last chunk, which also holds finish and usage", async () => {
+    server.enqueue({
+      format: 'gemini',
+      chunks: [
+        { candidates: [{ content: { parts: [{ text: 'There are 3 ' }] } }], modelVersion: 'gemini-x' },
+        {
+          candidates: [
+            { content: { parts: [{ text: 'r in strawberry.\n\nMore text.' }] }, finishReason: 'STOP' },
+          ],
+          usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 12, thoughtsTokenCount: 3 },
+        },
+      ],
+    });
+    const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-x', messages, policy: { stopOn: ['\n\n'] } });
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toBe('There are 3 r in strawberry.');
+    expect(result.usage).toMatchObject({ inputTokens: 9, reasoningTokens: 3, source: 'provider' });
+    // The whole output was generated before the stop: it saved nothing.
+    expect(result.savings.tokensSaved).toBe(0);
+    expect(result.savings.counterfactualTokens?.method).toBe('provider');
+  });
+
   it('sends the key in a header, never in the URL, and maps the request body', async () => {
     server.enqueue({ format: 'gemini', chunks: loadWireFixture('google-google-text') });
     const client = createClient({

@@ -69,9 +69,10 @@ export function geminiUsage(metadata: Record<string, unknown>): Usage {
 
 /**
  * Google Gemini (`streamGenerateContent?alt=sse`) as a stopwise provider. Thought parts stream as
- * reasoning, other text as the answer. Gemini has no terminal event: `finish` is emitted when the
- * stream closes after a chunk carried a `finishReason` (or a prompt block); a stream that closes
- * without one ends the run with a `StreamError`, because it cannot be told from a cut connection.
+ * reasoning, other text as the answer. Gemini has no terminal event: `finish` comes with the
+ * chunk that carries the `finishReason` (the last one, with the final usage), or when the stream
+ * closes after a prompt block; a stream that closes without either ends the run with a
+ * `StreamError`, because it cannot be told from a cut connection.
  */
 export function gemini(settings: GeminiSettings): LanguageModelProvider<GeminiProviderOptions> {
   const baseURL = checkConnection('gemini', settings, defaultBaseURL);
@@ -184,6 +185,9 @@ export function mapGeminiEvent(event: SseEvent, state: SseStreamState<unknown>):
       unified: mapGeminiFinishReason(candidate.finishReason),
       raw: candidate.finishReason,
     };
+    // The chunk with the finish reason is the last, with the final usage: finish with it, so a
+    // stop decided on its text still gets the provider's usage and knows nothing was saved.
+    parts.push(finishPart(state));
   }
   return parts;
 }

@@ -1,10 +1,11 @@
+import { chunkStream } from '../chunk-stream.js';
 import { connectionFailure } from '../connection-failure.js';
 import { credentialsInHeaders } from '../credentials.js';
 import { ConfigError, describeError, redactSecrets, StopwiseError, StreamError } from '../errors.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
 import { providerErrorFromResponse, type SseErrorDetails, type SseHttpError } from './http-error.js';
-import { sseEvents, truncate } from './sse-events.js';
+import { type SseMessage, sseEventBatches, truncate } from './sse-events.js';
 
 /** One server-sent event, as handed to a mapping. */
 export interface SseEvent {
@@ -108,51 +109,80 @@ export function finishPart(state: SseStreamState<unknown>): ProviderStreamPart &
   };
 }
 
-async function* streamSse<T>(
+/**
+ * One request through a {@link chunkStream}, one network read's events at a time: the parts an
+ * event maps to are queued together, so a stop decided on its text still takes the finish and
+ * usage the same event (or read) carried (Gemini's last chunk holds all three), as the runner
+ * does for the official adapters.
+ */
+function streamSse<T>(
   settings: SseProviderSettings<T>,
   request: ProviderRequest<T>,
-): AsyncGenerator<ProviderStreamPart> {
+): AsyncIterable<ProviderStreamPart> {
   const { name } = settings;
-  const { url, init, secrets } = buildRequest(settings, request);
-  const response = await send(settings, url, init, request.signal, secrets);
-  if (response.status >= 400) {
-    throw await providerErrorFromResponse({ provider: name, response, mapError: settings.mapError, secrets });
-  }
-  if (!response.body) throw new StreamError(`${name}: the response has no body`);
-  yield { type: 'stream-start' };
-
-  const state: SseStreamState<T> = {
-    request,
-    response,
-    finishReason: undefined,
-    usage: { inputTokens: undefined, outputTokens: undefined },
-    extra: {},
-  };
-  const events = sseEvents({
-    provider: name,
-    body: response.body,
-    signal: request.signal,
-    secrets,
-    maxEventChars: settings.maxEventChars,
-  });
-  for await (const message of events) {
-    const event: SseEvent = { ...message, json: () => parseJson(name, message.data, secrets) };
-    for (const part of runMapping(name, 'mapEvent', () => settings.mapEvent(event, state))) {
-      if (part.type === 'finish') {
-        // The consumer may never ask for another part after finish: release the body now.
-        await events.return(undefined);
-        yield part;
-        return;
+  let state: SseStreamState<T> | undefined;
+  let events: AsyncGenerator<SseMessage[]> | undefined;
+  let secrets: readonly string[] = [];
+  let finished = false;
+  return chunkStream<SseMessage[]>({
+    async open() {
+      const built = buildRequest(settings, request);
+      secrets = built.secrets;
+      const response = await send(settings, built.url, built.init, request.signal, secrets);
+      if (response.status >= 400) {
+        throw await providerErrorFromResponse({
+          provider: name,
+          response,
+          mapError: settings.mapError,
+          secrets,
+        });
       }
-      yield part;
-    }
-  }
-  if (!settings.onEnd) return;
-  const onEnd = settings.onEnd;
-  for (const part of runMapping(name, 'onEnd', () => onEnd(state))) {
-    yield part;
-    if (part.type === 'finish') return;
-  }
+      if (!response.body) throw new StreamError(`${name}: the response has no body`);
+      state = {
+        request,
+        response,
+        finishReason: undefined,
+        usage: { inputTokens: undefined, outputTokens: undefined },
+        extra: {},
+      };
+      events = sseEventBatches({
+        provider: name,
+        body: response.body,
+        signal: request.signal,
+        secrets,
+        maxEventChars: settings.maxEventChars,
+      });
+      return events;
+    },
+    started: (emit) => emit({ type: 'stream-start' }),
+    map(batch, emit) {
+      const current = state as SseStreamState<T>;
+      for (const message of batch) {
+        if (finished) return;
+        const event: SseEvent = { ...message, json: () => parseJson(name, message.data, secrets) };
+        for (const part of runMapping(name, 'mapEvent', () => settings.mapEvent(event, current))) {
+          emit(part);
+          if (part.type === 'finish') {
+            // The consumer may never ask for another part after finish: release the body now.
+            finished = true;
+            events?.return(undefined).catch(() => {});
+            return;
+          }
+        }
+      }
+    },
+    finish(emit) {
+      const onEnd = settings.onEnd;
+      if (finished || onEnd === undefined) return;
+      for (const part of runMapping(name, 'onEnd', () => onEnd(state as SseStreamState<T>))) {
+        emit(part);
+        if (part.type === 'finish') return;
+      }
+    },
+    // Errors are already stopwise's: a ProviderError from the response, a StreamError from a
+    // mapping, or what the runner makes of a failed read.
+    mapError: (error) => error,
+  });
 }
 
 function buildRequest<T>(settings: SseProviderSettings<T>, request: ProviderRequest<T>) {
