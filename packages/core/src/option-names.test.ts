@@ -91,6 +91,13 @@ describe('unknown option names are refused before any request', () => {
     );
   });
 
+  it('shows NaN as NaN in the message, not as null', async () => {
+    const client = createClient({ provider: provider() });
+    await expect(
+      client.generate({ model: 'm', messages, policy: { cutAtTokens: Number.NaN } }),
+    ).rejects.toThrow(/`policy.cutAtTokens`: must be an integer of at least 1, got NaN/);
+  });
+
   it("vote: its own options and a call's are allowed, others refused", async () => {
     const client = createClient({ provider: provider() });
     await expect(client.vote({ model: 'm', messages, samples: 2, sample: 3 } as never)).rejects.toThrow(

@@ -10,6 +10,18 @@ import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 const messages = [{ role: 'user' as const, content: 'Count.' }];
 
 describe('the run iterator', () => {
+  it('a second iteration, after the first ended, points to run.result', async () => {
+    const run = createClient({ provider: scriptedProvider(textScript(['a', 'b'])) }).stream({
+      model: 'm',
+      messages,
+    });
+    for await (const _ of run) {
+      // Consumed.
+    }
+    expect(() => run[Symbol.asyncIterator]()).toThrow(/has already been iterated .*`await run.result`/);
+    expect((await run.result).text).toBe('ab');
+  });
+
   it('answers reads that overlap in order, each part once', async () => {
     const deltas = ['one ', 'two ', 'three ', 'STOP four ', 'five'];
     const sequential: StreamPart[] = [];

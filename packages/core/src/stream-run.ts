@@ -50,7 +50,7 @@ export class StreamRun implements AsyncIterable<StreamPart> {
       throw new StopwiseError(
         'config',
         this.#mode === 'iterating'
-          ? 'this run is already being iterated; a run can be iterated once'
+          ? 'this run has already been iterated (or is being iterated); a run can be iterated once: read what it returned from `await run.result`'
           : 'this run was already consumed through `result`; start iterating before awaiting result',
       );
     }

@@ -12,7 +12,9 @@ import { assertPolicy } from './validate-policy.js';
 export function assertInteger(field: string, value: unknown, min: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(field, `must be an integer of at least ${min}, got ${JSON.stringify(value)}`);
+    // String() for numbers: JSON.stringify writes NaN and Infinity as null.
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new ConfigError(field, `must be an integer of at least ${min}, got ${shown}`);
   }
 }
 

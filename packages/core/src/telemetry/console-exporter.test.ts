@@ -37,6 +37,18 @@ describe('consoleExporter', () => {
     expect(exporter.stats().total.calls).toBe(2);
   });
 
+  it('gives no "at most" for unestimated stops that had no cap', async () => {
+    const lines: string[] = [];
+    const exporter = consoleExporter({ perCall: false, logger: { log: (line) => void lines.push(line) } });
+    const client = createClient({
+      provider: { name: 'openai', stream: (r) => scriptedProvider(textScript(deltas)).stream(r) },
+      telemetry: exporter,
+    });
+    await client.generate({ model: 'gpt-4o-mini', messages, policy: { stopOn: ['STOP'] } });
+    exporter.printSummary();
+    expect(lines[0]).toMatch(/~0 saved \(1 stops not estimated yet\), \$/);
+  });
+
   it('can be quiet per call and still summarise on demand', async () => {
     const lines: string[] = [];
     const exporter = consoleExporter({ perCall: false, logger: { log: (line) => void lines.push(line) } });

@@ -65,8 +65,14 @@ export function formatCallEnd(event: CallEndEvent): string {
 
 function totalsLine(totals: SavingsTotals): string {
   let line = `${totals.calls} calls, ${totals.stops} stops, ${tokens(totals.outputTokens)} output tokens, ~${tokens(totals.tokensSaved)} saved`;
-  if (totals.unestimatedStops > 0)
-    line += ` (${totals.unestimatedStops} stops not estimated yet, at most ${tokens(totals.tokensSavedAtMost)} over the capped stops)`;
+  if (totals.unestimatedStops > 0) {
+    // A bound only where some unestimated stop had a cap: "at most 0" would read as nothing saved.
+    const bound =
+      totals.tokensSavedAtMost > 0
+        ? `, at most ${tokens(totals.tokensSavedAtMost)} over the capped stops`
+        : '';
+    line += ` (${totals.unestimatedStops} stops not estimated yet${bound})`;
+  }
   line += `, ${usd(totals.costSaved)}${usdRange({ low: totals.costSavedLow, high: totals.costSavedHigh })} saved`;
   if (totals.unpricedCalls > 0) line += ` (${totals.unpricedCalls} calls without a price)`;
   if (totals.holdouts > 0) line += `, ${totals.holdouts} holdouts`;
