@@ -27,6 +27,21 @@ describe('fileStore', () => {
     await second.close();
   });
 
+  it('says once that it learnt after close(), and a second close() writes it', async () => {
+    const path = join(dir(), 'learned.json');
+    const errors: string[] = [];
+    const store = fileStore({ path, flushEveryMs: 0, onError: (error) => void errors.push(String(error)) });
+    store.append('length:k', { tokens: 1, censored: false }, 10);
+    await store.close();
+    store.append('length:k', { tokens: 2, censored: false }, 10);
+    store.append('length:k', { tokens: 3, censored: false }, 10);
+    expect(errors).toEqual([expect.stringMatching(/learnt after close\(\); kept in memory/)]);
+    await store.close();
+    const reopened = fileStore({ path, flushEveryMs: 0 });
+    expect(reopened.list('length:k')).toHaveLength(3);
+    await reopened.close();
+  });
+
   it('writes atomically: a crash between the temporary write and the rename leaves the last whole file', async () => {
     const path = join(dir(), 'learned.json');
     const store = fileStore({ path, flushEveryMs: 0 });

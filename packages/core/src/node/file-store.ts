@@ -21,7 +21,10 @@ export interface FileStoreOptions {
 export interface FileStore extends LearningStore {
   /** Writes the file now (atomically) if anything changed since the last write. */
   flush(): Promise<void>;
-  /** Flushes and stops the timer. */
+  /**
+   * Flushes and stops the timer. What is learnt afterwards stays in memory, is reported once to
+   * `onError`, and is written by another `flush()` or `close()`.
+   */
   close(): Promise<void>;
 }
 
@@ -72,6 +75,25 @@ export function fileStore(options: FileStoreOptions): FileStore {
   for (const [key, entry] of load(options.path)) memory.replace(key, entry);
   let dirty = false;
   let closed = false;
+  let toldAfterClose = false;
+  const report = (error: unknown): void => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // Nothing left to report to.
+    }
+  };
+  // After close() nothing writes on a timer: say so once, rather than lose what calls still learn.
+  const changed = (): void => {
+    dirty = true;
+    if (!closed || toldAfterClose) return;
+    toldAfterClose = true;
+    report(
+      new Error(
+        `fileStore(${options.path}): learnt after close(); kept in memory, saved only by another flush() or close()`,
+      ),
+    );
+  };
 
   const write = (): void => {
     if (!dirty) return;
@@ -82,11 +104,7 @@ export function fileStore(options: FileStoreOptions): FileStore {
       renameSync(temporary, options.path);
       dirty = false;
     } catch (error) {
-      try {
-        options.onError?.(error);
-      } catch {
-        // Nothing left to report to.
-      }
+      report(error);
     }
   };
   const timer = flushEveryMs > 0 ? setInterval(write, flushEveryMs) : undefined;
@@ -96,12 +114,12 @@ export function fileStore(options: FileStoreOptions): FileStore {
   return {
     increment(key, deltas) {
       memory.increment(key, deltas);
-      dirty = true;
+      changed();
     },
     counters: (key) => memory.counters(key),
     append(key, value, maxLength) {
       memory.append(key, value, maxLength);
-      dirty = true;
+      changed();
     },
     list: (key) => memory.list(key),
     revision: (key) => memory.revision(key),
@@ -109,9 +127,9 @@ export function fileStore(options: FileStoreOptions): FileStore {
       write();
     },
     async close() {
-      if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      // Again after a first close: what was learnt since is written then.
       write();
     },
   };
