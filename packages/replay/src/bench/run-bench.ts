@@ -12,6 +12,7 @@ import {
   type StopwiseClient,
 } from 'stopwise';
 import { userPrompt } from 'stopwise/adapter';
+import { stableHash } from '../stable-hash.js';
 import { recordChunks } from '../tokens/record-chunks.js';
 import type { TraceFile } from '../traces/load-traces.js';
 import type { TraceRecord } from '../traces/trace-record.js';
@@ -165,14 +166,7 @@ export const calibrationEvery = 5;
  * its id, so every run and every preset calibrates on the same outputs whatever their order.
  */
 export function isCalibrationRecord(record: TraceRecord): boolean {
-  return fnv1a(record.id) % calibrationEvery === 0;
-}
-
-/** A string's 32-bit FNV-1a hash: a fixed, well-spread pick that needs no seed. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+  return stableHash(record.id) % calibrationEvery === 0;
 }
 
 /** Options of {@link runJob}. */
@@ -293,7 +287,7 @@ function learnOf(set: PolicySet): ClientOptions<LanguageModelProvider>['learn'] 
  */
 function tunedHoldout(set: PolicySet): ClientOptions<LanguageModelProvider>['holdout'] {
   if (set.kind !== 'tuned') return undefined;
-  return { fraction: 0, random: (call) => fnv1a(call.prompt) / 2 ** 32 };
+  return { fraction: 0, random: (call) => stableHash(call.prompt) / 2 ** 32 };
 }
 
 /**

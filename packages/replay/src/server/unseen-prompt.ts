@@ -1,4 +1,5 @@
 import { ConfigError } from 'stopwise';
+import { stableHash } from '../stable-hash.js';
 import type { TraceIndex, TraceQuery } from '../traces/trace-index.js';
 import { conversationKey } from '../traces/trace-index.js';
 import type { TraceRecord } from '../traces/trace-record.js';
@@ -18,13 +19,6 @@ export function validateUnseenPrompts(value: unknown): UnseenPrompts {
   if (value === undefined) return 'refuse';
   if (value === 'refuse' || value === 'serve-any') return value;
   throw new ConfigError('unseenPrompts', `must be 'refuse' or 'serve-any', got ${JSON.stringify(value)}`);
-}
-
-/** FNV-1a over a string: a stable pick, the same on every run and machine. */
-function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
 }
 
 /**
