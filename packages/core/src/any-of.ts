@@ -1,4 +1,4 @@
-import type { BudgetChange, CallContext, StopDecision, StopPolicy } from './policy.js';
+import type { BudgetChange, CallContext, PolicyMethod, StopDecision, StopPolicy } from './policy.js';
 import { budgetChanges, failsTheCall } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
 
@@ -106,7 +106,7 @@ interface Chain {
 }
 
 /** Switches child `index` off for the rest of the call and reports why, as `guardPolicy` does. */
-function fail(chain: Chain, index: number, during: 'start' | 'step' | 'end', error: unknown): void {
+function fail(chain: Chain, index: number, during: PolicyMethod, error: unknown): void {
   chain.disabled[index] = true;
   const policy = (chain.children[index] as StopPolicy).name;
   chain.call?.report({ type: 'policy-error', policy, error, during });
@@ -121,7 +121,7 @@ function earliestCheck(chain: Chain, timed: readonly number[]): number | undefin
     try {
       at = (chain.children[index] as StopPolicy).nextCheckAt?.();
     } catch (error) {
-      fail(chain, index, 'step', error);
+      fail(chain, index, 'nextCheckAt', error);
       continue;
     }
     if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { allOf, anyOf, createClient, type StopPolicy, type StreamView, shadow, when } from './index.js';
+import {
+  allOf,
+  anyOf,
+  createClient,
+  PolicyError,
+  type StopPolicy,
+  type StreamView,
+  shadow,
+  when,
+} from './index.js';
 import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'q' }];
@@ -19,6 +28,9 @@ function onWord(word: string): StopPolicy & { seen: number } {
   };
   return policy;
 }
+
+/** The method a reported policy error names, if it is a PolicyError. */
+const during = (error: unknown) => (PolicyError.isInstance(error) ? error.during : undefined);
 
 async function run(policy: StopPolicy, deltas = ['alpha ', 'beta ', 'gamma ', 'delta']) {
   const provider = scriptedProvider(textScript(deltas));
@@ -136,11 +148,29 @@ describe('combinators', () => {
     expect(result.stop?.policy).toBe('onWord(gamma)');
     expect(result.policyErrors.map((error) => error.message)).toEqual([
       expect.stringContaining('"fails-in-start" threw in start()'),
-      expect.stringContaining('"fails-in-nextCheckAt" threw in step()'),
+      expect.stringContaining('"fails-in-nextCheckAt" threw in nextCheckAt()'),
       expect.stringContaining('"fails-in-end" threw in end()'),
     ]);
+    expect(result.policyErrors.map(during)).toEqual(['start', 'nextCheckAt', 'end']);
     // A child switched off still gets `end`, to release what it holds.
     expect(ended).toBe(2);
+  });
+
+  it('a lone policy whose timed check throws is switched off, reported as nextCheckAt, and the stream goes on', async () => {
+    let steps = 0;
+    const result = await run({
+      name: 'bad-clock',
+      nextCheckAt() {
+        throw new Error('no clock');
+      },
+      step: () => void steps++,
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('alpha beta gamma delta');
+    expect(steps).toBe(0);
+    expect(result.policyErrors).toHaveLength(1);
+    expect(result.policyErrors.map(during)).toEqual(['nextCheckAt']);
+    expect(result.policyErrors[0]?.message).toContain('"bad-clock" threw in nextCheckAt(): no clock');
   });
 
   it('validates children with the field path', () => {

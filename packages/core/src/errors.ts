@@ -3,6 +3,8 @@
  * and a failing policy are siblings. A caller's abort and a policy stop are outcomes, not errors.
  */
 
+import type { PolicyMethod } from './policy.js';
+
 const marker = Symbol.for('stopwise.error');
 
 /** The kinds of {@link StopwiseError}, so callers can switch on `error.kind` without instanceof. */
@@ -126,9 +128,9 @@ export class PolicyError extends StopwiseError {
   /** Name of the policy that threw. */
   readonly policy: string;
   /** Which method threw. */
-  readonly during: 'start' | 'step' | 'end';
+  readonly during: PolicyMethod;
 
-  constructor(policy: string, during: 'start' | 'step' | 'end', cause: unknown) {
+  constructor(policy: string, during: PolicyMethod, cause: unknown) {
     super('policy', `Policy "${policy}" threw in ${during}(): ${describeError(cause)}`, { cause });
     this.name = 'PolicyError';
     this.policy = policy;

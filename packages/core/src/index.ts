@@ -94,6 +94,7 @@ export type {
   BudgetChange,
   CallContext,
   PolicyCallEnd,
+  PolicyMethod,
   PolicyReport,
   StopDecision,
   StopKind,

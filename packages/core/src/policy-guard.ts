@@ -3,6 +3,7 @@ import type {
   BudgetChange,
   CallContext,
   PolicyCallEnd,
+  PolicyMethod,
   StopDecision,
   StopPolicy,
   StreamView,
@@ -63,7 +64,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
         try {
           return policy.nextCheckAt?.();
         } catch (error) {
-          fail(guard, 'step', error);
+          fail(guard, 'nextCheckAt', error);
           return undefined;
         }
       },
@@ -125,7 +126,7 @@ interface Guard {
 }
 
 /** Switches the guarded policy off for the rest of the call and reports why. */
-function fail(guard: Guard, during: 'start' | 'step' | 'end', error: unknown): void {
+function fail(guard: Guard, during: PolicyMethod, error: unknown): void {
   guard.disabled = true;
   guard.call?.report({ type: 'policy-error', policy: guard.policy.name, error, during });
 }

@@ -127,7 +127,10 @@ export type PolicyReport =
       tokens: number;
       phase: 'reasoning' | 'answer';
     }
-  | { type: 'policy-error'; policy: string; error: unknown; during: 'start' | 'step' | 'end' };
+  | { type: 'policy-error'; policy: string; error: unknown; during: PolicyMethod };
+
+/** The method of a {@link StopPolicy} that threw (see `PolicyError`). */
+export type PolicyMethod = 'start' | 'step' | 'nextCheckAt' | 'end';
 
 /**
  * A stop policy: a plain object, usually made by a small factory such as `stopOn([...])`.

@@ -1,4 +1,4 @@
-import type { PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
+import type { PolicyMethod, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
 
 /**
  * The safety policies of a chain (`policy.safety`: token caps, timeouts) as a chain of their
@@ -15,13 +15,13 @@ export function safetyChain(
   const active = policies.filter((policy) => policy.safety === true);
   if (active.length === 0) return undefined;
   const disabled = new Set<StopPolicy>();
-  const guarded = <T>(policy: StopPolicy, run: () => T): T | undefined => {
+  const guarded = <T>(policy: StopPolicy, during: PolicyMethod, run: () => T): T | undefined => {
     if (disabled.has(policy)) return undefined;
     try {
       return run();
     } catch (error) {
       disabled.add(policy);
-      report({ type: 'policy-error', policy: policy.name, error, during: 'step' });
+      report({ type: 'policy-error', policy: policy.name, error, during });
       return undefined;
     }
   };
@@ -29,7 +29,7 @@ export function safetyChain(
   return {
     step(view: StreamView): (StopDecision & { policy: string }) | undefined {
       for (const policy of active) {
-        const decision = guarded(policy, () => policy.step(view));
+        const decision = guarded(policy, 'step', () => policy.step(view));
         if (decision) return { ...decision, policy: policy.name, safety: true };
       }
       return undefined;
@@ -38,7 +38,7 @@ export function safetyChain(
       nextCheckAt(): number | undefined {
         let earliest: number | undefined;
         for (const policy of timed) {
-          const at = guarded(policy, () => policy.nextCheckAt?.());
+          const at = guarded(policy, 'nextCheckAt', () => policy.nextCheckAt?.());
           if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
         }
         return earliest;
