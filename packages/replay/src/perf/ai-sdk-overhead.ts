@@ -1,7 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { stopwiseMiddleware } from '@stopwise/ai-sdk';
 import { streamText, wrapLanguageModel } from 'ai';
-import { type Cost, rotatingRounds, round } from './measure.js';
+import { type Cost, rotatingRounds, round, roundRatioRange } from './measure.js';
 
 /** The AI SDK middleware's overhead against the same AI SDK model unwrapped. */
 export interface AiSdkOverheadFigures {
@@ -17,6 +17,8 @@ export interface AiSdkOverheadFigures {
   wallRatio: number;
   /** wrapped / plain, CPU time of the client process. Target < 1.1. */
   cpuRatio: number;
+  /** The lowest and highest of `cpuRatio` measured round by round: how much is noise. */
+  cpuRatioRounds: [number, number];
 }
 
 /**
@@ -58,10 +60,8 @@ export async function measureAiSdkOverhead(options: {
       }
     }
   };
-  const [plainCost, wrappedCost] = (await rotatingRounds(
-    [consume(plain), consume(wrapped)],
-    options.rounds,
-  )) as [Cost, Cost];
+  const measured = await rotatingRounds([consume(plain), consume(wrapped)], options.rounds);
+  const [plainCost, wrappedCost] = measured.totals as [Cost, Cost];
   const { wallMs: plainWallMs, cpuMs: plainCpuMs } = plainCost;
   const { wallMs: wrappedWallMs, cpuMs: wrappedCpuMs } = wrappedCost;
   return {
@@ -73,5 +73,6 @@ export async function measureAiSdkOverhead(options: {
     wrappedCpuMs: round(wrappedCpuMs, 1),
     wallRatio: round(wrappedWallMs / plainWallMs),
     cpuRatio: round(wrappedCpuMs / plainCpuMs),
+    cpuRatioRounds: roundRatioRange(measured, 1, 0, 'cpuMs'),
   };
 }

@@ -89,7 +89,7 @@ try {
     },
   });
   console.log(
-    `ratio wall ${aiSdkOverhead.wallRatio}, cpu ${aiSdkOverhead.cpuRatio} over ${aiSdkOverhead.streams} streams of ${chunksPerStream} chunks (target < 1.1)\n`,
+    `ratio wall ${aiSdkOverhead.wallRatio}, cpu ${aiSdkOverhead.cpuRatio} (${roundsText(aiSdkOverhead.cpuRatioRounds)}) over ${aiSdkOverhead.streams} streams of ${chunksPerStream} chunks (target < 1.1)\n`,
   );
 
   // The same comparison at a pace hosted models never reach (1,000 chunks a second): what the
@@ -154,6 +154,11 @@ try {
   await server.close();
 }
 
+/** A ratio's per-round range, for the printed lines. */
+function roundsText([low, high]: [number, number]): string {
+  return `${low}-${high} round by round`;
+}
+
 function printOverhead(sdk: string, figures: OverheadFigures): void {
   console.log(`Overhead against ${sdk} (same replayed streams, sequential; client process only):`);
   console.table({
@@ -162,7 +167,7 @@ function printOverhead(sdk: string, figures: OverheadFigures): void {
     'stopwise, no policy': { wallMs: figures.noPolicyWallMs, cpuMs: figures.noPolicyCpuMs },
   });
   console.log(
-    `ratio wall ${figures.wallRatio}, cpu ${figures.cpuRatio} over ${figures.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)`,
+    `ratio wall ${figures.wallRatio}, cpu ${figures.cpuRatio} (${roundsText(figures.cpuRatioRounds)}) over ${figures.streams} streams of ${chunksPerStream} chunks (target ≤ 1.05)`,
   );
   console.log(
     `the ${profile} chain alone: cpu ${figures.chainCpuRatio} of stopwise with no policy, ${figures.chainUsPerChunk} µs a chunk (stopwise reads SSE faster than the SDK's Stream, which the ratios above include)\n`,

@@ -8,7 +8,7 @@ import {
   createClient,
   type LanguageModelProvider,
 } from 'stopwise';
-import { type Cost, rotatingRounds, round } from './measure.js';
+import { type Cost, rotatingRounds, round, roundRatioRange } from './measure.js';
 
 // A new prompt per stream, as real traffic has: what a call reads from its prompt (keyword rules,
 // prompt features) is remembered for a repeated prompt, which a fixed one would measure instead.
@@ -86,6 +86,8 @@ export interface OverheadFigures {
   wallRatio: number;
   /** stopwise / raw, CPU time of the client process. Target ≤ 1.05. */
   cpuRatio: number;
+  /** The lowest and highest of `cpuRatio` measured round by round: how much is noise. */
+  cpuRatioRounds: [number, number];
   /**
    * What the policy chain adds on its own: CPU of stopwise with the policy over stopwise with
    * none. The adapter reads the body faster than the SDK's `Stream` does, which the ratios
@@ -169,7 +171,8 @@ export async function measureOverhead(options: {
       ? [() => consumeStopwise(options.policy, learning), () => consumeStopwise(options.policy, holding)]
       : []),
   ];
-  const costs = await rotatingRounds(ways, options.rounds);
+  const measured = await rotatingRounds(ways, options.rounds);
+  const costs = measured.totals;
   const total = (index: number, key: keyof Cost) => (costs[index] as Cost)[key];
   const [rawWallMs, stopwiseWallMs, noPolicyWallMs] = [0, 1, 2].map((index) => total(index, 'wallMs')) as [
     number,
@@ -193,6 +196,7 @@ export async function measureOverhead(options: {
     noPolicyCpuMs: round(noPolicyCpuMs, 1),
     wallRatio: round(stopwiseWallMs / rawWallMs),
     cpuRatio: round(stopwiseCpuMs / rawCpuMs),
+    cpuRatioRounds: roundRatioRange(measured, 1, 0, 'cpuMs'),
     chainCpuRatio: round(stopwiseCpuMs / noPolicyCpuMs),
     chainUsPerChunk: round(((stopwiseCpuMs - noPolicyCpuMs) * 1000) / (streams * options.chunksPerStream)),
     ...(learning
