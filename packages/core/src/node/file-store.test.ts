@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,51 @@ describe('fileStore', () => {
     await store.flush();
     expect(JSON.parse(readFileSync(path, 'utf8')).entries).toEqual([['k', { counters: { a: 2 } }]]);
     await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('writes a large store a slice at a time, letting the event loop run between slices', async () => {
+    const path = join(dir(), 'learned.json');
+    const store = fileStore({ path, flushEveryMs: 0 });
+    // About 1.5 MB of JSON: what a few dozen busy buckets hold.
+    for (let key = 0; key < 300; key += 1) {
+      for (let sample = 0; sample < 500; sample += 1) store.append(`savings:b${key}:lengths`, sample, 500);
+    }
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    await store.flush();
+    counting = false;
+    // Written in one synchronous stretch, as it was, the flush let no other work run at all.
+    expect(turns).toBeGreaterThan(10);
+    const written = JSON.parse(readFileSync(path, 'utf8'));
+    expect(written.entries).toHaveLength(300);
+    expect(written.entries[299][1].list).toHaveLength(500);
+    await store.close();
+  });
+
+  it('what is learnt while a write is under way is written by the next flush; flushes queue', async () => {
+    const path = join(dir(), 'learned.json');
+    const store = fileStore({ path, flushEveryMs: 0 });
+    store.increment('k', { a: 1 });
+    const first = store.flush();
+    // The write has taken its snapshot and is waiting for the disk.
+    await new Promise((resolve) => setImmediate(resolve));
+    store.increment('k', { a: 1 });
+    await first;
+    // Whether or not that write caught the change, the store knows it may not have: the next
+    // flush writes again.
+    rmSync(path);
+    await store.flush();
+    const onDisk = () => JSON.parse(readFileSync(path, 'utf8')).entries;
+    expect(onDisk()).toEqual([['k', { counters: { a: 2 } }]]);
+    store.increment('k', { a: 1 });
+    await Promise.all([store.flush(), store.flush()]);
+    expect(onDisk()).toEqual([['k', { counters: { a: 3 } }]]);
+    await store.close();
   });
 
   it('refuses a file it did not write, instead of overwriting it', () => {
