@@ -6,6 +6,7 @@ import {
   type ClientLearnOptions,
   type FeedbackResult,
   LearningLoop,
+  registerLearningLoop,
 } from './learning/learning-loop.js';
 import { rejectUnknownOptions } from './option-names.js';
 import type { LanguageModelProvider, ProviderOptionsOf } from './provider.js';
@@ -289,7 +290,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     });
     return result;
   };
-  return {
+  const client: StopwiseClient<ProviderOptionsOf<P>> = {
     stream,
     generate: (call) => generate(call),
     vote,
@@ -300,4 +301,6 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
         ? learning.feedback(callId, feedback)
         : { accepted: false, reason: 'this client does not learn: create it with the learn option' },
   };
+  if (learning) registerLearningLoop(client, learning);
+  return client;
 }

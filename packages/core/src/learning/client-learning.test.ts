@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
+import { learningIdle } from './learning-loop.js';
 
 /** An answer stated early, then a long recheck that keeps it (or, with `changes`, changes it). */
 function answerScript(n: number, changes = false) {
@@ -54,7 +54,7 @@ describe('createClient({ learn })', () => {
     for (let i = 0; i < 60; i++) {
       const result = await client.generate(ask(users[i % 3]));
       steps.push(result.tuning?.step ?? -1);
-      await sleep(0); // the replay of the ladder runs on a later task
+      await learningIdle(client); // the replay of the ladder runs on later tasks
     }
     expect(errors).toEqual([]);
     // Home until 40 observations from 3 users, then one step a call up to the top.
@@ -74,7 +74,7 @@ describe('createClient({ learn })', () => {
     let last: number | undefined;
     for (let i = 0; i < 60; i++) {
       last = (await client.generate(ask(users[i % 3]))).tuning?.step;
-      await sleep(0);
+      await learningIdle(client);
     }
     expect(last).toBe(0);
   });
@@ -111,6 +111,32 @@ describe('createClient({ learn })', () => {
       accepted: false,
       reason: /does not learn/,
     });
+  });
+
+  it('replays the ladder over a long holdout output in slices, letting the event loop run between them', async () => {
+    // A long reasoning-like output that states its answer at the end: every step replays it all.
+    const long = `${'Let me think about the numbers again and recheck every partial sum carefully. '.repeat(1500)}So the answer is 5.`;
+    const client = createClient({
+      provider: scriptedProvider(textScript(long.match(/[\s\S]{1,400}/g) ?? [])),
+      profile: 'balanced',
+      learn: { holdoutFloor: 1, onError: (error) => expect.unreachable(String(error)) },
+    });
+    const result = await client.generate({ ...ask('ann'), policy: { overrides: { cutAtTokens: false } } });
+    expect(result.savings.holdout).toBeDefined();
+    let turns = 0;
+    let replaying = true;
+    const count = () => {
+      turns += 1;
+      if (replaying) setImmediate(count);
+    };
+    setImmediate(count);
+    await learningIdle(client);
+    replaying = false;
+    // Each of the ladder's five steps is at least one task of its own; in one go, as it was, the
+    // replay of this output held the event loop for all of them.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    const explained = await client.explain(ask('ann'));
+    expect(explained.tuning?.evidence.some((step) => step.observations > 0)).toBe(true);
   });
 
   it('refuses bad learn options when the client is made', () => {

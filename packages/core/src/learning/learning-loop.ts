@@ -9,7 +9,7 @@ import type { ProfileOverrides, ProfileSettings } from '../profiles/settings.js'
 import type { RunResult } from '../run-result.js';
 import { tokenCounterFor } from '../token-counter.js';
 import { defaultLadder, type TuningLadder } from './ladder.js';
-import { observeLadder, statedAnswer } from './observe-ladder.js';
+import { observeLadderInSlices, statedAnswer } from './observe-ladder.js';
 import { type LearnOptions, Tuner, type TuningScope, type Verdict, validateLearnOptions } from './tuner.js';
 import { tuningKeys } from './tuning-keys.js';
 
@@ -90,6 +90,8 @@ export class LearningLoop {
   private readonly tuner: Tuner;
   private readonly ladderOf: (settings: ProfileSettings) => TuningLadder;
   private readonly ladders = new Map<string, { settings: ProfileSettings; ladder: TuningLadder }>();
+  /** Ladder replays under way (see `afterCall`). */
+  private readonly replaying = new Set<Promise<void>>();
   private readonly calls = new Map<string, CallRecord>();
   private readonly onError: ((error: unknown) => void) | undefined;
 
@@ -153,39 +155,62 @@ export class LearningLoop {
     if (!held || result.profile === undefined) return;
     const entry = this.ladderFor(result.profile);
     if (entry === undefined) return;
-    setTimeout(() => {
-      try {
-        const call: CallContext = {
-          model: options.model,
-          messages: options.messages,
-          prompt: userPrompt(options.messages),
-          user: options.user,
-          profile: result.profile,
-          maxOutputTokens: options.maxOutputTokens,
-          metadata: options.metadata ?? {},
-          report: () => {},
-        };
-        const output = { reasoning: result.reasoning ?? '', text: result.text };
-        // No explicit answer, nothing to judge a stop by: the replays would count for no step.
-        if (statedAnswer(output) === undefined) return;
-        const counter = tokenCounterFor(options.model);
-        const observations = observeLadder({
+    const replay = this.replayLater(options, result, tuning, entry);
+    this.replaying.add(replay);
+    void replay.finally(() => this.replaying.delete(replay));
+  }
+
+  /** Resolves once the ladder replays of the calls that have ended so far are done. */
+  async idle(): Promise<void> {
+    while (this.replaying.size > 0) await Promise.all(this.replaying);
+  }
+
+  /**
+   * Replays the ladder over a holdout call's output, on later tasks: a slice of a few
+   * milliseconds at a time, the event loop running in between, so a long reasoning output
+   * (up to 85 ms of replay on the recorded AIME outputs, when it ran in one task) never holds
+   * the other streams of the process. A failure goes to `onError`.
+   */
+  private async replayLater(
+    options: CallOptions<unknown>,
+    result: RunResult,
+    tuning: CallTuning,
+    entry: { settings: ProfileSettings; ladder: TuningLadder },
+  ): Promise<void> {
+    try {
+      await nextTask();
+      const call: CallContext = {
+        model: options.model,
+        messages: options.messages,
+        prompt: userPrompt(options.messages),
+        user: options.user,
+        profile: result.profile,
+        maxOutputTokens: options.maxOutputTokens,
+        metadata: options.metadata ?? {},
+        report: () => {},
+      };
+      const output = { reasoning: result.reasoning ?? '', text: result.text };
+      // No explicit answer, nothing to judge a stop by: the replays would count for no step.
+      if (statedAnswer(output) === undefined) return;
+      const counter = tokenCounterFor(options.model);
+      const observations = await inTimeSlices(
+        observeLadderInSlices({
           settings: entry.settings,
           ladder: entry.ladder,
           call,
           output,
-          finalTokens: counter.count(output.reasoning) + counter.count(output.text),
+          finalTokens: undefined,
           counter,
-        });
-        this.tuner.observe({ bucket: tuning.bucket, user: tuning.user }, observations);
-      } catch (error) {
-        try {
-          this.onError?.(error);
-        } catch {
-          // Nothing left to report to.
-        }
+        }),
+      );
+      this.tuner.observe({ bucket: tuning.bucket, user: tuning.user }, observations);
+    } catch (error) {
+      try {
+        this.onError?.(error);
+      } catch {
+        // Nothing left to report to.
       }
-    }, 0);
+    }
   }
 
   /** A verdict on a call: see `client.feedback`. */
@@ -246,4 +271,41 @@ function verdictOf(feedback: CallFeedback): Verdict {
     'feedback',
     'must be { correct: boolean }, { thumbs: "up" | "down" } or { continued: true }',
   );
+}
+
+/** Milliseconds of replay in one task before the event loop gets its turn. */
+const replaySliceMs = 2;
+
+/** Resolves on a later task (a timer: it runs in every runtime stopwise supports). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Runs a sliced computation to its end, `replaySliceMs` at a time, yielding a task in between. */
+async function inTimeSlices<T>(slices: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const sliceEnd = performance.now() + replaySliceMs;
+    for (;;) {
+      const next = slices.next();
+      if (next.done === true) return next.value;
+      if (performance.now() >= sliceEnd) break;
+    }
+    await nextTask();
+  }
+}
+
+const loopsOfClients = new WeakMap<object, LearningLoop>();
+
+/** Remembers which learning loop a client runs, for {@link learningIdle}. */
+export function registerLearningLoop(client: object, loop: LearningLoop): void {
+  loopsOfClients.set(client, loop);
+}
+
+/**
+ * Resolves once a client's pending ladder replays are done (at once for a client that does not
+ * learn). Internal: tests and the bench wait on it instead of guessing how many tasks a replay
+ * takes.
+ */
+export function learningIdle(client: object): Promise<void> {
+  return loopsOfClients.get(client)?.idle() ?? Promise.resolve();
 }

@@ -2,10 +2,11 @@ import { anyOf } from '../combinators.js';
 import type { CallContext, StopPolicy } from '../policy.js';
 import { buildPolicies } from '../profiles/sections.js';
 import type { ProfileSettings } from '../profiles/settings.js';
+import { safeCutIndex } from '../text-boundary.js';
 import type { TokenCounter } from '../token-counter.js';
 import { finalAnswer } from './final-answer.js';
 import { stepSettings, type TuningLadder } from './ladder.js';
-import { replayInShadow, type ShadowOutput, type ShadowStop } from './shadow-replay.js';
+import { drain, replayInSlices, type ShadowOutput, type ShadowStop } from './shadow-replay.js';
 
 /** What one ladder step would have done to one finished output. */
 export interface StepObservation {
@@ -32,8 +33,11 @@ export interface ObserveLadderOptions {
   readonly call: CallContext;
   /** The holdout call's whole output. */
   readonly output: ShadowOutput;
-  /** Output tokens the call produced in the end. */
-  readonly finalTokens: number;
+  /**
+   * Output tokens the call produced in the end. Undefined: counted here, a slice at a time
+   * (counting a 150,000-character reasoning in one go takes 9-36 ms).
+   */
+  readonly finalTokens: number | undefined;
   readonly counter: TokenCounter;
 }
 
@@ -44,23 +48,62 @@ export interface ObserveLadderOptions {
  * store) replay without it: they see what a cold call would.
  */
 export function observeLadder(options: ObserveLadderOptions): StepObservation[] {
-  const { settings, ladder, call, output, finalTokens, counter } = options;
+  return drain(observeLadderInSlices(options));
+}
+
+/**
+ * {@link observeLadder} a slice at a time (see `replayInSlices`): it pauses between steps and
+ * within each step's replay, and returns the observations.
+ */
+export function* observeLadderInSlices(options: ObserveLadderOptions): Generator<void, StepObservation[]> {
+  const { settings, ladder, call, output, counter } = options;
+  const finalTokens =
+    options.finalTokens ??
+    (yield* tokensInSlices(counter, output.reasoning)) + (yield* tokensInSlices(counter, output.text));
   const fullAnswer = statedAnswer(output);
   const judged = fullAnswer !== undefined;
   // Every step cuts the output into the same deltas: count each once, not once per step.
   const counted = memoizedCounter(counter);
-  return ladder.steps.map((_, step) => {
+  const observations: StepObservation[] = [];
+  for (let step = 0; step < ladder.steps.length; step += 1) {
+    if (step > 0) yield;
     const policy = chainFor(stepSettings(settings, ladder, step), call);
-    const stop = policy && replayInShadow({ policy, call, output, counter: counted });
-    if (stop === undefined) return { step, stop: undefined, tokensSaved: 0, answerKept: true, judged };
-    return {
-      step,
-      stop,
-      tokensSaved: Math.max(0, finalTokens - stop.atToken),
-      answerKept: keptAnswer(stop, fullAnswer),
-      judged,
-    };
-  });
+    const stop = policy && (yield* replayInSlices({ policy, call, output, counter: counted }));
+    observations.push(
+      stop === undefined
+        ? { step, stop: undefined, tokensSaved: 0, answerKept: true, judged }
+        : {
+            step,
+            stop,
+            tokensSaved: Math.max(0, finalTokens - stop.atToken),
+            answerKept: keptAnswer(stop, fullAnswer),
+            judged,
+          },
+    );
+  }
+  return observations;
+}
+
+/** Characters counted between pauses of {@link tokensInSlices}. */
+const countSliceChars = 4_000;
+
+/**
+ * Tokens of `text`, counted a piece at a time with a pause after each. Pieces end before white
+ * space, where a token starts in the encodings stopwise uses, so the sum is the whole text's
+ * count, or within a token or two of it.
+ */
+function* tokensInSlices(counter: TokenCounter, text: string): Generator<void, number> {
+  let tokens = 0;
+  for (let from = 0; from < text.length; ) {
+    let to = Math.min(text.length, from + countSliceChars);
+    const space = text.slice(to, to + 200).search(/\s/);
+    to = space === -1 ? safeCutIndex(text, to) : to + space;
+    if (to <= from) to = text.length;
+    tokens += counter.count(text.slice(from, to));
+    from = to;
+    if (from < text.length) yield;
+  }
+  return tokens;
 }
 
 /**

@@ -49,12 +49,26 @@ export interface ShadowReplayOptions {
  * history: policies' `end` is not called.
  */
 export function replayInShadow(options: ShadowReplayOptions): ShadowStop | undefined {
+  return drain(replayInSlices(options));
+}
+
+/** Deltas a slice of {@link replayInSlices} replays before it pauses. */
+const deltasPerSlice = 64;
+
+/**
+ * {@link replayInShadow} a slice at a time: the generator pauses (yields) every few dozen deltas
+ * and returns the stop. Whoever runs it decides when to go on: the online tuner lets the event
+ * loop run between slices, so replaying a long holdout output (tens of milliseconds per step on
+ * a 100,000-character reasoning) never holds the streams of the process.
+ */
+export function* replayInSlices(options: ShadowReplayOptions): Generator<void, ShadowStop | undefined> {
   const { call, output, counter } = options;
   const size = options.chunkChars ?? 16;
   const policy = guardPolicy(options.policy);
   const budgetScale = budgetChanges(policy.start?.(call)).reduce((scale, change) => scale * change.scale, 1);
   const texts = { reasoning: '', answer: '' };
   const phaseTokens = { reasoning: 0, answer: 0 };
+  let sliceDeltas = 0;
   for (const phase of ['reasoning', 'answer'] as const) {
     const source = phase === 'reasoning' ? output.reasoning : output.text;
     for (let from = 0; from < source.length; ) {
@@ -78,7 +92,14 @@ export function replayInShadow(options: ShadowReplayOptions): ShadowStop | undef
         logprobs: undefined,
       };
       const decision = policy.step(view);
-      if (decision === undefined) continue;
+      if (decision === undefined) {
+        sliceDeltas += 1;
+        if (sliceDeltas >= deltasPerSlice) {
+          sliceDeltas = 0;
+          yield;
+        }
+        continue;
+      }
       const cut = safeCutIndex(texts[phase], decision.cutAt ?? texts[phase].length);
       const kept = texts[phase].slice(0, cut);
       return {
@@ -93,4 +114,12 @@ export function replayInShadow(options: ShadowReplayOptions): ShadowStop | undef
     }
   }
   return undefined;
+}
+
+/** Runs a sliced computation to its end at once (offline, where nothing else waits). */
+export function drain<T>(slices: Generator<void, T>): T {
+  for (;;) {
+    const next = slices.next();
+    if (next.done === true) return next.value;
+  }
 }
