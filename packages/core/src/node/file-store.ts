@@ -97,7 +97,8 @@ export function fileStore(options: FileStoreOptions): FileStore {
     );
   };
 
-  const temporary = `${options.path}.${process.pid}.${(storesMade += 1)}.tmp`;
+  storesMade += 1;
+  const temporary = `${options.path}.${process.pid}.${storesMade}.tmp`;
   // One write at a time: a flush asked for during a write waits for it, then writes what
   // changed meanwhile.
   let writing: Promise<void> = Promise.resolve();
