@@ -168,7 +168,7 @@ export class LearningLoop {
   /**
    * Replays the ladder over a holdout call's output, on later tasks: a slice of a few
    * milliseconds at a time, the event loop running in between, so a long reasoning output
-   * (up to 85 ms of replay on the recorded AIME outputs, when it ran in one task) never holds
+   * (up to 97 ms of replay on the recorded AIME outputs, when it ran in one task) never holds
    * the other streams of the process. A failure goes to `onError`.
    */
   private async replayLater(
@@ -303,8 +303,7 @@ export function registerLearningLoop(client: object, loop: LearningLoop): void {
 
 /**
  * Resolves once a client's pending ladder replays are done (at once for a client that does not
- * learn). Internal: tests and the bench wait on it instead of guessing how many tasks a replay
- * takes.
+ * learn). Internal: tests wait on it instead of guessing how many tasks a replay takes.
  */
 export function learningIdle(client: object): Promise<void> {
   return loopsOfClients.get(client)?.idle() ?? Promise.resolve();
