@@ -154,7 +154,7 @@ export function fileStore(options: FileStoreOptions): FileStore {
 /** Stores made in this process: each writes its own temporary file. */
 let storesMade = 0;
 
-/** Bytes of JSON gathered before each write to the file (one synchronous stretch of work). */
+/** Characters of JSON gathered before each write to the file (one synchronous stretch of work). */
 const writeSliceChars = 64 * 1024;
 
 /**
