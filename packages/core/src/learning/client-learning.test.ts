@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
+import { eventLoopTurnsDuring } from '../testing/event-loop-turns.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { learningIdle } from './learning-loop.js';
 
@@ -123,15 +124,7 @@ describe('createClient({ learn })', () => {
     });
     const result = await client.generate({ ...ask('ann'), policy: { overrides: { cutAtTokens: false } } });
     expect(result.savings.holdout).toBeDefined();
-    let turns = 0;
-    let replaying = true;
-    const count = () => {
-      turns += 1;
-      if (replaying) setImmediate(count);
-    };
-    setImmediate(count);
-    await learningIdle(client);
-    replaying = false;
+    const turns = await eventLoopTurnsDuring(() => learningIdle(client));
     // Each of the ladder's five steps is at least one task of its own; in one go, as it was, the
     // replay of this output held the event loop for all of them.
     expect(turns).toBeGreaterThanOrEqual(4);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { tunerEvidenceIn } from '../store/store-views.js';
+import { eventLoopTurnsDuring } from '../testing/event-loop-turns.js';
 import { fileStore } from './file-store.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'stopwise-store-'));
@@ -64,15 +65,7 @@ describe('fileStore', () => {
     for (let key = 0; key < 300; key += 1) {
       for (let sample = 0; sample < 500; sample += 1) store.append(`savings:b${key}:lengths`, sample, 500);
     }
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns += 1;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
-    await store.flush();
-    counting = false;
+    const turns = await eventLoopTurnsDuring(() => store.flush());
     // Written in one synchronous stretch, as it was, the flush let no other work run at all.
     expect(turns).toBeGreaterThan(10);
     const written = JSON.parse(readFileSync(path, 'utf8'));
