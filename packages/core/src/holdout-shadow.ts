@@ -44,8 +44,10 @@ export function quietenedChain(
   held: StopPolicy,
   policies: readonly StopPolicy[],
   report: (entry: PolicyReport) => void,
+  /** Names of the policies the full chain switched off: they stay off. */
+  switchedOff: ReadonlySet<string>,
 ): StopPolicy {
-  const safety = safetyChain(policies, report);
+  const safety = safetyChain(policies, report, switchedOff);
   return {
     name: held.name,
     step: safety?.step ?? (() => undefined),

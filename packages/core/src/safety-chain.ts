@@ -11,8 +11,10 @@ import type { PolicyMethod, PolicyReport, StopDecision, StopPolicy, StreamView }
 export function safetyChain(
   policies: readonly StopPolicy[],
   report: (entry: PolicyReport) => void,
+  switchedOff: ReadonlySet<string> = new Set(),
 ): Pick<StopPolicy, 'step' | 'nextCheckAt'> | undefined {
-  const active = policies.filter((policy) => policy.safety === true);
+  // A policy the full chain switched off (it threw) stays off for the rest of the call.
+  const active = policies.filter((policy) => policy.safety === true && !switchedOff.has(policy.name));
   if (active.length === 0) return undefined;
   const disabled = new Set<StopPolicy>();
   const guarded = <T>(policy: StopPolicy, during: PolicyMethod, run: () => T): T | undefined => {
