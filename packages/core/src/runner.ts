@@ -537,6 +537,7 @@ class RunIterator implements RunParts {
             this.root,
             this.chain?.entries.map((entry) => entry.policy) ?? [],
             this.report,
+            new Set(this.policyErrors.map((error) => (PolicyError.isInstance(error) ? error.policy : ''))),
           );
         // A safety policy may have decided on this same delta behind the shadow decision.
         const safety = first ? this.root?.step(view) : undefined;
@@ -583,6 +584,10 @@ class RunIterator implements RunParts {
     this.pendingNext?.then(undefined, () => {});
     // Also after finish: an adapter suspended at its finish part releases its connection.
     if (this.iterator) closeQuietly(this.iterator);
+    // The chain's end() runs now, before the policies are free for another call: a policy object
+    // reused call after call must hear this call's end before the next call's start. It needs
+    // nothing from the tables the result may still wait for.
+    this.endChain(ending);
     if (this.claimed) for (const policy of this.ownedPolicies) policiesInUse.delete(policy);
     const endedAt = this.now();
     // Counting the input (when the provider sent no usage) and pricing a stop need their tables:
@@ -595,22 +600,27 @@ class RunIterator implements RunParts {
     if (ending.outcome === 'error') this.out.push({ type: 'error', error: ending.error });
   }
 
-  private buildResult(ending: Ending, endedAt: number): void {
-    const { state } = this;
-    const usage = resolveUsage(this.providerUsage, state.receivedTokens, this.options);
-    const natural = ending.outcome === 'finish' && this.finishReason.unified !== 'length';
+  /** Tells the chain the call is over (see `finalize`). */
+  private endChain(ending: Ending): void {
     const stop = ending.outcome === 'policy-stop' ? ending.stop : undefined;
     try {
       this.root?.end?.({
         outcome: ending.outcome,
-        outputTokens: usage.outputTokens ?? 0,
-        natural,
+        // The output count needs no table: the provider's, else the deltas' running count.
+        outputTokens: this.providerUsage.outputTokens ?? this.state.receivedTokens,
+        natural: ending.outcome === 'finish' && this.finishReason.unified !== 'length',
         stoppedBy: stop?.policy,
         stopKind: stop?.kind,
       });
     } catch {
       // guardPolicy already reports errors from end(); nothing else can throw here.
     }
+  }
+
+  private buildResult(ending: Ending, endedAt: number): void {
+    const { state } = this;
+    const usage = resolveUsage(this.providerUsage, state.receivedTokens, this.options);
+    const natural = ending.outcome === 'finish' && this.finishReason.unified !== 'length';
     const result = assembleResult({
       callId: this.setup.callId,
       options: this.options,
