@@ -40,8 +40,8 @@ export interface ChainConfig {
   profiles?: UserProfiles | undefined;
   /**
    * The learning loop's step for a call of `profile` (see `createClient({ learn })`): its
-   * overrides go in a layer right after the layer that named the profile, so what the user's
-   * preset or the call sets more specifically still wins.
+   * overrides apply right over the profile's settings, under every override a person wrote (the
+   * user's preset, the call's, those next to the profile's name included), which still win.
    */
   tune?: ((profile: string, call: TuneInput) => CallTuning | undefined) | undefined;
   /**
@@ -172,7 +172,7 @@ function callLayer(policy: CallPolicyOptions | undefined): Layer | undefined {
 /**
  * Merges the layers: the profile is the one named by the most specific layer (call, then user,
  * then client); overrides of that layer and of more specific ones apply over it, least specific
- * first. Overrides of a less specific layer are dropped: they were written for another profile.
+ * first, a learned layer's before all of them. Overrides of a less specific layer are dropped: they were written for another profile.
  */
 function mergeLayers(layers: readonly Layer[]): {
   profile: string | undefined;
@@ -186,7 +186,11 @@ function mergeLayers(layers: readonly Layer[]): {
   });
   const base = baseIndex < 0 ? undefined : (layers[baseIndex] as Layer);
   const applied = layers.map((layer, index) => index >= baseIndex && layer.overrides !== undefined);
-  const overriding = layers.filter((_, index) => applied[index]);
+  // The learned step goes right over the profile, under every override a person wrote, those of
+  // the layer that named the profile included (`{ profile: 'balanced', overrides }`).
+  const overriding = layers
+    .filter((_, index) => applied[index])
+    .sort((a, b) => Number(b.layer === 'learned') - Number(a.layer === 'learned'));
   // A learned layer never names a profile, so the base is one of the other three.
   const source = (base?.layer ?? 'none') as ProfileSource;
   if (base?.profile !== undefined && overriding.length === 0) {

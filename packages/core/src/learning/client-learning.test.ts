@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { eventLoopTurnsDuring } from '../testing/event-loop-turns.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { learningIdle } from './learning-loop.js';
+import type { TunerEvidence } from './tuner-evidence.js';
 
 /** An answer stated early, then a long recheck that keeps it (or, with `changes`, changes it). */
 function answerScript(n: number, changes = false) {
@@ -78,6 +79,38 @@ describe('createClient({ learn })', () => {
       await learningIdle(client);
     }
     expect(last).toBe(0);
+  });
+
+  it('applies the learned step under every override a person wrote, those next to the profile name included', async () => {
+    // Evidence that certifies every step, from enough users: the tuner moves off the profile's step.
+    const evidence: TunerEvidence = {
+      add: () => {},
+      read: (_bucket, steps) =>
+        Array.from({ length: steps }, () => ({ observations: 10_000, lost: 0, tokensSaved: 0 })),
+      contributors: () => 3,
+    };
+    const client = createClient({
+      provider: scriptedProvider(answerScript(1)),
+      profile: 'balanced',
+      profiles: { ann: { profile: 'balanced', answerComplete: { graceChars: 555 } } },
+      learn: { evidence, holdoutFloor: 0 },
+    });
+    const grace = async (options: Parameters<typeof client.explain>[0]) => {
+      const explained = await client.explain(options);
+      expect(explained.tuning?.step).toBe(2);
+      expect(explained.layers.map((layer) => layer.layer)).toContain('learned');
+      return explained.policies.find((p) => p.setting === 'answerComplete')?.parameters?.graceChars;
+    };
+    // Nothing else set: the learned step's grace (step 2 of the ladder).
+    expect(await grace(ask('bob'))).toBe(120);
+    // The profile named with overrides, in the call or in the user's preset: theirs win.
+    expect(
+      await grace({
+        ...ask('bob'),
+        policy: { profile: 'balanced', overrides: { answerComplete: { graceChars: 777 } } },
+      }),
+    ).toBe(777);
+    expect(await grace(ask('ann'))).toBe(555);
   });
 
   it('takes a verdict once, for a stopped call of a named user, and says why otherwise', async () => {
