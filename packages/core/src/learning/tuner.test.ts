@@ -96,6 +96,25 @@ describe('Tuner', () => {
     expect(path.bob.at(-1)).toBe(2);
   });
 
+  it("a user's own verdicts do not open the bucket's evidence before it comes from minUsers users", () => {
+    const tuner = new Tuner({ risk: 0.01, confidence: 0.9, minSamples: 100, minUsers: 3 });
+    const random = seeded(4);
+    const bucket = 'm|balanced|free/s';
+    // mallory alone fills the bucket with stops that look safe at every step.
+    for (let i = 0; i < 3000; i++) tuner.observe({ bucket, user: 'mallory' }, holdout(random));
+    // One thumbs-up from bob, who made no holdout call.
+    tuner.feedback({ bucket, user: 'bob' }, 1, 5, 'good');
+    const bob = (peek: boolean) => tuner.stepFor({ bucket, user: 'bob' }, ladder, peek);
+    for (let call = 0; call < 4; call++) expect(bob(false).step).toBe(1);
+    expect(bob(true).scope).toBe('user');
+    expect(bob(true).totals[2]?.observations).toBe(0);
+    // Once two more users' calls back the bucket, bob climbs with it.
+    for (let i = 0; i < 3000; i++) tuner.observe({ bucket, user: ['ann', 'cy'][i % 2] }, holdout(random));
+    const path: number[] = [];
+    for (let call = 0; call < 4; call++) path.push(bob(false).step);
+    expect(path.at(-1)).toBe(2);
+  });
+
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => new Tuner({ risk: 2 })).toThrow(ConfigError);
     expect(() => new Tuner({ minUsers: 0 })).toThrow(/learn.minUsers/);

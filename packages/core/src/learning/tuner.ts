@@ -76,10 +76,10 @@ export function validateLearnOptions(
  * Tunes, per bucket and per user, the step of a ladder each call runs at: the most aggressive
  * step whose answer-loss rate is at most `risk` with confidence `confidence` (see
  * {@link chooseStep}). Holdout observations count for the bucket (the user who made the call as
- * one of its contributors); feedback counts for that user only. A user who gave feedback runs on
- * the bucket's evidence plus their own verdicts (starting from the bucket's step); a user who
- * gave none, on the bucket's, once its evidence comes from `minUsers` users; else the profile's
- * own step.
+ * one of its contributors); feedback counts for that user only. The bucket's evidence counts once
+ * it comes from `minUsers` users. A user who gave feedback runs on their own verdicts, plus the
+ * bucket's evidence when it counts (starting from the bucket's step); a user who gave none, on
+ * the bucket's when it counts, else at the profile's own step.
  */
 export class Tuner {
   private readonly settings: RiskSettings & { minUsers: number };
@@ -98,23 +98,27 @@ export class Tuner {
    */
   stepFor(keys: TuningKeys, ladder: TuningLadder, peek = false): TunedStep {
     const steps = ladder.steps.length;
+    const bucketTotals = this.evidence.read(keys.bucket, steps);
+    const users = this.evidence.contributors(keys.bucket);
+    // An app that names no users is one tenant: its own traffic may tune its buckets.
+    const bucketTrusted =
+      users >= this.settings.minUsers || (users === 0 && (bucketTotals[0]?.observations ?? 0) > 0);
     if (keys.user !== undefined) {
       const userKey = userScope(keys);
       const verdicts = this.evidence.read(userKey, steps);
       if (verdicts.some((totals) => totals.observations > 0)) {
         // The user's own verdicts on top of the bucket's observations (which hold the user's
         // holdout calls too): verdicts say what the user saw at the steps they ran, and the
-        // bucket's shadow replays say what the other steps would have done.
-        const totals = addTotals(this.evidence.read(keys.bucket, steps), verdicts);
-        const start = this.current.get(keys.bucket) ?? ladder.home;
+        // bucket's shadow replays say what the other steps would have done. Until the bucket's
+        // evidence comes from `minUsers` users, the verdicts alone: else one other user's calls
+        // (perhaps made to look safe) would move every user who once said "good".
+        const totals = bucketTrusted ? addTotals(bucketTotals, verdicts) : verdicts;
+        const start = bucketTrusted ? (this.current.get(keys.bucket) ?? ladder.home) : ladder.home;
         return { ...this.choose(userKey, totals, ladder, peek, start), scope: 'user', totals };
       }
     }
-    const totals = this.evidence.read(keys.bucket, steps);
-    // An app that names no users is one tenant: its own traffic may tune its buckets.
-    const users = this.evidence.contributors(keys.bucket);
-    if (users >= this.settings.minUsers || (users === 0 && (totals[0]?.observations ?? 0) > 0))
-      return { ...this.choose(keys.bucket, totals, ladder, peek), scope: 'bucket', totals };
+    const totals = bucketTotals;
+    if (bucketTrusted) return { ...this.choose(keys.bucket, totals, ladder, peek), scope: 'bucket', totals };
     const choice = chooseStep({
       evidence: [],
       current: ladder.home,
