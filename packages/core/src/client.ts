@@ -151,6 +151,7 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
     );
   }
   const { store } = options;
+  const lengthStore = store && lengthHistoryIn(store);
   const learning =
     options.learn === undefined
       ? undefined
@@ -161,13 +162,14 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
             options.learn.evidence === undefined
             ? { ...options.learn, evidence: tunerEvidenceIn(store) }
             : options.learn,
+          { lengthStore },
         );
   // No implicit preset: a client runs the profile it names (the docs recommend `balanced`).
   const chainConfig: ChainConfig = {
     defaultProfile: options.profile,
     profiles: options.profiles,
     tune: learning && ((profile, call) => learning.tune(profile, call)),
-    lengthStore: store && lengthHistoryIn(store),
+    lengthStore,
   };
   validateChainConfig(chainConfig);
   if (options.telemetry !== undefined) validateTelemetryOption('telemetry', options.telemetry);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
+import { createMemoryStore } from '../store/memory-store.js';
 import { eventLoopTurnsDuring } from '../testing/event-loop-turns.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { learningIdle } from './learning-loop.js';
@@ -163,6 +164,57 @@ describe('createClient({ learn })', () => {
     expect(turns).toBeGreaterThanOrEqual(4);
     const explained = await client.explain(ask('ann'));
     expect(explained.tuning?.evidence.some((step) => step.observations > 0)).toBe(true);
+  });
+
+  it("judges holdout outputs with the length budgets of the client's store, as its calls ran", async () => {
+    // Fifty short answers teach the store's length history a small budget (balanced's q0.95 at
+    // 90% confidence needs 45); then a long output that states its answer only at its end (no
+    // repeats, so only a length budget cuts it): every step, with that budget, cuts it first.
+    const short = 'We add them. So the answer is 5.';
+    const sums = Array.from(
+      { length: 60 },
+      (_, i) => `Step ${i + 1} checks the partial sum ${(i * 37) % 101} again.`,
+    );
+    const long = `${sums.join(' ')} So the answer is 5.`;
+    let calls = 0;
+    const client = createClient({
+      provider: {
+        name: 'openai',
+        stream: (request) =>
+          scriptedProvider(textScript((calls++ < 50 ? short : long).match(/[\s\S]{1,20}/g) ?? [])).stream(
+            request,
+          ),
+      },
+      profile: 'balanced',
+      store: createMemoryStore(),
+      learn: { holdoutFloor: 1, onError: (error) => expect.unreachable(String(error)) },
+    });
+    // A bucket of its own: the other tests of this file fill the process-wide history.
+    const call = { ...ask('zoe'), metadata: { bucket: 'length-store-replay' } };
+    for (let i = 0; i < 51; i++) {
+      const result = await client.generate(call);
+      if (i === 50) expect(result.savings.holdout?.policy).toMatch(/^adaptiveLength/);
+      await learningIdle(client);
+    }
+    const explained = await client.explain(call);
+    // Replayed with the process-wide history instead (empty for this bucket), no step had a
+    // budget and none was charged the loss.
+    expect(explained.tuning?.evidence.map((step) => step.lost)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('refuses a verdict on a holdout call that only a safety limit stopped', async () => {
+    const client = createClient({
+      provider: scriptedProvider(answerScript(5)),
+      profile: 'balanced',
+      learn: { holdoutFloor: 1 },
+    });
+    const capped = await client.generate({ ...ask('ann'), policy: { cutAtTokens: 8 } });
+    expect(capped.savings.holdout).toBeDefined();
+    expect(capped.outcome).toBe('policy-stop');
+    expect(client.feedback(capped.callId, { thumbs: 'down' })).toMatchObject({
+      accepted: false,
+      reason: /held out/,
+    });
   });
 
   it('refuses bad learn options when the client is made', () => {

@@ -1,3 +1,4 @@
+import type { LengthHistoryStore } from '../adaptive/length-history.js';
 import type { CallOptions } from '../call-options.js';
 import { ConfigError } from '../errors.js';
 import { userPrompt } from '../messages.js';
@@ -73,8 +74,18 @@ export type FeedbackResult =
 
 interface CallRecord {
   tuning: CallTuning;
-  stopped: boolean;
+  /** Stopped by its tuned chain; a holdout call ran it in shadow (only safety policies cut it). */
+  stopped: 'by-chain' | 'held-out' | 'no';
   judged: boolean;
+}
+
+/** What a {@link LearningLoop} shares with the client it serves. */
+export interface LearningLoopContext {
+  /**
+   * The client's length history (its `store`): the ladder replays read it as the calls did,
+   * so a step whose adaptive length budget comes from it is judged with that budget.
+   */
+  readonly lengthStore?: LengthHistoryStore | undefined;
 }
 
 const callsRemembered = 10_000;
@@ -95,7 +106,9 @@ export class LearningLoop {
   private readonly calls = new Map<string, CallRecord>();
   private readonly onError: ((error: unknown) => void) | undefined;
 
-  constructor(options: ClientLearnOptions) {
+  private readonly lengthStore: LengthHistoryStore | undefined;
+
+  constructor(options: ClientLearnOptions, context: LearningLoopContext = {}) {
     if (typeof options !== 'object' || options === null)
       throw new ConfigError('learn', 'must be an object { risk?, confidence?, minSamples?, ... }');
     rejectUnknownOptions('learn', options, learnOptionNames);
@@ -114,6 +127,7 @@ export class LearningLoop {
     this.tuner = new Tuner(options);
     this.ladderOf = ladder;
     this.onError = onError;
+    this.lengthStore = context.lengthStore;
   }
 
   /** The tuned step of a call of `profile`, or undefined when the profile cannot be tuned. */
@@ -150,8 +164,10 @@ export class LearningLoop {
   afterCall(options: CallOptions<unknown>, result: RunResult, tuning: CallTuning | undefined): void {
     if (tuning === undefined) return;
     if (this.calls.size >= callsRemembered) this.calls.delete(this.calls.keys().next().value as string);
-    this.calls.set(result.callId, { tuning, stopped: result.outcome === 'policy-stop', judged: false });
-    const held = result.savings.holdout !== undefined && result.outcome === 'finish';
+    const heldOut = result.savings.holdout !== undefined;
+    const stopped = result.outcome !== 'policy-stop' ? 'no' : heldOut ? 'held-out' : 'by-chain';
+    this.calls.set(result.callId, { tuning, stopped, judged: false });
+    const held = heldOut && result.outcome === 'finish';
     if (!held || result.profile === undefined) return;
     const entry = this.ladderFor(result.profile);
     if (entry === undefined) return;
@@ -201,6 +217,7 @@ export class LearningLoop {
           output,
           finalTokens: undefined,
           counter,
+          lengthStore: this.lengthStore,
         }),
       );
       this.tuner.observe({ bucket: tuning.bucket, user: tuning.user }, observations);
@@ -228,7 +245,13 @@ export class LearningLoop {
         accepted: false,
         reason: 'the call named no user: feedback tunes the settings of the user who gave it',
       };
-    if (!record.stopped)
+    if (record.stopped === 'held-out')
+      return {
+        accepted: false,
+        reason:
+          'the call was held out (its tuned chain ran in shadow and only a safety limit stopped it), so a verdict on it says nothing about the stop settings',
+      };
+    if (record.stopped === 'no')
       return {
         accepted: false,
         reason: 'the call was not stopped, so a verdict on it says nothing about the stop settings',

@@ -1,5 +1,7 @@
+import type { LengthHistoryStore } from '../adaptive/length-history.js';
 import { anyOf } from '../combinators.js';
 import type { CallContext, StopPolicy } from '../policy.js';
+import { withLengthStore } from '../profiles/call-settings.js';
 import { buildPolicies } from '../profiles/sections.js';
 import type { ProfileSettings } from '../profiles/settings.js';
 import { safeCutIndex } from '../text-boundary.js';
@@ -39,6 +41,11 @@ export interface ObserveLadderOptions {
    */
   readonly finalTokens: number | undefined;
   readonly counter: TokenCounter;
+  /**
+   * The length history the call's adaptive length read (the client's `store`), for the steps
+   * that leave `adaptiveLength.store` at its default. Undefined: the process-wide default.
+   */
+  readonly lengthStore?: LengthHistoryStore | undefined;
 }
 
 /**
@@ -56,7 +63,7 @@ export function observeLadder(options: ObserveLadderOptions): StepObservation[] 
  * within each step's replay, and returns the observations.
  */
 export function* observeLadderInSlices(options: ObserveLadderOptions): Generator<void, StepObservation[]> {
-  const { settings, ladder, call, output, counter } = options;
+  const { settings, ladder, call, output, counter, lengthStore } = options;
   const finalTokens =
     options.finalTokens ??
     (yield* tokensInSlices(counter, output.reasoning)) + (yield* tokensInSlices(counter, output.text));
@@ -67,7 +74,8 @@ export function* observeLadderInSlices(options: ObserveLadderOptions): Generator
   const observations: StepObservation[] = [];
   for (let step = 0; step < ladder.steps.length; step += 1) {
     if (step > 0) yield;
-    const policy = chainFor(stepSettings(settings, ladder, step), call);
+    const stepped = stepSettings(settings, ladder, step);
+    const policy = chainFor(lengthStore ? withLengthStore(stepped, lengthStore) : stepped, call);
     const stop = policy && (yield* replayInSlices({ policy, call, output, counter: counted }));
     observations.push(
       stop === undefined
