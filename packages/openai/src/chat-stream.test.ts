@@ -145,6 +145,25 @@ describe('chat stream mapping', () => {
     ]);
   });
 
+  it("takes the metadata from the first chunk that names the response (Azure's first names none)", async () => {
+    // Azure OpenAI opens with its prompt filter results: no choices, empty id and model.
+    const promptFilter = {
+      choices: [],
+      created: 0,
+      id: '',
+      model: '',
+      object: '',
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+    };
+    wire.server.enqueue({ format: 'openai-chat', chunks: [promptFilter, ...hello] });
+    const parts: StreamPart[] = [];
+    for await (const part of chatClient().stream({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] }))
+      parts.push(part);
+    expect(parts.filter((part) => part.type === 'response-metadata')).toEqual([
+      { type: 'response-metadata', id: 'chatcmpl-test', model: 'gpt-4o-mini-2024-07-18' },
+    ]);
+  });
+
   it('reads `reasoning` (vLLM, OpenRouter) as reasoning, once when both fields carry it', async () => {
     wire.server.enqueue({
       format: 'openai-chat',

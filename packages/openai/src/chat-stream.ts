@@ -72,7 +72,9 @@ export function streamChat(
   // reasoning parser.
   let tags: ReasoningTagSplitter | undefined;
   const mapChunk = (chunk: ChatChunk, emit: (part: ProviderStreamPart) => void) => {
-    if (!sentMetadata) {
+    // The first chunk that names the response: Azure OpenAI's first chunk (its prompt filter
+    // results) has an empty id and model.
+    if (!sentMetadata && (chunk.id || chunk.model)) {
       sentMetadata = true;
       emit({ type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined });
     }

@@ -114,4 +114,23 @@ describe('completions stream', () => {
       ],
     });
   });
+
+  it("takes the metadata from the first chunk that names the response (Azure's first names none)", async () => {
+    wire.server.enqueue({
+      format: 'openai-chat',
+      chunks: [
+        { id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [] },
+        chunk('Done', { finish_reason: 'stop' }),
+      ],
+    });
+    const client = createClient({
+      provider: openai({ apiKey: 'sk-test-cmpl', baseURL: wire.baseURL, api: 'completions', maxRetries: 0 }),
+    });
+    const parts = [];
+    for await (const part of client.stream({ model: 'm', messages: [{ role: 'user', content: 'Go' }] }))
+      parts.push(part);
+    expect(parts.filter((part) => part.type === 'response-metadata')).toEqual([
+      { type: 'response-metadata', id: 'cmpl-1', model: 'gpt-3.5-turbo-instruct' },
+    ]);
+  });
 });

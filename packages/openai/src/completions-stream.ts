@@ -53,7 +53,8 @@ export async function* streamCompletions(context: StreamContext): AsyncGenerator
   for await (const event of eachEvent(batches)) {
     const chunk = eventPayload<CompletionChunk>(event, headers);
     if (chunk === undefined) continue;
-    if (!sentMetadata) {
+    // The first chunk that names the response (an Azure content-filter chunk names none).
+    if (!sentMetadata && (chunk.id || chunk.model)) {
       sentMetadata = true;
       yield { type: 'response-metadata', id: chunk.id || undefined, model: chunk.model || undefined };
     }

@@ -300,6 +300,22 @@ describe('mapOpenAIError', () => {
     expect(server).toMatchObject({ code: 'server_error', retryable: true });
   });
 
+  it("reads an in-stream error's numeric code (vLLM, LiteLLM) as its HTTP status", () => {
+    const inStream = (code: number) =>
+      mapOpenAIError(
+        new APIError(
+          undefined,
+          { object: 'error', type: 'BadRequestError', message: 'bad', param: null, code },
+          undefined,
+          undefined,
+        ),
+        context,
+      );
+    expect(inStream(400)).toMatchObject({ status: 400, code: 'BadRequestError', retryable: false });
+    expect(inStream(429)).toMatchObject({ status: 429, retryable: true });
+    expect(inStream(503)).toMatchObject({ status: 503, retryable: true });
+  });
+
   it('honours x-should-retry like the SDK does', () => {
     const headers = new Headers({ 'x-should-retry': 'false' });
     const error = mapOpenAIError(

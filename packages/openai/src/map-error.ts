@@ -31,6 +31,22 @@ const fatalCodes = new Set([
   'unsupported_value',
   'authentication_error',
   'permission_error',
+  // The Responses API's `response.failed` codes for a bad input (its other codes, server_error,
+  // rate_limit_exceeded, vector_store_timeout and failed_to_download_image, may pass on retry).
+  'invalid_prompt',
+  'invalid_image',
+  'invalid_image_format',
+  'invalid_base64_image',
+  'invalid_image_url',
+  'invalid_image_mode',
+  'image_too_large',
+  'image_too_small',
+  'image_parse_error',
+  'image_content_policy_violation',
+  'image_file_too_large',
+  'image_file_not_found',
+  'unsupported_image_media_type',
+  'empty_image_file',
 ]);
 
 /**
@@ -80,9 +96,14 @@ function fromApiError(
   redact: (text: string) => string,
   cause: Error,
 ): ProviderError {
-  const status = typeof error.status === 'number' ? error.status : undefined;
   const body = error.error as unknown;
   const details = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  // An error inside the stream has no HTTP status; vLLM and LiteLLM put one in its `code`
+  // (`{ "error": { "code": 400, ... } }`): a bad request stays one, not a retryable failure.
+  const status =
+    typeof error.status === 'number'
+      ? error.status
+      : (httpStatusIn(error.code) ?? httpStatusIn(details.code));
   const code =
     nonEmpty(error.code) ?? nonEmpty(error.type) ?? nonEmpty(details.code) ?? nonEmpty(details.type);
   const headers = hasHeaders(error.headers) ? error.headers : undefined;
@@ -119,6 +140,10 @@ function isRetryable(
   if (header === 'true') return true;
   if (header === 'false') return false;
   return isRetryableStatus(status);
+}
+
+function httpStatusIn(code: unknown): number | undefined {
+  return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code <= 599 ? code : undefined;
 }
 
 function isApiError(error: unknown): error is APIError {

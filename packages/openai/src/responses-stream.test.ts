@@ -202,6 +202,30 @@ describe('responses stream mapping', () => {
     expect(result.error?.message).toBe('openai: Something broke');
   });
 
+  it('response.failed for a bad input is not retryable, and keeps the request id', async () => {
+    wire.server.enqueue({
+      format: 'openai-responses',
+      headers: { 'x-request-id': 'req_failed_1' },
+      chunks: [
+        created,
+        {
+          type: 'response.failed',
+          response: response('failed', { error: { code: 'invalid_prompt', message: 'Prompt flagged' } }),
+        },
+      ],
+    });
+    const result = await responsesClient().generate({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(result.error).toMatchObject({
+      kind: 'provider',
+      code: 'invalid_prompt',
+      retryable: false,
+      requestId: 'req_failed_1',
+    });
+  });
+
   it('a flat error event ({ code, message }) throws a ProviderError too', async () => {
     wire.server.enqueue({
       format: 'openai-responses',

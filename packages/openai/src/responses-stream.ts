@@ -88,10 +88,14 @@ export async function* streamResponses(context: StreamContext): AsyncGenerator<P
         yield finishPart(event.response);
         return;
       case 'response.failed':
-        throw apiErrorOf(event.response.error?.code, event.response.error?.message ?? 'the response failed');
+        throw apiErrorOf(
+          event.response.error?.code,
+          event.response.error?.message ?? 'the response failed',
+          headers,
+        );
       case 'error':
         // eventPayload throws for `{ error: {...} }` events; this is the flat `{ code, message }` shape.
-        throw apiErrorOf(event.code ?? undefined, event.message);
+        throw apiErrorOf(event.code ?? undefined, event.message, headers);
     }
   }
   request.signal.throwIfAborted();
@@ -109,7 +113,8 @@ function finishPart(response: ResponseObject): ProviderStreamPart {
   return { type: 'finish', finishReason, usage: responsesUsage(response.usage) };
 }
 
-// Built as the SDK builds in-stream errors, so one mapping (mapOpenAIError) handles every failure.
-function apiErrorOf(code: string | undefined, message: string): APIError {
-  return new APIError(undefined, { code, message }, undefined, undefined);
+// Built as the SDK builds in-stream errors, so one mapping (mapOpenAIError) handles every failure;
+// with the response's headers, which hold its request id.
+function apiErrorOf(code: string | undefined, message: string, headers: Headers): APIError {
+  return new APIError(undefined, { code, message }, undefined, headers);
 }
