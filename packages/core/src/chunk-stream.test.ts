@@ -107,6 +107,35 @@ describe('chunkStream', () => {
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('return() while the request is opening closes the source it opens, and reads nothing from it', async () => {
+    let release!: () => void;
+    const opening = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const source = {
+      closed: false,
+      reads: 0,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next(): Promise<IteratorResult<string>> {
+        source.reads += 1;
+        return { done: false, value: 'x' };
+      },
+      async return(): Promise<IteratorResult<string>> {
+        source.closed = true;
+        return { done: true, value: undefined };
+      },
+    };
+    const iterator = chunkStream(mapping({ open: () => opening.then(() => source) }))[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await iterator.return?.();
+    release();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(source.closed).toBe(true);
+    expect(source.reads).toBe(0);
+  });
+
   it('runs the docs/sse.md example: an adapter over an SDK of your own', async () => {
     async function sdkCreate(_body: unknown, _options: { signal: AbortSignal }) {
       return (async function* () {

@@ -68,9 +68,11 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
     try {
       if (this.state === 'new') {
         this.state = 'streaming';
-        return this.mapping.open().then((chunks) => {
+        return this.mapping.open().then((chunks): Result | Promise<Result> => {
           try {
             this.source = chunks[Symbol.asyncIterator]();
+            // Closed (`return()`) while the request was still opening: close what it opened.
+            if (this.state === 'ended') return this.closeSource();
             this.mapping.started?.(this.emit);
           } catch (error) {
             return this.fail(error);
@@ -101,6 +103,10 @@ class ChunkIterator<TChunk> implements AsyncIterator<ProviderStreamPart, undefin
   return(): Promise<Result> {
     this.state = 'ended';
     this.queue.splice(0);
+    return this.closeSource();
+  }
+
+  private closeSource(): Promise<Result> {
     const closing = this.source?.return?.();
     const done: Result = { done: true, value: undefined };
     return closing ? closing.then(() => done, this.fail) : Promise.resolve(done);
