@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createClient as createRedisClient, type RedisClientType } from 'redis';
 import { ConfigError, createClient } from 'stopwise';
 import { tunerEvidenceIn } from 'stopwise/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,53 @@ describe('redisStore against a real redis-server', () => {
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('So the answer is 4.');
     await until(() => errors.length > 0);
+  });
+
+  it('a pull fetches only the keys written since the last one', async () => {
+    const prefix = `test${++prefixes}:`;
+    const { store: writer } = open({ prefix });
+    // The reader's own client, its data reads counted by key (the replies are the server's).
+    const fetched: string[] = [];
+    const own = createRedisClient({ url: redis.url }) as RedisClientType;
+    await own.connect();
+    const counted = new Proxy(own, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === 'hGetAll' || property === 'lRange')
+          return (key: string, ...rest: unknown[]) => {
+            if (key.startsWith(prefix) && !key.startsWith(`${prefix}index:`))
+              fetched.push(key.slice(prefix.length));
+            return (value as (...args: unknown[]) => unknown).call(target, key, ...rest);
+          };
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const { store: reader } = open({ prefix, client: counted, syncEveryMs: 60_000 });
+    for (const key of ['a', 'b', 'c']) writer.increment(key, { n: 1 });
+    writer.append('list', { at: 1 }, 10);
+    await writer.flush();
+    await reader.flush();
+    expect(fetched.sort()).toEqual(['a', 'b', 'c', 'list']);
+    fetched.length = 0;
+    await reader.flush();
+    expect(fetched).toEqual([]);
+    writer.increment('b', { n: 2 });
+    writer.append('list', { at: 2 }, 10);
+    await writer.flush();
+    await reader.flush();
+    expect(fetched.sort()).toEqual(['b', 'list']);
+    expect(reader.counters('b')).toEqual({ n: 3 });
+    expect(reader.list('list')).toEqual([{ at: 1 }, { at: 2 }]);
+    // A key an older store wrote (no version) is fetched at every pull, as it used to be.
+    await own.hSet(`${prefix}legacy`, 'n', '7');
+    await own.sAdd(`${prefix}index:counters`, 'legacy');
+    fetched.length = 0;
+    await reader.flush();
+    await reader.flush();
+    expect(fetched).toEqual(['legacy', 'legacy']);
+    expect(reader.counters('legacy')).toEqual({ n: 7 });
+    await reader.close();
+    await own.close();
   });
 
   it('refuses bad options with a ConfigError naming the field', () => {
