@@ -76,7 +76,8 @@ describe('tables loaded on first use, in the run', () => {
       outputTokens: eagerTokens(deltas.slice(0, stopAt + 1)),
       inputTokens: countTokens(question, asText) + 4,
     });
-    expect(result.stop?.atToken).toBe(countTokens(result.text, asText));
+    // Kept tokens: the whole deltas' counts, and the cut delta's kept part (" ") counted exactly.
+    expect(result.stop?.atToken).toBe(eagerTokens([...deltas.slice(0, stopAt), ' ']));
     // A call that can stop loaded the price data too, for its savings figure at the end.
     expect(priceDataReady()).toBe(true);
   });

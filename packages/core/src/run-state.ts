@@ -12,6 +12,14 @@ type Phase = 'reasoning' | 'answer';
 class PhaseText {
   private pieces: string[] = [];
   private joined: string | undefined = '';
+  /**
+   * Where each delta ends, in characters and in tokens counted so far. A stop's kept tokens are
+   * then the count up to the last whole delta plus a count of the cut delta's kept part, not a
+   * recount of the whole text, which takes tens of milliseconds on a long reasoning and would
+   * hold every other stream of the process.
+   */
+  private charEnds: number[] = [];
+  private tokenEnds: number[] = [];
   length = 0;
   tokens = 0;
 
@@ -19,6 +27,8 @@ class PhaseText {
     this.pieces.push(delta);
     this.length += delta.length;
     this.tokens += tokens;
+    this.charEnds.push(this.length);
+    this.tokenEnds.push(this.tokens);
     this.joined = undefined;
   }
 
@@ -30,13 +40,42 @@ class PhaseText {
     return this.joined;
   }
 
-  truncate(length: number): void {
+  /** Keeps the first `length` characters; `counter` counts the kept part of a cut delta. */
+  truncate(length: number, counter: TokenCounter): void {
     if (length >= this.length) return;
+    const whole = lastEndAtOrBefore(this.charEnds, length);
+    const wholeChars = whole < 0 ? 0 : (this.charEnds[whole] as number);
+    const wholeTokens = whole < 0 ? 0 : (this.tokenEnds[whole] as number);
     const kept = this.text.slice(0, length);
+    const partTokens = length > wholeChars ? counter.count(kept.slice(wholeChars)) : 0;
+    this.charEnds.length = whole + 1;
+    this.tokenEnds.length = whole + 1;
+    if (length > wholeChars) {
+      this.charEnds.push(length);
+      this.tokenEnds.push(wholeTokens + partTokens);
+    }
     this.pieces = [kept];
     this.joined = kept;
     this.length = kept.length;
+    this.tokens = wholeTokens + partTokens;
   }
+}
+
+/** Index of the last entry of the ascending `ends` that is at most `at`; -1 when none is. */
+function lastEndAtOrBefore(ends: readonly number[], at: number): number {
+  let low = 0;
+  let high = ends.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((ends[middle] as number) <= at) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
 }
 
 /** Accumulated reasoning and answer text, token counts and timing of one run. */
@@ -115,9 +154,17 @@ export class RunState {
     );
   }
 
-  /** Tokens of the text kept (recounted: cuts rarely fall on token boundaries). */
+  /** Cuts a phase's text to its first `length` characters, keeping its token count right. */
+  truncate(phase: Phase, length: number): void {
+    this.phase(phase).truncate(length, this.counter);
+  }
+
+  /**
+   * Tokens of the text kept: the deltas' own counts, as the views report them, with a cut delta
+   * recounted over its kept part (cuts rarely fall on token boundaries).
+   */
   keptTokens(): number {
-    return this.counter.count(this.answer.text) + this.counter.count(this.reasoning.text);
+    return this.answer.tokens + this.reasoning.tokens;
   }
 }
 

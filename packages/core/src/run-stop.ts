@@ -82,7 +82,7 @@ export function cutAtStop(options: {
   const { state, decision, phase } = options;
   const target = state.phase(phase);
   const cut = safeCutIndex(target.text, decision.cutAt ?? target.length);
-  target.truncate(cut);
+  state.truncate(phase, cut);
   return {
     policy: options.policy,
     reason: decision.reason,

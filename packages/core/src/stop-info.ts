@@ -12,7 +12,7 @@ export interface StopInfo {
   phase: 'reasoning' | 'answer';
   /** Characters of that phase's text kept. */
   atChar: number;
-  /** Output tokens kept (reasoning plus answer). */
+  /** Output tokens kept (reasoning plus answer): the deltas' counts, as policies saw them, with the cut delta counted over its kept part. */
   atToken: number;
   /**
    * Characters already streamed to the caller (as deltas of `phase`) that the cut removed: a
