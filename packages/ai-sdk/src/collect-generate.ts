@@ -62,10 +62,17 @@ function collect(part: V3StreamPart, { content, blocks, collected }: Collector):
       const block = blocks.get(`${type}:${part.id}`);
       if (block) {
         block.text += part.delta;
+        // A delta may carry the block's metadata (Anthropic's thinking signature comes as an
+        // empty reasoning delta); the latest wins, as in the AI SDK's own stream handling.
+        if (part.providerMetadata) block.providerMetadata = part.providerMetadata;
         return;
       }
       // A provider that sends deltas without a start still gets its text kept.
-      const started: Block = { type, text: part.delta };
+      const started: Block = {
+        type,
+        text: part.delta,
+        ...(part.providerMetadata && { providerMetadata: part.providerMetadata }),
+      };
       blocks.set(`${type}:${part.id}`, started);
       content.push(started);
       return;

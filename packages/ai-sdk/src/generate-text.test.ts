@@ -40,6 +40,26 @@ describe('generateText over a wrapped model', () => {
     expect(record.chunksWritten - (5 + 1)).toBeLessThanOrEqual(2);
   });
 
+  it("keeps a thinking block's signature, which Anthropic sends as a delta (recorded stream)", async () => {
+    const chunks = loadWireFixture('anthropic-anthropic-clear-thinking.1');
+    wire.server.enqueue({ format: 'anthropic', chunks });
+    const plain = streamText({ model: wire.anthropic()('claude-sonnet-4-5'), prompt: 'q' });
+    const plainReasoning = await plain.reasoning;
+    wire.server.enqueue({ format: 'anthropic', chunks });
+    const wrapped = await generateText({
+      model: wrapLanguageModel({
+        model: wire.anthropic()('claude-sonnet-4-5'),
+        middleware: stopwiseMiddleware({ profile: 'off' }),
+      }),
+      prompt: 'q',
+    });
+    // Without the signature, the thinking cannot be sent back in a later turn.
+    expect(plainReasoning[0]?.providerMetadata).toMatchObject({
+      anthropic: { signature: expect.any(String) },
+    });
+    expect(wrapped.reasoning).toEqual(plainReasoning);
+  });
+
   it('passes a tool call through unchanged (recorded Anthropic tool use)', async () => {
     const chunks = loadWireFixture('anthropic-anthropic-json-tool.1');
     const tools = {

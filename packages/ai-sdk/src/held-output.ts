@@ -1,5 +1,7 @@
 import type { V3DeltaPart, V3StreamPart } from './v3-types.js';
 
+type BlockEnd = 'text-end' | 'reasoning-end' | 'tool-input-end';
+
 const isDelta = (part: V3StreamPart): part is V3DeltaPart =>
   part.type === 'text-delta' || part.type === 'reasoning-delta';
 
@@ -15,8 +17,8 @@ const isDelta = (part: V3StreamPart): part is V3DeltaPart =>
 export class HeldOutput {
   private held: V3StreamPart[] = [];
   private heldChars = 0;
-  /** Text and reasoning blocks started and not yet ended, to end them after a stop. */
-  private readonly open = new Map<string, 'text-end' | 'reasoning-end'>();
+  /** Text, reasoning and tool-input blocks started and not yet ended, to end them after a stop. */
+  private readonly open = new Map<string, BlockEnd>();
 
   constructor(
     private readonly holdBack: number,
@@ -53,9 +55,12 @@ export class HeldOutput {
     return left;
   }
 
-  /** Ends the text and reasoning blocks a stop left open, so the AI SDK closes its parts. */
+  /**
+   * Ends the blocks a stop left open, so the AI SDK closes its parts. A tool input cut short
+   * gets its end but no tool call: the call was never complete, and nothing runs it.
+   */
   endOpenBlocks(): void {
-    for (const [id, type] of [...this.open]) this.push({ type, id });
+    for (const [key, type] of [...this.open]) this.push({ type, id: key.slice(key.indexOf(':') + 1) });
   }
 
   /** Writes everything held. */
@@ -66,9 +71,13 @@ export class HeldOutput {
   }
 
   private track(part: V3StreamPart): void {
-    if (part.type === 'text-start') this.open.set(part.id, 'text-end');
-    else if (part.type === 'reasoning-start') this.open.set(part.id, 'reasoning-end');
-    else if (part.type === 'text-end' || part.type === 'reasoning-end') this.open.delete(part.id);
+    // Keyed by kind too: a text block and a tool input may share an id.
+    if (part.type === 'text-start') this.open.set(`text:${part.id}`, 'text-end');
+    else if (part.type === 'reasoning-start') this.open.set(`reasoning:${part.id}`, 'reasoning-end');
+    else if (part.type === 'tool-input-start') this.open.set(`tool-input:${part.id}`, 'tool-input-end');
+    else if (part.type === 'text-end') this.open.delete(`text:${part.id}`);
+    else if (part.type === 'reasoning-end') this.open.delete(`reasoning:${part.id}`);
+    else if (part.type === 'tool-input-end') this.open.delete(`tool-input:${part.id}`);
   }
 
   /** Writes from the front while more than `holdBack` characters stay held. */

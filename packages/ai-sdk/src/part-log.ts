@@ -8,7 +8,8 @@ import type { V3StreamPart } from './v3-types.js';
  * The stopwise runner sees only the parts its chain decides on (text and reasoning deltas) and
  * the ones that shape its result (stream start, response metadata, finish). Everything else (tool
  * calls, sources, files, block starts and ends, raw chunks, error parts) must reach the AI SDK
- * unchanged and in order, so every part is logged here, and when the run yields its counterpart
+ * unchanged and in order, so every part is logged here (or passed straight through, see
+ * {@link PartLog.passThrough}), and when the run yields its counterpart
  * of a decided part the middleware takes the log up to that part: the parts logged before it
  * pass through as they were, the decided one is written with the run's (possibly cut) delta.
  * This is exact because the runner reads the provider one part at a time and never ahead.
@@ -18,32 +19,19 @@ export class PartLog {
   /** What the wrapped model threw (from `doStream` or mid-stream), as it threw it. */
   failure: { error: unknown } | undefined;
 
-  /** Logs a part; returns its stopwise counterpart when the runner must see it. */
+  /**
+   * Where a part the runner does not see goes at once, when nothing logged waits before it: the
+   * provider reads on past such parts to the next one the runner sees, and a tool input or a
+   * source must not wait there for the next text delta (or the finish) to reach the consumer.
+   */
+  passThrough: ((part: V3StreamPart) => void) | undefined;
+
+  /** Logs a part (or passes it through); returns its stopwise counterpart when the runner must see it. */
   accept(part: V3StreamPart): ProviderStreamPart | undefined {
-    this.parts.push(part);
-    switch (part.type) {
-      // The runner drops empty deltas without yielding them: they pass through instead.
-      case 'text-delta':
-        return part.delta === '' ? undefined : { type: 'text-delta', delta: part.delta };
-      case 'reasoning-delta':
-        return part.delta === '' ? undefined : { type: 'reasoning-delta', delta: part.delta };
-      case 'stream-start':
-        return { type: 'stream-start' };
-      case 'response-metadata':
-        return { type: 'response-metadata', id: part.id, model: part.modelId };
-      case 'finish':
-        return {
-          type: 'finish',
-          finishReason: part.finishReason,
-          usage: {
-            inputTokens: part.usage.inputTokens.total,
-            outputTokens: part.usage.outputTokens.total,
-            reasoningTokens: part.usage.outputTokens.reasoning,
-          },
-        };
-      default:
-        return undefined;
-    }
+    const counterpart = runnerPartOf(part);
+    if (counterpart === undefined && this.passThrough && this.parts.length === 0) this.passThrough(part);
+    else this.parts.push(part);
+    return counterpart;
   }
 
   /**
@@ -62,5 +50,32 @@ export class PartLog {
     const parts = this.parts;
     this.parts = [];
     return parts;
+  }
+}
+
+/** The part the runner sees for a model's part; undefined for parts it does not decide on. */
+function runnerPartOf(part: V3StreamPart): ProviderStreamPart | undefined {
+  switch (part.type) {
+    // The runner drops empty deltas without yielding them: they pass through instead.
+    case 'text-delta':
+      return part.delta === '' ? undefined : { type: 'text-delta', delta: part.delta };
+    case 'reasoning-delta':
+      return part.delta === '' ? undefined : { type: 'reasoning-delta', delta: part.delta };
+    case 'stream-start':
+      return { type: 'stream-start' };
+    case 'response-metadata':
+      return { type: 'response-metadata', id: part.id, model: part.modelId };
+    case 'finish':
+      return {
+        type: 'finish',
+        finishReason: part.finishReason,
+        usage: {
+          inputTokens: part.usage.inputTokens.total,
+          outputTokens: part.usage.outputTokens.total,
+          reasoningTokens: part.usage.outputTokens.reasoning,
+        },
+      };
+    default:
+      return undefined;
   }
 }

@@ -27,15 +27,28 @@ export function runStream(options: RunStreamOptions): ReadableStream<V3StreamPar
   let modelFinish: V3FinishPart | undefined;
   let ended = false;
   let written = 0;
+  /**
+   * A failure waiting for the parts written before it to be read: erroring a web stream drops
+   * the chunks it still queues, so the error is raised on the pull after them.
+   */
+  let failure: { error: unknown } | undefined;
   return new ReadableStream<V3StreamPart>(
     {
       start(controller) {
-        output = new HeldOutput(options.holdBack, (part) => {
+        const out = new HeldOutput(options.holdBack, (part) => {
           written += 1;
           controller.enqueue(part);
         });
+        output = out;
+        log.passThrough = (part) => {
+          if (!ended) out.push(part);
+        };
       },
       async pull(controller) {
+        if (failure) {
+          controller.error(failure.error);
+          return;
+        }
         const out = output as HeldOutput;
         // Read until something was written: many run parts write nothing while text is held.
         const before = written;
@@ -64,25 +77,28 @@ export function runStream(options: RunStreamOptions): ReadableStream<V3StreamPar
               if (isFinish(decided)) modelFinish = decided;
               break;
             }
-            case 'policy-stop': {
+            case 'policy-stop':
               // Parts logged before the stopping delta pass; the delta itself was either cut and
               // yielded before this part, or kept nothing.
-              for (const logged of log.takeAll())
-                if (logged.type !== 'text-delta' && logged.type !== 'reasoning-delta') out.push(logged);
+              pushLoggedParts(out, log);
               break;
-            }
             case 'abort':
             case 'error':
+              // What the model sent before it failed (a block's end, a tool call) is the
+              // consumer's, as it would be unwrapped.
               ended = true;
+              pushLoggedParts(out, log);
+              failure = { error: failureOf(part, log) };
               out.flush();
-              controller.error(failureOf(part, log));
+              failNowOrAfterWritten(controller, failure, written > before);
               return;
             default:
               break;
           }
           if (part.type === 'finish' || part.type === 'policy-stop') {
             ended = true;
-            await end(out, await run.result, modelFinish, controller);
+            failure = await end(out, await run.result, modelFinish, controller);
+            if (failure) failNowOrAfterWritten(controller, failure, written > before);
             return;
           }
         }
@@ -97,17 +113,34 @@ export function runStream(options: RunStreamOptions): ReadableStream<V3StreamPar
   );
 }
 
-/** Writes the end of a finished or stopped run: held text, closed blocks, the finish. */
+/** Passes the parts logged since the run's last delta, except undelivered deltas. */
+function pushLoggedParts(out: HeldOutput, log: PartLog): void {
+  for (const logged of log.takeAll())
+    if (logged.type !== 'text-delta' && logged.type !== 'reasoning-delta') out.push(logged);
+}
+
+/** Errors the stream now, or on the next pull when this pull wrote parts still to be read. */
+function failNowOrAfterWritten(
+  controller: ReadableStreamDefaultController<V3StreamPart>,
+  failure: { error: unknown },
+  wrote: boolean,
+): void {
+  if (!wrote) controller.error(failure.error);
+}
+
+/**
+ * Writes the end of a finished or stopped run: held text, closed blocks, the finish. Returns
+ * the failure to end with when the run neither finished nor stopped.
+ */
 async function end(
   out: HeldOutput,
   result: RunResult,
   modelFinish: V3FinishPart | undefined,
   controller: ReadableStreamDefaultController<V3StreamPart>,
-): Promise<void> {
+): Promise<{ error: unknown } | undefined> {
   if (result.outcome !== 'finish' && result.outcome !== 'policy-stop') {
     out.flush();
-    controller.error(result.error ?? new Error('the run ended without an outcome'));
-    return;
+    return { error: result.error ?? new Error('the run ended without an outcome') };
   }
   let streamedRetract = 0;
   if (result.outcome === 'policy-stop') {
@@ -117,6 +150,7 @@ async function end(
   out.flush();
   controller.enqueue(finishPart(result, modelFinish, streamedRetract));
   controller.close();
+  return undefined;
 }
 
 /** What to fail the AI SDK stream with: what the model threw, as it threw it, when it threw. */

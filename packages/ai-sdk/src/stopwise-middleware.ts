@@ -101,8 +101,13 @@ export function stopwiseMiddleware(options: StopwiseMiddlewareOptions = {}): Sto
     // (the AI SDK retries its own retryable errors).
     const first = parts.next();
     const started = await Promise.race([open, first.then((next) => ({ next }))]);
-    if ('next' in started) throw failureBeforeOpen(started.next.value, log);
     const replay = replayFirst(parts, first);
+    if ('next' in started) {
+      // A timed policy (a first-token timeout) may stop the run while `doStream` is pending:
+      // that is a stop, not a failure, and ends as one (finish part, stopwise metadata).
+      if (started.next.value?.type !== 'policy-stop') throw failureBeforeOpen(started.next.value, log);
+      return { stream: runStream({ run, parts: replay, log, holdBack: held }) };
+    }
     return { ...started, stream: runStream({ run, parts: replay, log, holdBack: held }) };
   };
 

@@ -1,7 +1,9 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createWireServer, loadWireFixture, type WireRequestRecord, type WireServer } from '@stopwise/replay';
+import { MockLanguageModelV3 } from 'ai/test';
 import { afterAll, beforeAll } from 'vitest';
+import type { V3StreamPart, V3Usage } from './v3-types.js';
 
 /** Starts one loopback wire server for a test file, with AI SDK providers pointed at it. */
 export function useWireServer() {
@@ -76,4 +78,56 @@ export function responsesChunks(options: {
     first('response.output_item.done', messageAt),
     completed,
   ];
+}
+
+/** AI SDK usage with `input` and `output` tokens. */
+export function v3Usage(input: number, output: number): V3Usage {
+  return {
+    inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: output, text: output, reasoning: undefined },
+  };
+}
+
+/** A model's finish part. */
+export function v3Finish(unified: 'stop' | 'tool-calls' = 'stop'): V3StreamPart {
+  return { type: 'finish', finishReason: { unified, raw: unified }, usage: v3Usage(5, 7) };
+}
+
+/**
+ * A model (the AI SDK's own mock) streaming `parts`, one per read. `openDelayMs` delays
+ * `doStream` (the response headers; an abort rejects it as a real fetch would) and `errorAfter`
+ * fails the stream after the last part. `calls` records each call's abort signal.
+ */
+export function scriptedModel(
+  parts: readonly V3StreamPart[],
+  options: { openDelayMs?: number; errorAfter?: unknown } = {},
+): { model: MockLanguageModelV3; calls: { signal: AbortSignal | undefined }[] } {
+  const calls: { signal: AbortSignal | undefined }[] = [];
+  const model = new MockLanguageModelV3({
+    doStream: async ({ abortSignal }) => {
+      calls.push({ signal: abortSignal });
+      if (options.openDelayMs !== undefined) await abortableDelay(options.openDelayMs, abortSignal);
+      let index = 0;
+      const stream = new ReadableStream<V3StreamPart>({
+        pull(controller) {
+          const part = parts[index++];
+          if (part) controller.enqueue(part);
+          else if (options.errorAfter !== undefined) controller.error(options.errorAfter);
+          else controller.close();
+        },
+      });
+      return { stream, request: { body: 'request' }, response: { headers: { 'x-test': '1' } } };
+    },
+  });
+  return { model, calls };
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
 }
