@@ -160,6 +160,30 @@ describe('cohere() on synthetic streams', () => {
     expect(result.responseId).toBe('msg-1');
   });
 
+  it('refuses misspelt and mistyped provider options at the call, naming each, before any request', async () => {
+    const client = createClient({ provider: cohere({ apiKey, baseURL: server.url }) });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ thinking: null }, 'providerOptions.thinking'],
+      [{ thinking: { type: 'enabled', budget: 500 } }, 'providerOptions.thinking.budget'],
+      [{ thinking: { type: 'on' } }, 'providerOptions.thinking.type'],
+      [{ thinking: { type: 'enabled', tokenBudget: -1 } }, 'providerOptions.thinking.tokenBudget'],
+      [{ stop_sequences: ['END'] }, 'providerOptions.stop_sequences'],
+      [{ p: 2 }, 'providerOptions.p'],
+      [{ seed: 1.5 }, 'providerOptions.seed'],
+    ];
+    for (const [providerOptions, field] of cases) {
+      await expect(
+        client.generate({
+          model: 'command-a-reasoning-08-2025',
+          messages,
+          providerOptions: providerOptions as never,
+        }),
+        field,
+      ).rejects.toMatchObject({ kind: 'config', field });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('reads the { message } error body Cohere sends', async () => {
     server.enqueue({
       format: 'cohere',

@@ -1,7 +1,15 @@
 import { ConfigError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
-import { checkConnection, numberOrUndefined, type SseConnectionSettings } from './shared.js';
+import {
+  checkConnection,
+  checkNumberOption,
+  checkProviderOptions,
+  checkStringsOption,
+  numberOrUndefined,
+  type SseConnectionSettings,
+} from './shared.js';
 import { createSseProvider, finishPart, type SseEvent, type SseStreamState } from './sse-provider.js';
 
 /** Settings of {@link cohere}. */
@@ -72,7 +80,7 @@ export function cohereUsage(usage: unknown): Usage {
  */
 export function cohere(settings: CohereSettings): LanguageModelProvider<CohereProviderOptions> {
   const baseURL = checkConnection('cohere', settings, defaultBaseURL);
-  return createSseProvider<CohereProviderOptions>({
+  const provider = createSseProvider<CohereProviderOptions>({
     name: 'cohere',
     url: `${baseURL}/v2/chat`,
     headers: { ...settings.headers, authorization: `Bearer ${settings.apiKey}` },
@@ -80,19 +88,14 @@ export function cohere(settings: CohereSettings): LanguageModelProvider<CoherePr
     mapEvent: mapCohereEvent,
     fetch: settings.fetch,
   });
+  // Checked at the call too, so an option mistake throws there instead of ending the run.
+  return { ...provider, checkRequest: (request) => void checkCohereOptions(request.providerOptions) };
 }
 
 /** The `/v2/chat` request body for a stopwise request. */
 export function cohereBody(request: ProviderRequest<CohereProviderOptions>): Record<string, unknown> {
-  const options = request.providerOptions ?? {};
-  const stops = options.stopSequences;
-  if (stops !== undefined && (!Array.isArray(stops) || stops.some((stop) => typeof stop !== 'string'))) {
-    throw new ConfigError('providerOptions.stopSequences', 'must be an array of strings');
-  }
-  const thinking = options.thinking;
-  if (thinking !== undefined && thinking.type !== 'enabled' && thinking.type !== 'disabled') {
-    throw new ConfigError('providerOptions.thinking.type', "must be 'enabled' or 'disabled'");
-  }
+  const options = checkCohereOptions(request.providerOptions);
+  const { thinking } = options;
   return {
     model: request.model,
     messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
@@ -102,9 +105,36 @@ export function cohereBody(request: ProviderRequest<CohereProviderOptions>): Rec
     p: options.p,
     k: options.k,
     seed: options.seed,
-    stop_sequences: stops,
+    stop_sequences: options.stopSequences,
     thinking: thinking && { type: thinking.type, token_budget: thinking.tokenBudget },
   };
+}
+
+const cohereOptionNames = ['thinking', 'stopSequences', 'p', 'k', 'seed'] as const satisfies ReadonlyArray<
+  keyof CohereProviderOptions
+>;
+
+function checkCohereOptions(value: unknown): CohereProviderOptions {
+  const options = checkProviderOptions<CohereProviderOptions>(value, [...cohereOptionNames]);
+  checkStringsOption('stopSequences', options.stopSequences);
+  checkNumberOption('p', options.p, { min: 0, max: 1 });
+  checkNumberOption('k', options.k, { min: 0, integer: true });
+  checkNumberOption('seed', options.seed, { min: 0, integer: true });
+  const thinking = options.thinking as unknown;
+  if (thinking === undefined) return options;
+  if (typeof thinking !== 'object' || thinking === null) {
+    throw new ConfigError(
+      'providerOptions.thinking',
+      "must be { type: 'enabled' | 'disabled', tokenBudget? }",
+    );
+  }
+  rejectUnknownOptions('providerOptions.thinking', thinking, ['type', 'tokenBudget']);
+  const { type, tokenBudget } = thinking as { type?: unknown; tokenBudget?: unknown };
+  if (type !== 'enabled' && type !== 'disabled') {
+    throw new ConfigError('providerOptions.thinking.type', "must be 'enabled' or 'disabled'");
+  }
+  checkNumberOption('thinking.tokenBudget', tokenBudget, { min: 1, integer: true });
+  return options;
 }
 
 interface CohereChunk {

@@ -287,15 +287,52 @@ describe('gemini() on synthetic streams', () => {
     });
   });
 
-  it('rejects bad provider options with a ConfigError naming the field', async () => {
+  it('refuses misspelt and mistyped provider options at the call, naming each, before any request', async () => {
     const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
-    const result = await client.generate({
-      model: 'gemini-2.5-flash',
-      messages,
-      providerOptions: { stopSequences: 'END' as unknown as string[] },
-    });
-    expect(result.outcome).toBe('error');
-    expect(result.error).toMatchObject({ kind: 'config', field: 'providerOptions.stopSequences' });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ stopSequences: 'END' }, 'providerOptions.stopSequences'],
+      [{ includeThought: true }, 'providerOptions.includeThought'],
+      [{ topK: 'high' }, 'providerOptions.topK'],
+      [{ topP: 2 }, 'providerOptions.topP'],
+      [{ thinkingLevel: 3 }, 'providerOptions.thinkingLevel'],
+      [{ safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT' }] }, 'providerOptions.safetySettings'],
+    ];
+    for (const [providerOptions, field] of cases) {
+      await expect(
+        client.generate({ model: 'gemini-2.5-flash', messages, providerOptions: providerOptions as never }),
+        field,
+      ).rejects.toMatchObject({ kind: 'config', field });
+    }
+    await expect(
+      client.generate({
+        model: 'gemini-2.5-flash',
+        messages,
+        providerOptions: { includeThought: true } as never,
+      }),
+    ).rejects.toThrow(/did you mean `includeThoughts`/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a misspelt setting, which would send the key to the default host', () => {
+    expect(() => gemini({ apiKey, baseUrl: server.url } as never)).toThrow(
+      /Invalid `baseUrl`.*did you mean `baseURL`/,
+    );
+  });
+
+  it('reads an error event wrapped in an array, and redacts the key an error echoes', async () => {
+    server.enqueue({
+      format: 'gemini',
+      chunks: [
+        { candidates: [{ content: { parts: [{ text: 'Partial' }] } }] },
+        [{ error: { code: 500, message: `Internal error for key ${apiKey}`, status: 'INTERNAL' } }],
+      ],
+    });
+    const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(result.outcome).toBe('error');
+    expect(result.error).toMatchObject({ status: 500, code: 'INTERNAL', retryable: true });
+    expect(result.error?.message).toContain('Internal error for key [redacted]');
+    expect(result.error?.message).not.toContain(apiKey);
+    expect(result.text).toBe('Partial');
   });
 });

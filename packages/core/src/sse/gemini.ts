@@ -3,7 +3,15 @@ import type { Message } from '../messages.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
 import type { SseErrorDetails, SseHttpError } from './http-error.js';
-import { checkConnection, compact, numberOrUndefined, type SseConnectionSettings } from './shared.js';
+import {
+  checkConnection,
+  checkNumberOption,
+  checkProviderOptions,
+  checkStringsOption,
+  compact,
+  numberOrUndefined,
+  type SseConnectionSettings,
+} from './shared.js';
 import { createSseProvider, finishPart, type SseEvent, type SseStreamState } from './sse-provider.js';
 
 /** Settings of {@link gemini}. */
@@ -76,7 +84,7 @@ export function geminiUsage(metadata: Record<string, unknown>): Usage {
  */
 export function gemini(settings: GeminiSettings): LanguageModelProvider<GeminiProviderOptions> {
   const baseURL = checkConnection('gemini', settings, defaultBaseURL);
-  return createSseProvider<GeminiProviderOptions>({
+  const provider = createSseProvider<GeminiProviderOptions>({
     name: 'gemini',
     url: (request) => `${baseURL}/v1beta/${modelPath(request.model)}:streamGenerateContent?alt=sse`,
     // The key goes in a header: a key in the query string ends up in logs and error messages.
@@ -87,6 +95,8 @@ export function gemini(settings: GeminiSettings): LanguageModelProvider<GeminiPr
     mapError: mapGeminiError,
     fetch: settings.fetch,
   });
+  // Checked at the call too, so an option mistake throws there instead of ending the run.
+  return { ...provider, checkRequest: (request) => void checkGeminiOptions(request.providerOptions) };
 }
 
 function modelPath(model: string): string {
@@ -96,7 +106,7 @@ function modelPath(model: string): string {
 
 /** The `streamGenerateContent` request body for a stopwise request. */
 export function geminiBody(request: ProviderRequest<GeminiProviderOptions>): Record<string, unknown> {
-  const options = checkGeminiOptions(request.providerOptions ?? {});
+  const options = checkGeminiOptions(request.providerOptions);
   const system = request.messages.filter((message) => message.role === 'system');
   const thinkingConfig = compact({
     includeThoughts: options.includeThoughts,
@@ -123,7 +133,18 @@ function toContent(message: Message): { role: 'user' | 'model'; parts: Array<{ t
   return { role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] };
 }
 
-function checkGeminiOptions(options: GeminiProviderOptions): GeminiProviderOptions {
+const geminiOptionNames = [
+  'includeThoughts',
+  'thinkingBudget',
+  'thinkingLevel',
+  'stopSequences',
+  'topP',
+  'topK',
+  'safetySettings',
+] as const satisfies ReadonlyArray<keyof GeminiProviderOptions>;
+
+function checkGeminiOptions(value: unknown): GeminiProviderOptions {
+  const options = checkProviderOptions<GeminiProviderOptions>(value, [...geminiOptionNames]);
   const field = (name: string) => `providerOptions.${name}`;
   if (options.includeThoughts !== undefined && typeof options.includeThoughts !== 'boolean') {
     throw new ConfigError(field('includeThoughts'), 'must be true or false');
@@ -134,9 +155,22 @@ function checkGeminiOptions(options: GeminiProviderOptions): GeminiProviderOptio
   ) {
     throw new ConfigError(field('thinkingBudget'), 'must be an integer ≥ 0 (or -1 for dynamic thinking)');
   }
-  const stops = options.stopSequences;
-  if (stops !== undefined && (!Array.isArray(stops) || stops.some((stop) => typeof stop !== 'string'))) {
-    throw new ConfigError(field('stopSequences'), 'must be an array of strings');
+  if (options.thinkingLevel !== undefined && typeof options.thinkingLevel !== 'string') {
+    throw new ConfigError(field('thinkingLevel'), "must be a string such as 'low' or 'high'");
+  }
+  checkStringsOption('stopSequences', options.stopSequences);
+  checkNumberOption('topP', options.topP, { min: 0, max: 1 });
+  checkNumberOption('topK', options.topK, { min: 1, integer: true });
+  const safety = options.safetySettings as unknown;
+  if (
+    safety !== undefined &&
+    (!Array.isArray(safety) ||
+      safety.some(
+        (setting: { category?: unknown; threshold?: unknown } | null) =>
+          typeof setting?.category !== 'string' || typeof setting.threshold !== 'string',
+      ))
+  ) {
+    throw new ConfigError(field('safetySettings'), 'must be an array of { category, threshold } strings');
   }
   return options;
 }
@@ -156,7 +190,19 @@ interface GeminiChunk {
 
 /** Maps one Gemini chunk to stream parts, collecting usage and the finish reason in `state`. */
 export function mapGeminiEvent(event: SseEvent, state: SseStreamState<unknown>): ProviderStreamPart[] {
-  const chunk = event.json() as GeminiChunk;
+  const raw = event.json();
+  // Chunks (an error above all) may come wrapped in an array, as Gemini's non-SSE stream and some
+  // proxies send them.
+  if (!Array.isArray(raw)) return mapGeminiChunk(raw as GeminiChunk, state);
+  const parts: ProviderStreamPart[] = [];
+  for (const chunk of raw) {
+    parts.push(...mapGeminiChunk(chunk as GeminiChunk, state));
+    if (parts.at(-1)?.type === 'finish') break;
+  }
+  return parts;
+}
+
+function mapGeminiChunk(chunk: GeminiChunk, state: SseStreamState<unknown>): ProviderStreamPart[] {
   if (typeof chunk !== 'object' || chunk === null) return [];
   if (chunk.error) throw geminiStreamError(chunk.error);
   const parts: ProviderStreamPart[] = [];

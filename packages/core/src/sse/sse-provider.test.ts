@@ -195,6 +195,7 @@ describe('createSseProvider with a custom mapping', () => {
       [{ ...base, headers: 'x' }, 'headers'],
       [{ ...base, onEnd: 'finish' }, 'onEnd'],
       [{ ...base, maxEventChars: 0 }, 'maxEventChars'],
+      [{ ...base, mapErrors: () => undefined }, 'mapErrors'],
     ];
     for (const [settings, field] of cases) {
       let error: unknown;

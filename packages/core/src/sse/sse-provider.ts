@@ -2,6 +2,7 @@ import { chunkStream } from '../chunk-stream.js';
 import { connectionFailure } from '../connection-failure.js';
 import { credentialsInHeaders } from '../credentials.js';
 import { ConfigError, describeError, redactSecrets, StopwiseError, StreamError } from '../errors.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
 import { providerErrorFromResponse, type SseErrorDetails, type SseHttpError } from './http-error.js';
@@ -160,7 +161,8 @@ function streamSse<T>(
       for (const message of batch) {
         if (finished) return;
         const event: SseEvent = { ...message, json: () => parseJson(name, message.data, secrets) };
-        for (const part of runMapping(name, 'mapEvent', () => settings.mapEvent(event, current))) {
+        const mapped = runMapping(name, 'mapEvent', () => settings.mapEvent(event, current), secrets);
+        for (const part of mapped) {
           emit(part);
           if (part.type === 'finish') {
             // The consumer may never ask for another part after finish: release the body now.
@@ -174,7 +176,7 @@ function streamSse<T>(
     finish(emit) {
       const onEnd = settings.onEnd;
       if (finished || onEnd === undefined) return;
-      for (const part of runMapping(name, 'onEnd', () => onEnd(state as SseStreamState<T>))) {
+      for (const part of runMapping(name, 'onEnd', () => onEnd(state as SseStreamState<T>), secrets)) {
         emit(part);
         if (part.type === 'finish') return;
       }
@@ -230,14 +232,28 @@ function parseJson(provider: string, data: string, secrets: readonly string[]): 
   }
 }
 
-/** Runs a mapping and checks what it returned; its own errors become `StreamError`s. */
-function runMapping(provider: string, which: string, map: () => SseMapResult): readonly ProviderStreamPart[] {
+/**
+ * Runs a mapping and checks what it returned; its own errors become `StreamError`s. An API
+ * error event may echo the request's credentials (a proxy quoting the header it rejected), so
+ * what a mapping throws is redacted like every other error of the provider.
+ */
+function runMapping(
+  provider: string,
+  which: string,
+  map: () => SseMapResult,
+  secrets: readonly string[],
+): readonly ProviderStreamPart[] {
   let result: SseMapResult;
   try {
     result = map();
   } catch (error) {
-    if (StopwiseError.isInstance(error)) throw error;
-    throw new StreamError(`${provider}: ${which} threw: ${describeError(error)}`, { cause: error });
+    if (StopwiseError.isInstance(error)) {
+      error.message = redactSecrets(error.message, secrets);
+      throw error;
+    }
+    throw new StreamError(`${provider}: ${which} threw: ${redactSecrets(describeError(error), secrets)}`, {
+      cause: error,
+    });
   }
   if (result === undefined) return [];
   const parts: readonly ProviderStreamPart[] = Array.isArray(result)
@@ -257,10 +273,23 @@ function runMapping(provider: string, which: string, map: () => SseMapResult): r
   return parts;
 }
 
+const sseSettingNames = [
+  'name',
+  'url',
+  'headers',
+  'body',
+  'mapEvent',
+  'onEnd',
+  'mapError',
+  'fetch',
+  'maxEventChars',
+] as const satisfies ReadonlyArray<keyof SseProviderSettings>;
+
 function validateSettings<T>(settings: SseProviderSettings<T>): void {
   if (typeof settings !== 'object' || settings === null) {
     throw new ConfigError('settings', 'must be an object with name, url, body and mapEvent');
   }
+  rejectUnknownOptions('', settings, sseSettingNames);
   if (typeof settings.name !== 'string' || settings.name.trim() === '') {
     throw new ConfigError('name', 'must be a non-empty string naming the provider, e.g. "mistral"');
   }
