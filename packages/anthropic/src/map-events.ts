@@ -100,7 +100,8 @@ export function createEventMapper(options: { provider: string }): AnthropicEvent
           },
         ];
       case 'error':
-        // The SDK throws on `event: error` itself; this covers an error payload under another name.
+        // The stream reader throws error payloads itself (under any event name, with the request
+        // id); this covers a caller that feeds the mapper directly.
         throw errorEventToProviderError(event, options.provider);
       default:
         // `ping`, `content_block_stop`, and event types newer than this adapter.

@@ -122,6 +122,35 @@ describe('a stop closes the connection', () => {
   });
 });
 
+describe('a consumer that drives the provider itself', () => {
+  // Without the runner nobody aborts the signal: closing the iterator must close the request on
+  // its own, also before the first event was read (the SSE reader had not started yet).
+  it.each([
+    ['while the request is opening', 0],
+    ['after reading only stream-start', 1],
+  ])('closing it %s closes the connection', async (_label, reads) => {
+    const deltas = Array.from({ length: 200 }, (_, index) => ` w${index}`);
+    server.enqueue({ format: 'anthropic', chunks: syntheticStream(deltas), paceMs: 5 });
+    const provider = anthropic({ apiKey, baseURL: server.url, maxRetries: 0 });
+    const iterator = provider
+      .stream({
+        model,
+        messages: [{ role: 'user', content: 'Count.' }],
+        signal: new AbortController().signal,
+      })
+      [Symbol.asyncIterator]();
+    const first = iterator.next();
+    if (reads > 0) expect(await first).toEqual({ done: false, value: { type: 'stream-start' } });
+    await iterator.return?.();
+    await first;
+    const record = server.requests.at(-1);
+    if (!record) throw new Error('no request recorded');
+    expect(await socketClosedWithin(record, 2000)).toBe(true);
+    expect(record.clientClosed).toBe(true);
+    expect(record.chunksWritten).toBeLessThan(100);
+  });
+});
+
 describe('a slow consumer', () => {
   // A consumer that pauses after stream-start must still get every event. (The SDK's
   // MessageStream, which an earlier adapter used, dropped the events emitted before its iterator
@@ -193,6 +222,37 @@ describe('failures mid-stream', () => {
     expect(result.outcome).toBe('error');
     expect(ProviderError.isInstance(result.error) && result.error.retryable).toBe(false);
     expect(ProviderError.isInstance(result.error) && result.error.code).toBe('invalid_request_error');
+  });
+
+  it('an error payload under another event name keeps the request id and is scrubbed of the key', async () => {
+    // A proxy that renamed the event: the data still says `type: error`.
+    const plainKey = 'plain-secret-value-42';
+    const renamed = {
+      type: 'error',
+      error: { type: 'invalid_request_error', message: `key ${plainKey} may not do this` },
+    };
+    const chunks = [messageStart, ...syntheticStream(['one']).slice(1, 3), renamed];
+    server.enqueue({
+      format: 'anthropic',
+      chunks,
+      rawAt: { 3: `event: message_delta\ndata: ${JSON.stringify(renamed)}\n\n` },
+      headers: { 'request-id': 'req_renamed' },
+    });
+    const sdk = new Anthropic({ apiKey: plainKey, baseURL: server.url, maxRetries: 0, logLevel: 'off' });
+    const result = await createClient({ provider: anthropic({ client: sdk }) }).generate({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(result.outcome).toBe('error');
+    expect(result.text).toBe('one');
+    expect(result.error).toMatchObject({
+      kind: 'provider',
+      code: 'invalid_request_error',
+      retryable: false,
+      requestId: 'req_renamed',
+      message: 'anthropic: key [redacted] may not do this',
+    });
+    expect(JSON.stringify(result)).not.toContain(plainKey);
   });
 
   it('a connection dropped mid-body is a retryable ProviderError without status, text kept', async () => {

@@ -54,7 +54,7 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
       const response = await client.messages.create(body, { ...options.requestOptions, signal }).asResponse();
       if (!response.body) throw new StreamError(`${provider} sent a streaming response without a body`);
       headers = response.headers;
-      return sseEventBatches({ provider, body: response.body, signal, secrets });
+      return cancelUnread(response.body, sseEventBatches({ provider, body: response.body, signal, secrets }));
     },
     started: (emit) => emit({ type: 'stream-start' }),
     // One network read's events at a time: a fast stream packs many into one read.
@@ -73,8 +73,9 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
 
 /**
  * The JSON payload of one event, as the SDK's `Stream` reads it: `undefined` for `ping`, for
- * events without a name (unless their data is an error payload) and for empty data; an `APIError` thrown for an `error` event (with the
- * response headers, so its request id survives); a `SyntaxError` for data that is not JSON.
+ * events without a name (unless their data is an error payload) and for empty data; an
+ * `APIError` thrown for an `error` event, or an error payload under any name (with the response
+ * headers, so its request id survives); a `SyntaxError` for data that is not JSON.
  */
 export function eventPayload(event: SseEvent, headers: Headers | undefined): unknown {
   if (event.event === 'ping' || event.data === '') return undefined;
@@ -84,7 +85,37 @@ export function eventPayload(event: SseEvent, headers: Headers | undefined): unk
     return isNamelessError(event.data) ? throwErrorEvent(event.data, headers) : undefined;
   }
   if (event.event === 'error') return throwErrorEvent(event.data, headers);
-  return JSON.parse(event.data);
+  const payload: unknown = JSON.parse(event.data);
+  // An error payload under another event name (a proxy that renamed it) is the same error: thrown
+  // here as the SDK's `APIError`, it keeps the response's request id and goes through
+  // `mapAnthropicError`, which scrubs the configured key (the event mapper knows neither).
+  if ((payload as { type?: unknown } | null)?.type === 'error') return throwErrorEvent(event.data, headers);
+  return payload;
+}
+
+/**
+ * The SSE batches, whose `return()` also cancels the response body when no read has started the
+ * reader yet. `sseEventBatches` is a generator: closing it before its first `next()` never runs
+ * its body, so the `finally` that cancels the body (closing the connection) never runs either.
+ * `chunkStream` does exactly that when its consumer gives up during the request or right after
+ * `stream-start`; the runner also aborts the signal, but a caller that drives the provider itself
+ * need not, and the server then went on generating (and billing) into an unread socket.
+ */
+function cancelUnread(
+  body: ReadableStream<Uint8Array>,
+  batches: AsyncGenerator<SseEvent[]>,
+): AsyncIterable<SseEvent[]> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => batches.next(),
+      async return() {
+        const result = await batches.return(undefined);
+        // Unlocked: the reader never started (once started, the generator cancels it itself).
+        if (!body.locked) await body.cancel().catch(() => {});
+        return result;
+      },
+    }),
+  };
 }
 
 function isNamelessError(data: string): boolean {

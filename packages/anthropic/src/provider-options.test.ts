@@ -71,6 +71,11 @@ describe('providerOptionsBody', () => {
     ],
     ['an unknown thinking type', { thinking: { type: 'maybe' } }, 'providerOptions.thinking.type'],
     [
+      'a thinking type named like an Object method',
+      { thinking: { type: 'constructor' } },
+      'providerOptions.thinking.type',
+    ],
+    [
       'an unknown display',
       { thinking: { type: 'adaptive', display: 'full' } },
       'providerOptions.thinking.display',
@@ -86,6 +91,36 @@ describe('providerOptionsBody', () => {
   ])('refuses %s, naming the field', (_label, options, field) => {
     expect(fieldOf(options)).toBe(field);
   });
+
+  it.each([
+    // Dropped silently before: the caller believed the budget or display applied.
+    [
+      'a budget on adaptive thinking',
+      { type: 'adaptive', budgetTokens: 2048 },
+      'budgetTokens',
+      'type, display',
+    ],
+    ['a display on disabled thinking', { type: 'disabled', display: 'omitted' }, 'display', 'type'],
+    [
+      "the API's own spelling",
+      { type: 'enabled', budgetTokens: 2048, budget_tokens: 2048 },
+      'budget_tokens',
+      'type, budgetTokens, display',
+    ],
+  ])(
+    'refuses %s inside thinking, naming the field and the allowed ones',
+    (_label, thinking, key, allowed) => {
+      let thrown: unknown;
+      try {
+        providerOptionsBody({ thinking } as AnthropicProviderOptions, context);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(ConfigError.isInstance(thrown)).toBe(true);
+      expect((thrown as ConfigError).field).toBe(`providerOptions.thinking.${key}`);
+      expect((thrown as ConfigError).message).toContain(`allowed: ${allowed}`);
+    },
+  );
 
   it('puts no limit of its own on the number of stop sequences', () => {
     const many = Array.from({ length: 8 }, (_, index) => `STOP${index}`);

@@ -1,4 +1,5 @@
 import { ConfigError } from 'stopwise';
+import { rejectUnknownOptions } from 'stopwise/adapter';
 
 /**
  * Extended thinking (`thinking`), with its fields in camelCase:
@@ -49,6 +50,12 @@ export interface AnthropicProviderOptions {
 
 const knownOptions = ['thinking', 'topP', 'topK', 'stopSequences', 'metadata', 'extraBody'];
 const displays = ['summarized', 'omitted'];
+/** The fields each thinking type takes. */
+const thinkingFields: Readonly<Record<string, readonly string[]>> = {
+  enabled: ['type', 'budgetTokens', 'display'],
+  adaptive: ['type', 'display'],
+  disabled: ['type'],
+};
 
 /** What the options add to the request body, in the API's own field names. */
 export type ProviderOptionsBody = Record<string, unknown>;
@@ -114,6 +121,10 @@ function thinkingBody(thinking: AnthropicThinking, maxTokens: number): Record<st
       `must be 'summarized' or 'omitted', got ${JSON.stringify(display)}`,
     );
   }
+  // A field the type does not take is refused, not dropped: `{ type: 'adaptive', budgetTokens }`
+  // sent no budget, and the API's own `budget_tokens` was lost next to a valid `budgetTokens`.
+  const type = thinking.type as string;
+  if (Object.hasOwn(thinkingFields, type)) rejectUnknownOptions(field, thinking, thinkingFields[type] ?? []);
   switch (thinking.type) {
     case 'enabled': {
       const budget = thinking.budgetTokens;
