@@ -54,7 +54,7 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
       const response = await client.messages.create(body, { ...options.requestOptions, signal }).asResponse();
       if (!response.body) throw new StreamError(`${provider} sent a streaming response without a body`);
       headers = response.headers;
-      return cancelUnread(response.body, sseEventBatches({ provider, body: response.body, signal, secrets }));
+      return sseEventBatches({ provider, body: response.body, signal, secrets });
     },
     started: (emit) => emit({ type: 'stream-start' }),
     // One network read's events at a time: a fast stream packs many into one read.
@@ -91,31 +91,6 @@ export function eventPayload(event: SseEvent, headers: Headers | undefined): unk
   // `mapAnthropicError`, which scrubs the configured key (the event mapper knows neither).
   if ((payload as { type?: unknown } | null)?.type === 'error') return throwErrorEvent(event.data, headers);
   return payload;
-}
-
-/**
- * The SSE batches, whose `return()` also cancels the response body when no read has started the
- * reader yet. `sseEventBatches` is a generator: closing it before its first `next()` never runs
- * its body, so the `finally` that cancels the body (closing the connection) never runs either.
- * `chunkStream` does exactly that when its consumer gives up during the request or right after
- * `stream-start`; the runner also aborts the signal, but a caller that drives the provider itself
- * need not, and the server then went on generating (and billing) into an unread socket.
- */
-function cancelUnread(
-  body: ReadableStream<Uint8Array>,
-  batches: AsyncGenerator<SseEvent[]>,
-): AsyncIterable<SseEvent[]> {
-  return {
-    [Symbol.asyncIterator]: () => ({
-      next: () => batches.next(),
-      async return() {
-        const result = await batches.return(undefined);
-        // Unlocked: the reader never started (once started, the generator cancels it itself).
-        if (!body.locked) await body.cancel().catch(() => {});
-        return result;
-      },
-    }),
-  };
 }
 
 function isNamelessError(data: string): boolean {

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createWireServer, type WireServer } from '@stopwise/replay';
 import fc from 'fast-check';
 import { createClient, type ProviderRequest, StreamError } from 'stopwise';
-import { type GeminiProviderOptions, gemini } from 'stopwise/sse';
+import { type GeminiProviderOptions, gemini, sseEventBatches } from 'stopwise/sse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const apiKey = 'AIzaSyTEST_abcdefghijklmnopqrstuvwxyz012';
@@ -212,5 +212,25 @@ describe('UTF-8 across reads', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('closing the events early', () => {
+  it('closing before the first read cancels the body, which closes the connection', async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull: () => delay(1_000),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const batches = sseEventBatches({
+      provider: 'p',
+      body,
+      signal: new AbortController().signal,
+      secrets: [],
+    });
+    await batches.return(undefined);
+    expect(cancelled).toBe(true);
   });
 });

@@ -54,7 +54,21 @@ export async function* sseEvents(options: SseEventsOptions): AsyncGenerator<SseM
  * A fast stream packs many events into one read; mapping a batch synchronously (with
  * `chunkStream`) saves a round of promise jobs per event.
  */
-export async function* sseEventBatches(options: SseEventsOptions): AsyncGenerator<SseMessage[]> {
+export function sseEventBatches(options: SseEventsOptions): AsyncGenerator<SseMessage[]> {
+  const batches = readEventBatches(options);
+  const closeGenerator = batches.return.bind(batches);
+  // A generator closed before its first `next()` never runs its body, so the `finally` that
+  // cancels the body never runs either, and the server goes on generating (and billing) into
+  // an unread socket. Until the first read locks the body, closing cancels it here.
+  batches.return = async (value) => {
+    const result = await closeGenerator(value);
+    if (!options.body.locked) await options.body.cancel().catch(() => {});
+    return result;
+  };
+  return batches;
+}
+
+async function* readEventBatches(options: SseEventsOptions): AsyncGenerator<SseMessage[]> {
   const { provider } = options;
   const maxEventChars = options.maxEventChars ?? defaultMaxEventChars;
   const reader = options.body.getReader();
