@@ -184,6 +184,32 @@ describe('cohere() on synthetic streams', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('ends the run with a ProviderError when message-end says ERROR, keeping the text received', async () => {
+    server.enqueue({
+      format: 'cohere',
+      chunks: [
+        { id: 'msg-2', type: 'message-start', delta: { message: { role: 'assistant' } } },
+        content('text', 'Paris is'),
+        {
+          type: 'message-end',
+          delta: {
+            finish_reason: 'ERROR',
+            error: 'internal server error, this has been reported to our developers',
+            usage: { billed_units: { input_tokens: 8, output_tokens: 2 } },
+          },
+        },
+      ],
+    });
+    const client = createClient({ provider: cohere({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'command-a-03-2025', messages });
+    expect(result.outcome).toBe('error');
+    const error = result.error as ProviderError;
+    expect(ProviderError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ provider: 'cohere', status: undefined, retryable: true });
+    expect(error.message).toContain('internal server error');
+    expect(result.text).toBe('Paris is');
+  });
+
   it('reads the { message } error body Cohere sends', async () => {
     server.enqueue({
       format: 'cohere',

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, ProviderError } from '../errors.js';
 import { rejectUnknownOptions } from '../option-names.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
@@ -36,7 +36,8 @@ const defaultBaseURL = 'https://api.cohere.com';
 /**
  * Cohere's `finish_reason` in stopwise's words: `COMPLETE`/`STOP_SEQUENCE` → stop,
  * `MAX_TOKENS`/`ERROR_LIMIT` (context full) → length, `ERROR_TOXIC` → content-filter,
- * `ERROR` → error, `TOOL_CALL` → tool-calls, anything else → other.
+ * `ERROR` → error (which {@link mapCohereEvent} reports as a `ProviderError` instead), `TOOL_CALL`
+ * → tool-calls, anything else → other.
  */
 export function mapCohereFinishReason(raw: string): FinishReason['unified'] {
   switch (raw) {
@@ -76,7 +77,8 @@ export function cohereUsage(usage: unknown): Usage {
 
 /**
  * Cohere's v2 chat API (`POST /v2/chat`, `stream: true`) as a stopwise provider: text deltas as
- * the answer, thinking deltas as reasoning, `message-end` as `finish`.
+ * the answer, thinking deltas as reasoning, `message-end` as `finish` (a `ProviderError` when its
+ * finish reason is `ERROR`).
  */
 export function cohere(settings: CohereSettings): LanguageModelProvider<CohereProviderOptions> {
   const baseURL = checkConnection('cohere', settings, defaultBaseURL);
@@ -143,11 +145,12 @@ interface CohereChunk {
   delta?: {
     message?: { content?: { text?: unknown; thinking?: unknown } };
     finish_reason?: unknown;
+    error?: unknown;
     usage?: unknown;
   };
 }
 
-/** Maps one Cohere event to stream parts; `message-end` becomes `finish`. */
+/** Maps one Cohere event to stream parts; `message-end` becomes `finish`, or throws for `ERROR`. */
 export function mapCohereEvent(
   event: SseEvent,
   state: SseStreamState<unknown>,
@@ -165,6 +168,15 @@ export function mapCohereEvent(
     }
     case 'message-end': {
       const raw = chunk.delta?.finish_reason;
+      // `ERROR` means the generation failed midway (Cohere puts why in `delta.error`): an API
+      // error, as the other adapters report one inside a stream, not a finish that passes for a
+      // complete answer. Without a status it is retryable, like their in-stream errors.
+      if (raw === 'ERROR') {
+        throw new ProviderError({
+          provider: 'cohere',
+          message: typeof chunk.delta?.error === 'string' ? chunk.delta.error : 'the generation failed',
+        });
+      }
       if (typeof raw === 'string') state.finishReason = { unified: mapCohereFinishReason(raw), raw };
       state.usage = cohereUsage(chunk.delta?.usage);
       return finishPart(state);

@@ -335,4 +335,47 @@ describe('gemini() on synthetic streams', () => {
     expect(result.error?.message).not.toContain(apiKey);
     expect(result.text).toBe('Partial');
   });
+
+  it('redacts a key of any shape that an error event echoes, not only AIza... keys', async () => {
+    // A proxy's own key is sent in the same header but has no recognisable shape: only the list of
+    // credentials the request carried can scrub it.
+    const proxyKey = 'proxy-key-0123456789abcdef';
+    server.enqueue({
+      format: 'gemini',
+      chunks: [
+        { error: { code: 403, message: `API key not valid: ${proxyKey}`, status: 'PERMISSION_DENIED' } },
+      ],
+    });
+    const client = createClient({ provider: gemini({ apiKey: proxyKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(result.error).toMatchObject({ kind: 'provider', status: 403, code: 'PERMISSION_DENIED' });
+    expect(result.error?.message).toContain('API key not valid: [redacted]');
+    expect(result.error?.message).not.toContain(proxyKey);
+  });
+
+  it('reports usage that comes in a chunk of its own after the finishReason chunk', async () => {
+    server.enqueue({
+      format: 'gemini',
+      chunks: [
+        { candidates: [{ content: { parts: [{ text: 'Three' }] } }] },
+        { candidates: [{ content: { parts: [{ text: '.' }] }, finishReason: 'STOP' }] },
+        { usageMetadata },
+      ],
+    });
+    const client = createClient({ provider: gemini({ apiKey, baseURL: server.url }) });
+    const result = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('Three.');
+    expect(result.finishReason).toEqual({ unified: 'stop', raw: 'STOP' });
+    expect(result.usage).toMatchObject({ inputTokens: 5, outputTokens: 10, source: 'provider' });
+
+    // With no usage at all, the stream's close still finishes it.
+    server.enqueue({
+      format: 'gemini',
+      chunks: [{ candidates: [{ content: { parts: [{ text: 'Done.' }] }, finishReason: 'STOP' }] }],
+    });
+    const bare = await client.generate({ model: 'gemini-2.5-flash', messages });
+    expect(bare.outcome).toBe('finish');
+    expect(bare.text).toBe('Done.');
+  });
 });

@@ -231,10 +231,13 @@ function mapGeminiChunk(chunk: GeminiChunk, state: SseStreamState<unknown>): Pro
       unified: mapGeminiFinishReason(candidate.finishReason),
       raw: candidate.finishReason,
     };
-    // The chunk with the finish reason is the last, with the final usage: finish with it, so a
-    // stop decided on its text still gets the provider's usage and knows nothing was saved.
-    parts.push(finishPart(state));
+    state.extra.finishPending = true;
   }
+  // Gemini's chunk with the finish reason is the last, with the final usage: finish with it, so a
+  // stop decided on its text still gets the provider's usage and knows nothing was saved. One
+  // without usage (proxies that translate an OpenAI-style stream send it in a chunk of its own
+  // after the finish reason) waits for the chunk with it, or the close (`onEnd`), not to drop it.
+  if (state.extra.finishPending === true && chunk.usageMetadata) parts.push(finishPart(state));
   return parts;
 }
 
