@@ -1,5 +1,5 @@
 import type { BudgetChange, CallContext, PolicyMethod, StopDecision, StopPolicy } from './policy.js';
-import { budgetChanges, failsTheCall } from './policy-guard.js';
+import { checkedStart, decisionProblem, failsTheCall, ignoreRejection, isThenable } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
 
 /** The innermost policy that decided, carried on the decision for results and telemetry. */
@@ -48,7 +48,9 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
       children.forEach((child, index) => {
         disabled[index] = false;
         try {
-          changes.push(...budgetChanges(child.start?.(context)));
+          const started = child.start?.(context);
+          if (started !== undefined)
+            changes.push(...checkedStart(child, started, (error) => fail(chain, index, 'start', error)));
         } catch (error) {
           if (failsTheCall(error)) throw error;
           fail(chain, index, 'start', error);
@@ -71,6 +73,15 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
           continue;
         }
         if (!decision) continue;
+        // Checked here, not only by the runner's guard around the whole chain: that guard would
+        // switch off every policy of the chain (the profile's caps and stop strings with it)
+        // for one child's malformed decision, and a `decidedAt` of NaN could win the race below.
+        const problem = decisionProblem(decision);
+        if (problem !== undefined) {
+          ignoreRejection(decision);
+          fail(chain, index, 'step', new TypeError(`${names[index]}: step() returned ${problem}`));
+          continue;
+        }
         const due = decision.decidedAt ?? view.deltaOffset + view.delta.length;
         if (!first || due < firstDue) {
           first = decision;
@@ -89,7 +100,10 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
       children.forEach((child, index) => {
         // A policy that failed earlier still gets `end`, so it can release what it holds.
         try {
-          child.end?.(end);
+          const ended: unknown = child.end?.(end);
+          // An `async end` is not awaited; its failure is reported like a throw, never unhandled.
+          if (isThenable(ended))
+            ended.then(undefined, (error) => !disabled[index] && fail(chain, index, 'end', error));
         } catch (error) {
           if (!disabled[index]) fail(chain, index, 'end', error);
         }

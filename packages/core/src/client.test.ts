@@ -76,3 +76,21 @@ describe("the adapter's checkRequest", () => {
     expect(() => createClient({ provider: provider as never })).toThrow(/provider\.checkRequest/);
   });
 });
+
+describe('a learning client', () => {
+  it('sends a stream only when it is iterated, which may be after an await, and learns from it', async () => {
+    const provider = scriptedProvider(textScript(['one ', 'two']));
+    const learning = createClient({ provider, profile: 'balanced', learn: { holdoutFloor: 0 } });
+    const run = learning.stream({ model: 'm', messages: [{ role: 'user', content: 'Count.' }] });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Nothing was sent for a run nobody read yet, and its parts are all still there.
+    expect(provider.requests).toHaveLength(0);
+    const deltas: string[] = [];
+    for await (const part of run) if (part.type === 'text-delta') deltas.push(part.delta);
+    expect(deltas).toEqual(['one ', 'two']);
+    expect((await run.result).outcome).toBe('finish');
+    // The loop heard of the call: a verdict on it is refused for what the call was, not as unknown.
+    const verdict = learning.feedback(run.callId, { correct: true });
+    expect(verdict.accepted ? '' : verdict.reason).not.toMatch(/unknown call id/);
+  });
+});

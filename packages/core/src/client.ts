@@ -233,25 +233,30 @@ export function createClient<P extends LanguageModelProvider<unknown>>(
       { callId, provider: provider.name, model: call.model, profile: undefined, user: call.user, vote },
       { maxOutputTokens: call.maxOutputTokens, temperature: call.temperature },
     );
-    const run = new StreamRun({
-      callId,
-      provider,
-      options: call,
-      chain: chainConfig,
-      telemetry,
-      savings,
-      holdout: isHoldout,
-    });
-    if (learning) {
-      void run.result.then((result) => {
+    // Not `run.result.then(...)`: reading `result` drains a run nobody iterates in this tick,
+    // so `const run = client.stream(...); await x; for await (const p of run)` would find its
+    // parts gone (see StreamRun's constructor).
+    const afterResult =
+      learning &&
+      ((result: RunResult) => {
         try {
           learning.afterCall(call, result, result.tuning);
         } catch {
           // Learning is never on a call's path: its failure costs fresh evidence, nothing else.
         }
       });
-    }
-    return run;
+    return new StreamRun(
+      {
+        callId,
+        provider,
+        options: call,
+        chain: chainConfig,
+        telemetry,
+        savings,
+        holdout: isHoldout,
+      },
+      afterResult,
+    );
   };
   const stream = (call: CallOptions<ProviderOptionsOf<P>>): StreamRun => streamCall(call);
 

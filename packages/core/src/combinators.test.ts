@@ -173,6 +173,81 @@ describe('combinators', () => {
     expect(result.policyErrors[0]?.message).toContain('"bad-clock" threw in nextCheckAt(): no clock');
   });
 
+  it('a child whose decision is malformed is switched off alone; the chain goes on', async () => {
+    // cutAt -1, a non-string reason, decidedAt NaN (which would have won the "due first" race).
+    const malformed = [
+      { reason: 'r', cutAt: -1 },
+      { reason: 5 },
+      { reason: 'r', decidedAt: Number.NaN },
+    ] as const;
+    for (const decision of malformed) {
+      const bad: StopPolicy = { name: 'bad', step: () => decision as never };
+      for (const chain of [anyOf(bad, onWord('gamma')), anyOf(onWord('gamma'), bad)]) {
+        const result = await run(chain);
+        expect(result.outcome).toBe('policy-stop');
+        expect(result.stop?.policy).toBe('onWord(gamma)');
+        expect(result.text).toBe('alpha beta gamma ');
+        expect(result.policyErrors.map((error) => error.message)).toEqual([
+          expect.stringMatching(/^Policy "bad" threw in step\(\): bad: step\(\) returned /),
+        ]);
+      }
+    }
+  });
+
+  it('an async step, start or end in a chain is refused or reported, never an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const method of ['start', 'step', 'end'] as const) {
+        const failing = {
+          name: `async-${method}`,
+          step: () => undefined,
+          [method]: async () => {
+            throw new Error(`${method} failed`);
+          },
+        } as unknown as StopPolicy;
+        const result = await run(anyOf(failing, onWord('gamma')));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(result.stop?.policy).toBe('onWord(gamma)');
+        expect(result.policyErrors.map(during)).toEqual([method]);
+      }
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it("a start returning a bad budget change, or an async start, leaves the call's budget scale alone", async () => {
+    for (const returned of [{ scale: Number.NaN, reason: 'r' }, { scale: 0, reason: 'r' }, 'half']) {
+      const scales: number[] = [];
+      const bad = {
+        name: 'bad-budget',
+        start: () => returned,
+        step: () => undefined,
+      } as unknown as StopPolicy;
+      const watcher: StopPolicy = { name: 'watcher', step: (view) => void scales.push(view.budgetScale) };
+      for (const chain of [anyOf(bad, watcher), allOf(bad, watcher)]) {
+        scales.length = 0;
+        const result = await run(chain);
+        expect(scales).toEqual([1, 1, 1, 1]);
+        expect(result.policyErrors.map((error) => error.message)).toEqual([
+          expect.stringContaining('"bad-budget" threw in start(): bad-budget: start() returned'),
+        ]);
+      }
+    }
+    const scales: number[] = [];
+    const asyncStart = {
+      name: 'async-start',
+      start: async () => {},
+      step: () => undefined,
+    } as unknown as StopPolicy;
+    const watcher: StopPolicy = { name: 'watcher', step: (view) => void scales.push(view.budgetScale) };
+    const result = await run(anyOf(asyncStart, watcher));
+    expect(scales).toEqual([1, 1, 1, 1]);
+    expect(result.policyErrors).toEqual([]);
+  });
+
   it('validates children with the field path', () => {
     expect(() => anyOf({ name: 'x' } as StopPolicy)).toThrow(/anyOf\[0\]\.step/);
   });

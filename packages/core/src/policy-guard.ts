@@ -9,12 +9,57 @@ import type {
   StreamView,
 } from './policy.js';
 
-/** Normalises what `start` may return into a list. */
+/**
+ * Normalises what `start` may return into a list. A promise (an `async start`) is no budget
+ * change: `start` is not awaited (see {@link checkedStart}).
+ */
 export function budgetChanges(
   result: void | BudgetChange | readonly BudgetChange[],
 ): readonly BudgetChange[] {
-  if (result === undefined) return [];
+  if (result === undefined || isThenable(result)) return [];
   return Array.isArray(result) ? result : [result as BudgetChange];
+}
+
+/**
+ * A promise a policy returned where a value was due (an `async step`): it is refused, and its
+ * rejection must not become an unhandled rejection, which ends a Node process by default.
+ */
+export function ignoreRejection(value: unknown): void {
+  if (isThenable(value)) value.then(undefined, () => {});
+}
+
+/** True for a promise or any other thenable. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
+/**
+ * The budget changes `policy.start` returned, checked: the runner multiplies the call's budget
+ * scale by each, so one `scale` of NaN, 0 or a missing one (a `start` returning something else)
+ * would silently turn every length budget of the call (other policies' too) into nonsense.
+ * Throws a TypeError naming the problem; the caller switches the policy off and reports it. An
+ * `async start` is run, not awaited: its promise's rejection goes to `onLateFailure` rather than
+ * becoming an unhandled rejection.
+ */
+export function checkedStart(
+  policy: StopPolicy,
+  result: void | BudgetChange | readonly BudgetChange[],
+  onLateFailure: (error: unknown) => void,
+): readonly BudgetChange[] {
+  if (isThenable(result)) {
+    result.then(undefined, onLateFailure);
+    return [];
+  }
+  const changes = budgetChanges(result);
+  for (const change of changes) {
+    const scale = (change as Partial<BudgetChange> | null)?.scale;
+    if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
+      throw new TypeError(
+        `${policy.name}: start() returned ${typeof change === 'object' && change !== null ? `a budget change with scale ${String(scale)}` : String(change)}: return nothing, or { scale: a number > 0, reason }`,
+      );
+    }
+  }
+  return changes;
 }
 
 /**
@@ -35,7 +80,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       guard.disabled = false;
       guard.call = context;
       try {
-        return policy.start?.(context);
+        return checkedStart(policy, policy.start?.(context), (error) => fail(guard, 'start', error));
       } catch (error) {
         if (failsTheCall(error)) throw error;
         fail(guard, 'start', error);
@@ -54,6 +99,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       if (decision === undefined) return undefined;
       const problem = decisionProblem(decision);
       if (problem === undefined) return decision;
+      ignoreRejection(decision);
       fail(guard, 'step', new TypeError(`${policy.name}: step() returned ${problem}`));
       return undefined;
     },
@@ -72,7 +118,9 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
     end(end: PolicyCallEnd) {
       // A policy that failed earlier still gets `end`, so it can release what it holds.
       try {
-        policy.end?.(end);
+        const ended: unknown = policy.end?.(end);
+        // An `async end` is not awaited; its failure is reported like a throw, never unhandled.
+        if (isThenable(ended)) ended.then(undefined, (error) => !guard.disabled && fail(guard, 'end', error));
       } catch (error) {
         if (!guard.disabled) fail(guard, 'end', error);
       }
@@ -89,9 +137,10 @@ const isOffset = (value: unknown) =>
  * {@link StopDecision}. Checked only when a policy decides (rarely), so a custom policy's
  * mistake (an `async step`, whose promise would read as a stop at the first delta; a `cutAt` of
  * `NaN`, which would keep no text) switches that policy off, reported like a throw, instead of
- * ending the stream on nonsense.
+ * ending the stream on nonsense. Every place that steps a policy on its own checks it (this
+ * guard, `anyOf`'s chain, a holdout call's safety chain), so only the policy at fault goes off.
  */
-function decisionProblem(decision: unknown): string | undefined {
+export function decisionProblem(decision: unknown): string | undefined {
   if (typeof decision !== 'object' || decision === null)
     return `${typeof decision}, not undefined or a StopDecision`;
   if (typeof (decision as { then?: unknown }).then === 'function')

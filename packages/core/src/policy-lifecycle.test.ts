@@ -63,4 +63,33 @@ describe("a policy's life across calls", () => {
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('one two three four');
   });
+
+  it('in a holdout call, a safety policy with a malformed decision is switched off, and no text is lost', async () => {
+    let capSteps = 0;
+    const cap: StopPolicy = {
+      name: 'badCap',
+      safety: true,
+      // Quiet until the chain has gone quiet (after ' two'), then a cut of NaN: unchecked, it
+      // would have kept no text at all.
+      step: () => (++capSteps >= 3 ? { reason: 'cap reached', cutAt: Number.NaN, safety: true } : undefined),
+    };
+    const judge: StopPolicy = {
+      name: 'judge',
+      step: (view) => (view.delta === ' two' ? { reason: 'enough' } : undefined),
+    };
+    const client = createClient({
+      provider: scriptedProvider(textScript(['one', ' two', ' three', ' four'])),
+      holdout: { fraction: 1 },
+    });
+    const result = await client.generate({
+      model: 'gpt-4o-mini',
+      messages,
+      policy: { policies: [judge, cap] },
+    });
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('one two three four');
+    expect(result.policyErrors.map((error) => error.message)).toEqual([
+      expect.stringContaining('badCap: step() returned cutAt NaN'),
+    ]);
+  });
 });

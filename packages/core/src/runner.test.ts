@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createClient, type StopPolicy, type StreamPart, stopOn } from './index.js';
+import {
+  ConfigError,
+  createClient,
+  type ProviderStreamPart,
+  type StopPolicy,
+  StreamError,
+  type StreamPart,
+  stopOn,
+} from './index.js';
 import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'Count to ten.' }];
@@ -154,6 +162,82 @@ describe('runner', () => {
     });
     expect(result.outcome).toBe('abort');
     expect(provider.requests).toHaveLength(0);
+  });
+
+  it('an already-aborted signal ends the call without asking a profile resolver that may hang', async () => {
+    const provider = scriptedProvider(textScript(['x']));
+    let asked = 0;
+    const ends: string[] = [];
+    const client = createClient({
+      provider,
+      profiles: () => {
+        asked += 1;
+        return new Promise<never>(() => {});
+      },
+      telemetry: { onCallEnd: (event) => void ends.push(event.outcome) },
+    });
+    const result = await client.generate({
+      model: 'm',
+      messages,
+      user: 'u1',
+      signal: AbortSignal.abort(new Error('gone')),
+    });
+    expect(result.outcome).toBe('abort');
+    expect(result.outcome === 'abort' && (result.abortReason as Error).message).toBe('gone');
+    expect(asked).toBe(0);
+    expect(provider.requests).toHaveLength(0);
+    expect(ends).toEqual(['abort']);
+  });
+
+  it('a malformed part from an adapter ends the run as a StreamError, keeping the text and closing the request', async () => {
+    const cases: Array<[unknown, RegExp | undefined]> = [
+      [{ type: 'text-delta', textDelta: 'x' }, /text-delta part whose `delta` is undefined/],
+      [{ type: 'reasoning-delta', delta: 3 }, /reasoning-delta part whose `delta` is number/],
+      [null, /yielded null, not a stream part/],
+      // A finish without usage or finish reason has still finished.
+      [{ type: 'finish' }, undefined],
+    ];
+    for (const [bad, message] of cases) {
+      for (const policies of [[], [stopOn(['never'])]]) {
+        // Not scriptedProvider: it reads each step's type itself.
+        const script = [
+          { type: 'stream-start' },
+          { type: 'text-delta', delta: 'kept' },
+          bad,
+          ...textScript(['late']).slice(1),
+        ] as ProviderStreamPart[];
+        const provider = {
+          name: 'custom',
+          closed: 0,
+          async *stream() {
+            try {
+              yield* script;
+            } finally {
+              provider.closed += 1;
+            }
+          },
+        };
+        const ends: string[] = [];
+        const run = createClient({
+          provider,
+          telemetry: { onCallEnd: (event) => void ends.push(event.outcome) },
+        }).stream({ model: 'm', messages, policy: { policies } });
+        const parts = await collect(run);
+        const result = await run.result;
+        expect(result.text).toBe('kept');
+        expect(ends).toEqual([result.outcome]);
+        expect(provider.closed).toBe(1);
+        if (message === undefined) {
+          expect(result.outcome).toBe('finish');
+          expect(result.finishReason.unified).toBe('other');
+        } else {
+          expect(result.outcome).toBe('error');
+          expect(result.outcome === 'error' && StreamError.isInstance(result.error)).toBe(true);
+          expect(result.outcome === 'error' && result.error.message).toMatch(message);
+          expect(parts.at(-1)?.type).toBe('error');
+        }
+      }
+    }
   });
 
   it('a policy stop recorded before the caller aborts wins, and the other is ignored', async () => {

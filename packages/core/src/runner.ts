@@ -254,6 +254,12 @@ class RunIterator implements RunParts {
       // Listen before resolving: a user's profile resolver may hang (a database that does not
       // answer), and the caller's abort must end the call there too, with outcome `abort`.
       options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+      // A signal aborted before the call never fires its event: end the call now, before a
+      // profile resolver that may hang (or do costly work) is asked for a call nobody awaits.
+      if (options.signal?.aborted) {
+        this.onCallerAbort();
+        return;
+      }
       const chain = await raceAbort(resolveChain(options, setup.chain, this.report), this.controller.signal);
       // The consumer may have stopped while the chain resolved: the run is settled already. Or
       // the caller aborted: the ending is recorded and the next `deliver` settles the run.
@@ -378,7 +384,14 @@ class RunIterator implements RunParts {
         this.checkIdle();
       } else {
         this.pendingNext = undefined;
-        this.accept(next);
+        try {
+          this.accept(next);
+        } catch (error) {
+          // A malformed part (see `accept`) must end the run as an error like any other: thrown
+          // from here it rejected the consumer's `next()` with a bare TypeError and left the
+          // run unsettled: `result` never resolved, no `call-end`, the request never closed.
+          this.fail(error);
+        }
       }
     }
     return this.deliver();
@@ -409,9 +422,18 @@ class RunIterator implements RunParts {
       return;
     }
     const part = next.value;
+    // Adapters may be the user's own: a part that is not one (a `textDelta` for `delta`, as in
+    // other SDKs' parts) ends the run with an error that says what was wrong.
+    if (typeof part !== 'object' || part === null)
+      throw new StreamError(`${this.setup.provider.name} stream yielded ${String(part)}, not a stream part`);
     switch (part.type) {
       case 'text-delta':
       case 'reasoning-delta': {
+        if (typeof part.delta !== 'string') {
+          throw new StreamError(
+            `${this.setup.provider.name} stream yielded a ${part.type} part whose \`delta\` is ${typeof part.delta}, not a string`,
+          );
+        }
         if (part.delta.length === 0) return;
         const phase = part.type === 'text-delta' ? 'answer' : 'reasoning';
         if (this.root === undefined) {
@@ -447,8 +469,10 @@ class RunIterator implements RunParts {
         this.out.push(part);
         return;
       case 'finish':
-        this.finishReason = part.finishReason;
-        this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
+        // Both are required, but an adapter that leaves them out (no usage on a finish is common
+        // in hand-written ones) has still finished: read it as "unknown", not as a crash.
+        this.finishReason = part.finishReason ?? { unified: 'other', raw: undefined };
+        if (part.usage) this.providerUsage = { ...this.providerUsage, ...definedOnly(part.usage) };
         this.ending = { outcome: 'finish' };
         this.out.push(part);
         return;

@@ -1,4 +1,5 @@
 import type { PolicyMethod, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
+import { decisionProblem, ignoreRejection } from './policy-guard.js';
 
 /**
  * The safety policies of a chain (`policy.safety`: token caps, timeouts) as a chain of their
@@ -31,7 +32,17 @@ export function safetyChain(
   return {
     step(view: StreamView): (StopDecision & { policy: string }) | undefined {
       for (const policy of active) {
-        const decision = guarded(policy, 'step', () => policy.step(view));
+        const decision = guarded(policy, 'step', () => {
+          const made = policy.step(view);
+          // This chain is the runner's root in a holdout call, with no guard around it: a
+          // malformed decision (a `cutAt` of NaN would keep no text) switches the policy off here.
+          const problem = made ? decisionProblem(made) : undefined;
+          if (problem !== undefined) {
+            ignoreRejection(made);
+            throw new TypeError(`${policy.name}: step() returned ${problem}`);
+          }
+          return made;
+        });
         if (decision) return { ...decision, policy: policy.name, safety: true };
       }
       return undefined;

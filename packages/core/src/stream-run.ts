@@ -16,13 +16,19 @@ export class StreamRun implements AsyncIterable<StreamPart> {
   readonly #result: Promise<RunResult>;
   #mode: 'idle' | 'iterating' | 'draining' = 'idle';
 
-  constructor(setup: RunSetup) {
+  /**
+   * `afterResult` hears the result once it settles (the client's learning loop), without what
+   * reading `result` does: reading it would start the run a microtask later and drain it, so a
+   * caller who iterates after an `await` would find the run consumed and its parts dropped.
+   */
+  constructor(setup: RunSetup, afterResult?: (result: RunResult) => void) {
     this.callId = setup.callId;
     let settle!: (result: RunResult) => void;
     this.#result = new Promise((resolve) => {
       settle = resolve;
     });
     this.#parts = executeRun(setup, settle);
+    if (afterResult) void this.#result.then(afterResult);
   }
 
   /**

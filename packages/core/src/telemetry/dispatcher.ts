@@ -115,8 +115,8 @@ export class TelemetryDispatcher {
     for (const hooks of this.hookSets) {
       const event = hooks.recordContent && withContent ? withContent(plain) : plain;
       const onError = (error: unknown) => hooks.onHookError?.(error, event);
-      notify(hooks[hookName] as ((event: TelemetryEvent) => void) | undefined, event, onError);
-      notify(hooks.onEvent, event, onError);
+      notify(hooks[hookName] as ((event: TelemetryEvent) => void) | undefined, event, onError, hooks);
+      notify(hooks.onEvent, event, onError, hooks);
     }
   }
 }

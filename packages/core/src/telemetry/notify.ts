@@ -1,27 +1,39 @@
 /**
  * Calls a telemetry hook so that it can never break or delay the stream: a synchronous throw is
  * caught, a returned promise is not awaited and its rejection is caught. `onHookError` hears
- * about both (it is itself guarded).
+ * about both (it is itself guarded, a promise it returns too). `owner` is the hook object the
+ * hook was read from: a hook is called as its method, so an exporter written as a class (whose
+ * hooks use `this`) works.
  */
 export function notify<E>(
   hook: ((event: E) => void | PromiseLike<void>) | undefined,
   event: E,
-  onHookError?: (error: unknown) => void,
+  onHookError?: (error: unknown) => unknown,
+  owner?: object,
 ): void {
   if (!hook) return;
   const report = (error: unknown) => {
     try {
-      onHookError?.(error);
+      // An async `onHookError` that fails would otherwise be an unhandled rejection, which
+      // ends a Node process by default: a telemetry mistake must never do that.
+      settleQuietly(onHookError?.(error));
     } catch {
       // A failing error reporter has nowhere left to report to.
     }
   };
   try {
-    const returned = hook(event);
+    const returned = hook.call(owner, event);
     if (returned && typeof (returned as PromiseLike<void>).then === 'function') {
       (returned as PromiseLike<void>).then(undefined, report);
     }
   } catch (error) {
     report(error);
+  }
+}
+
+/** Swallows the rejection of `value` when it is a promise (see `report` above). */
+function settleQuietly(value: unknown): void {
+  if (value && typeof (value as PromiseLike<unknown>).then === 'function') {
+    (value as PromiseLike<unknown>).then(undefined, () => {});
   }
 }

@@ -122,6 +122,54 @@ describe('hooks', () => {
     ]);
   });
 
+  it('an onHookError that rejects (an async reporter failing) is no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const client = createClient({
+        provider: sequence(() => textScript(['a', 'b'])),
+        telemetry: {
+          onCallEnd: () => {
+            throw new Error('hook exploded');
+          },
+          onEvent: () => Promise.reject(new Error('async hook failed')),
+          onHookError: async () => {
+            throw new Error('reporter down');
+          },
+        },
+      });
+      expect((await client.generate({ model: 'gpt-4o-mini', messages })).outcome).toBe('finish');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('are called as methods of their hook object, so an exporter written as a class works', async () => {
+    class Collector implements TelemetryHooks {
+      readonly outcomes: string[] = [];
+      readonly types: string[] = [];
+      onCallEnd(event: CallEndEvent): void {
+        this.outcomes.push(event.outcome);
+      }
+      onEvent(event: TelemetryEvent): void {
+        this.types.push(event.type);
+      }
+    }
+    const collector = new Collector();
+    const hookErrors: unknown[] = [];
+    const client = createClient({
+      provider: sequence(() => textScript(['a', 'b'])),
+      telemetry: [collector, { onHookError: (error) => void hookErrors.push(error) }],
+    });
+    await client.generate({ model: 'gpt-4o-mini', messages });
+    expect(collector.outcomes).toEqual(['finish']);
+    expect(collector.types).toEqual(['call-start', 'call-end']);
+    expect(hookErrors).toEqual([]);
+  });
+
   it('put prompt and output text into events only with recordContent', async () => {
     const plain = recorder();
     const content = recorder();
