@@ -18,3 +18,12 @@ export function parseCommandLine<const T extends ParseArgsConfig>(
     process.exit(2);
   }
 }
+
+/**
+ * A flag's number. `Number('')` is 0, so `--port=` or `--held-out ""` (an unset shell variable)
+ * would quietly mean 0 (any free port, no held-out calls); blank is NaN here, which the flag's
+ * own check refuses with its message.
+ */
+export function numberFlag(value: string): number {
+  return value.trim() === '' ? Number.NaN : Number(value);
+}

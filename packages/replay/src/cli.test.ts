@@ -59,6 +59,9 @@ describe('stopwise-replay CLI', () => {
     [['--tokens-per-second=-5'], /--tokens-per-second must be a number ≥ 0/],
     [['--prot', '1'], /Unknown option '--prot'/],
     [['--tokens-per-second', '-5'], /'--tokens-per-second' argument is ambiguous/],
+    // Blank (an unset shell variable): Number('') is 0, which quietly meant a random port or full speed.
+    [['--port='], /--port must be an integer/],
+    [['--tokens-per-second='], /--tokens-per-second must be a number ≥ 0/],
   ])('exits 2 with the problem and the usage, no stack trace, for %j', async (args, problem) => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {

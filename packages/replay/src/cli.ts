@@ -5,7 +5,7 @@
  *
  *   stopwise-replay --traces my-traffic.jsonl --port 8787 --tokens-per-second 60
  */
-import { parseCommandLine } from './cli-args.js';
+import { numberFlag, parseCommandLine } from './cli-args.js';
 import { createReplayServer, defaultTokensPerSecond } from './server/replay-server.js';
 import { loadTraces } from './traces/load-traces.js';
 import { formatTraceProblem } from './traces/read-trace-file.js';
@@ -48,8 +48,8 @@ if (values.help) {
   process.exit(0);
 }
 const path = values.traces ?? sharedTracesDir() ?? sampleTracesDir;
-const port = Number(values.port);
-const tokensPerSecond = Number(values['tokens-per-second']);
+const port = numberFlag(values.port);
+const tokensPerSecond = numberFlag(values['tokens-per-second']);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be an integer from 0 to 65535, got ${values.port}\n\n${usage}`);
   process.exit(2);

@@ -3,16 +3,16 @@
  * policy set (no policy, each registered preset, fixed caps), and the accuracy against tokens.
  * Usage in `docs/benchmark.md`; `--help` for the options.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { profileNames, StopwiseError } from 'stopwise';
+import { parseCommandLine } from '../cli-args.js';
 import { createReplayServer } from '../server/replay-server.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
 import { repoRoot, sampleTracesDir, sharedTracesDir } from '../traces/trace-paths.js';
+import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
 import { benchJson } from './bench-json.js';
 import { benchWorkers } from './bench-workers.js';
 import { coldStartCalls, coldStartRatio } from './cold-start.js';
@@ -54,24 +54,34 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   return number;
 }
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string' },
-    policies: { type: 'string', default: 'none,all,caps' },
-    concurrency: { type: 'string' },
-    limit: { type: 'string' },
-    'tokens-per-second': { type: 'string', default: '0' },
-    json: { type: 'string' },
-    report: { type: 'string' },
-    workers: { type: 'string' },
-    'in-process': { type: 'boolean', default: false },
-    feedback: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+// Not bare `parseArgs`: a misspelt flag (`--polices`) gets the problem and the usage, exit 2,
+// not a stack trace.
+const { values } = parseCommandLine(
+  {
+    options: {
+      traces: { type: 'string' },
+      policies: { type: 'string', default: 'none,all,caps' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      'tokens-per-second': { type: 'string', default: '0' },
+      json: { type: 'string' },
+      report: { type: 'string' },
+      workers: { type: 'string' },
+      'in-process': { type: 'boolean', default: false },
+      feedback: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  usage,
+);
 if (values.help) {
   console.log(usage);
   process.exit(0);
+}
+// Checked before the run (minutes), not found out by a stack trace once its results exist.
+if (values.json !== undefined) {
+  const problem = outputFileProblem('--json', values.json);
+  if (problem !== undefined) fail(problem);
 }
 
 let tracesPath = values.traces;
@@ -196,7 +206,7 @@ console.log(
   `cold ${coldStartCalls}: a fresh client's first ${coldStartCalls} calls (default options, one at a time): its headline tokens saved over what those stops truly saved (target: at most 1.10x; - when none stopped).`,
 );
 if (values.json) {
-  writeFileSync(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);
+  writeOutputFile(values.json, `${JSON.stringify(benchJson(results), null, 2)}\n`);
   console.log(`wrote ${values.json}`);
 }
 if (values.report) {

@@ -6,38 +6,67 @@
  * Prints, per trace file, the policy set's token reduction and change in accuracy against the
  * full outputs. `--profile none` runs no policy; `--cap N` a fixed cap of N output tokens.
  */
-import { parseArgs } from 'node:util';
-import { profileNames } from 'stopwise';
+import { profileNames, StopwiseError } from 'stopwise';
+import { parseCommandLine } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { sampleTracesDir, sharedTracesDir } from '../traces/trace-paths.js';
 import { evaluate } from './evaluate.js';
 import { formatTable, summaryHeader, summaryRow } from './format-table.js';
-import { capSet, noPolicy, profileSet } from './policy-sets.js';
+import { capSet, noPolicy, type PolicySet, profileSet } from './policy-sets.js';
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string' },
-    profile: { type: 'string', default: 'balanced' },
-    cap: { type: 'string' },
-    limit: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+const usage = `usage: evaluate-cli [--traces PATH] [--profile NAME|none] [--cap TOKENS] [--limit N]
+profiles: ${profileNames().join(', ')}`;
+
+/** A mistake in the command line: what to fix and the usage, exit 2 (not a stack trace). */
+function fail(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive integer, got ${value}`);
+  return number;
+}
+
+// Not bare `parseArgs`: a misspelt flag gets the problem and the usage, not a stack trace.
+const { values } = parseCommandLine(
+  {
+    options: {
+      traces: { type: 'string' },
+      profile: { type: 'string', default: 'balanced' },
+      cap: { type: 'string' },
+      limit: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  usage,
+);
 if (values.help) {
-  console.log(
-    `usage: evaluate-cli [--traces PATH] [--profile NAME|none] [--cap TOKENS] [--limit N]\nprofiles: ${profileNames().join(', ')}`,
-  );
+  console.log(usage);
   process.exit(0);
 }
 const path = values.traces ?? sharedTracesDir() ?? sampleTracesDir;
-const limit = values.limit === undefined ? undefined : Number(values.limit);
-const set =
-  values.cap !== undefined
-    ? capSet(`cap-${values.cap}`, Number(values.cap))
-    : values.profile === 'none'
-      ? noPolicy
-      : profileSet(values.profile ?? 'balanced');
-const files = await loadTraces({ path, limit });
+// Checked here so that `--limit abc` says which flag is wrong, in the flag's own name.
+const limit = positiveInteger('limit', values.limit);
+const cap = positiveInteger('cap', values.cap);
+// An unknown profile or an unusable trace path is a ConfigError: its message says what to fix.
+// Anything else is a bug, and keeps its stack trace.
+const configProblem = (error: unknown): never => {
+  if (StopwiseError.isInstance(error)) fail(error.message);
+  throw error;
+};
+function policySet(): PolicySet {
+  try {
+    if (cap !== undefined) return capSet(`cap-${cap}`, cap);
+    return values.profile === 'none' ? noPolicy : profileSet(values.profile);
+  } catch (error) {
+    return configProblem(error);
+  }
+}
+const set = policySet();
+const files = await loadTraces({ path, limit }).catch(configProblem);
 console.log(`evaluating ${set.name} on ${path}${limit ? ` (first ${limit} per file)` : ''}\n`);
 const rows: string[][] = [];
 const started = performance.now();

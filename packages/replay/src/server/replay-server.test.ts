@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { anthropic } from '@stopwise/anthropic';
 import { openai } from '@stopwise/openai';
@@ -201,6 +206,46 @@ describe('replay server: pace and billing ground truth', () => {
       await paced.close();
     }
   });
+
+  it('a paced non-streamed request whose client left holds nothing open: the process exits after close()', async () => {
+    // At 1 token/s the answer is due minutes later; the client leaves after 200 ms.
+    const scratch = mkdtempSync(join(tmpdir(), 'stopwise-replay-'));
+    const script = join(scratch, 'left.mts');
+    writeFileSync(
+      script,
+      `import { request } from 'node:http';
+import { createReplayServer } from ${JSON.stringify(new URL('./replay-server.ts', import.meta.url).href)};
+const record = ${JSON.stringify(chat)};
+const server = await createReplayServer({ traces: [record], tokensPerSecond: 1 });
+const req = request(server.url + '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' } });
+req.on('error', () => {});
+req.end(JSON.stringify({ model: record.model, messages: record.messages }));
+await new Promise((resolve) => setTimeout(resolve, 200));
+req.destroy();
+await server.settled();
+await server.close();
+console.log(JSON.stringify(server.requests[0]));
+`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    const started = performance.now();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, 'still running 20 s after close()').toBe(0);
+      expect(performance.now() - started).toBeLessThan(20_000);
+      expect(JSON.parse(stdout)).toMatchObject({ clientClosed: true, tokensWritten: 0 });
+    } finally {
+      clearTimeout(timer);
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it.each(['openai', 'anthropic'] as const)(
     'a stopped call: the server wrote the kept tokens plus at most the chunk in flight (%s)',

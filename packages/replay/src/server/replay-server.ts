@@ -194,7 +194,20 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
       ...(entry.fallback ? { 'x-stopwise-replay-fallback': record.id } : {}),
     };
     if (!parsed.stream) {
-      if (tokensPerSecond > 0) await delay((plan.outputTokens * 1000) / tokensPerSecond);
+      if (res.destroyed) return;
+      if (tokensPerSecond > 0) {
+        // The wait (a whole response's worth: minutes for a long one) ends when the client goes
+        // away: a timer left running holds the handler and keeps the process alive long after
+        // the client and `close()` are gone.
+        const gone = new AbortController();
+        const onClose = () => gone.abort();
+        res.once('close', onClose);
+        const waited = await delay((plan.outputTokens * 1000) / tokensPerSecond, true, {
+          signal: gone.signal,
+        }).catch(() => false);
+        res.off('close', onClose);
+        if (!waited) return;
+      }
       if (res.destroyed) return;
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(frames.body()));

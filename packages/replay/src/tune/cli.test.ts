@@ -51,4 +51,36 @@ describe('stopwise-tune CLI', () => {
     });
     await expect(misspelt).rejects.toMatchObject({ stderr: expect.not.stringMatching(/\n\s+at /) });
   });
+
+  it('refuses a blank number (--held-out=) instead of reading it as 0', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
+    const blank = run(process.execPath, [
+      '--import',
+      'tsx',
+      cli,
+      '--traces',
+      sampleTracesDir,
+      '--out',
+      out,
+      '--held-out=',
+    ]);
+    await expect(blank).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Invalid `heldOutShare`: must be a number in \[0, 1\), got NaN/),
+    });
+  }, 60_000);
+
+  it('refuses an --out in a missing folder before tuning, with a message instead of a stack trace', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'missing', 'tuned.json');
+    const failed = run(process.execPath, ['--import', 'tsx', cli, '--traces', sampleTracesDir, '--out', out]);
+    await expect(failed).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--out .*tuned\.json: the folder .*missing does not exist/),
+    });
+    // Before the replays: nothing was tuned only to be thrown away.
+    await expect(failed).rejects.toMatchObject({
+      stderr: expect.not.stringMatching(/\n\s+at |replayed/),
+      stdout: expect.not.stringMatching(/stopwise-tune:/),
+    });
+  });
 });

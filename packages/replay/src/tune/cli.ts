@@ -6,11 +6,11 @@
  *
  *   stopwise-tune --traces traffic.jsonl --profile balanced --risk 0.01 --out tuned.json
  */
-import { writeFileSync } from 'node:fs';
 import { ConfigError, type HeldOutFigures, type TunedProfile, tuneOffline } from 'stopwise';
-import { parseCommandLine } from '../cli-args.js';
+import { numberFlag, parseCommandLine } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
+import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
 
 const usage = `usage: stopwise-tune --traces PATH --out FILE [--profile NAME] [--risk R] [--confidence C]
                      [--min-samples N] [--held-out SHARE]
@@ -48,6 +48,12 @@ if (values.traces === undefined || values.out === undefined) {
   console.error(`--traces and --out are required\n\n${usage}`);
   process.exit(2);
 }
+// Checked before the replays (minutes on real traffic), not found out by a stack trace at the end.
+const outProblem = outputFileProblem('--out', values.out);
+if (outProblem !== undefined) {
+  console.error(`${outProblem}\n\n${usage}`);
+  process.exit(2);
+}
 
 /** What the pooled step is and why: certified, or only the fallback when nothing is. */
 function pooledChoice(tuned: TunedProfile): string {
@@ -75,18 +81,24 @@ try {
     records,
     profile: values.profile,
     learn: {
-      risk: Number(values.risk),
-      confidence: Number(values.confidence),
-      minSamples: Number(values['min-samples']),
+      risk: numberFlag(values.risk),
+      confidence: numberFlag(values.confidence),
+      minSamples: numberFlag(values['min-samples']),
     },
-    heldOutShare: Number(values['held-out']),
+    heldOutShare: numberFlag(values['held-out']),
     onRecord: (done, total) => {
       if (process.stderr.isTTY && (done % 50 === 0 || done === total))
         process.stderr.write(`\rreplayed ${done} of ${total} calls at every step`);
     },
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
-  writeFileSync(values.out, `${JSON.stringify(tuned, null, 2)}\n`);
+  // Atomic: a failed or killed write never leaves half a profile where the last good one was.
+  try {
+    writeOutputFile(values.out, `${JSON.stringify(tuned, null, 2)}\n`);
+  } catch (error) {
+    console.error(`could not write ${values.out}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const buckets = Object.keys(tuned.buckets).length;
   console.log(
     `stopwise-tune: ${records.length} calls, ${buckets} bucket(s); ${values.profile} is step ${tuned.home} of ${tuned.ladder.length - 1}; ${pooledChoice(tuned)}`,

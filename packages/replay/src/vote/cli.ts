@@ -3,11 +3,12 @@
  * and prints, per file and strategy, the tokens sampled against the full vote and the vote's
  * accuracy. Usage in docs/vote.md; `--help` for the options.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatTable } from '../bench/format-table.js';
+import { parseCommandLine } from '../cli-args.js';
 import { repoRoot } from '../traces/trace-paths.js';
+import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
 import { loadSampledQuestions } from './sample-files.js';
 import { runVoteBench, type VoteBenchRow, voteStrategies } from './vote-bench.js';
 
@@ -21,17 +22,21 @@ const usage = `usage: pnpm bench:vote [options]
   --limit N            first N questions of each file
   --json FILE          write { results: [...] }`;
 
-const { values } = parseArgs({
-  options: {
-    samples: { type: 'string' },
-    strategies: { type: 'string', default: 'vote,full,esc,posterior' },
-    'per-question': { type: 'string' },
-    concurrency: { type: 'string' },
-    limit: { type: 'string' },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+// Not bare `parseArgs`: a misspelt flag gets the problem and the usage, not a stack trace.
+const { values } = parseCommandLine(
+  {
+    options: {
+      samples: { type: 'string' },
+      strategies: { type: 'string', default: 'vote,full,esc,posterior' },
+      'per-question': { type: 'string' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  usage,
+);
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -55,6 +60,13 @@ if (path === undefined) {
     'No ../shared/samples beside the repository: pass --samples PATH (a file of many samples per question; format in docs/vote.md).',
   );
 }
+// A path that is not there is a mistake to name, not an ENOENT stack trace from statSync.
+if (!existsSync(path as string)) fail(`--samples ${path}: no such file or folder`);
+// Checked before the run, not found out by a stack trace once its results exist.
+if (values.json !== undefined) {
+  const problem = outputFileProblem('--json', values.json);
+  if (problem !== undefined) fail(problem);
+}
 const files = statSync(path as string).isDirectory()
   ? readdirSync(path as string)
       .filter((name) => name.endsWith('.jsonl'))
@@ -69,9 +81,20 @@ const strategies = (values.strategies ?? '').split(',').map((name) => {
 const perQuestion = positive('per-question', values['per-question']);
 const limit = positive('limit', values.limit);
 
+function readQuestions(file: string): ReturnType<typeof loadSampledQuestions> {
+  try {
+    return loadSampledQuestions(file, perQuestion).slice(0, limit);
+  } catch (error) {
+    // A malformed file: its own message (file and line), not a stack trace.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
 const results: VoteBenchRow[] = [];
 for (const file of files) {
-  const questions = loadSampledQuestions(file, perQuestion).slice(0, limit);
+  const questions = readQuestions(file);
+  // An empty file would print a table of NaN and exit 0, as if it had been measured.
+  if (questions.length === 0) fail(`${file}: no questions (one JSON object a line; format in docs/vote.md)`);
   const rows = await runVoteBench({
     file: basename(file),
     questions,
@@ -110,6 +133,6 @@ for (const file of files) {
   console.log('');
 }
 if (values.json) {
-  writeFileSync(values.json, `${JSON.stringify({ results }, null, 2)}\n`);
+  writeOutputFile(values.json, `${JSON.stringify({ results }, null, 2)}\n`);
   console.log(`wrote ${values.json}`);
 }

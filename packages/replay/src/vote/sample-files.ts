@@ -19,15 +19,22 @@ export function loadSampledQuestions(path: string, samples?: number): SampledQue
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, index) => {
-      const raw = JSON.parse(line) as {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (error) {
+        // Say where: a bare JSON.parse error names neither the file nor the line.
+        throw new Error(`${path} line ${index + 1}: not JSON (${(error as Error).message})`);
+      }
+      const raw = parsed as {
         id?: string;
         model?: string;
         messages?: Message[];
         gold?: string;
         scorer?: string;
         samples?: Array<{ output?: string }>;
-      };
-      if (!raw.id || !raw.model || !raw.messages || raw.gold === undefined || !Array.isArray(raw.samples)) {
+      } | null;
+      if (!raw?.id || !raw.model || !raw.messages || raw.gold === undefined || !Array.isArray(raw.samples)) {
         throw new Error(
           `${path} line ${index + 1}: not a samples record (id, model, messages, gold, samples)`,
         );
