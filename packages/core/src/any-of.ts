@@ -1,6 +1,7 @@
 import type { BudgetChange, CallContext, PolicyMethod, StopDecision, StopPolicy } from './policy.js';
-import { checkedStart, decisionProblem, failsTheCall, ignoreRejection, isThenable } from './policy-guard.js';
+import { checkedStart, decisionProblem, failsTheCall } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
+import { ignoreRejection, isThenable } from './thenable.js';
 
 /** The innermost policy that decided, carried on the decision for results and telemetry. */
 export interface AttributedDecision extends StopDecision {

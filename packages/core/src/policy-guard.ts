@@ -8,6 +8,7 @@ import type {
   StopPolicy,
   StreamView,
 } from './policy.js';
+import { ignoreRejection, isThenable } from './thenable.js';
 
 /**
  * Normalises what `start` may return into a list. A promise (an `async start`) is no budget
@@ -18,19 +19,6 @@ export function budgetChanges(
 ): readonly BudgetChange[] {
   if (result === undefined || isThenable(result)) return [];
   return Array.isArray(result) ? result : [result as BudgetChange];
-}
-
-/**
- * A promise a policy returned where a value was due (an `async step`): it is refused, and its
- * rejection must not become an unhandled rejection, which ends a Node process by default.
- */
-export function ignoreRejection(value: unknown): void {
-  if (isThenable(value)) value.then(undefined, () => {});
-}
-
-/** True for a promise or any other thenable. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 /**

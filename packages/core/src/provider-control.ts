@@ -1,3 +1,5 @@
+import { ignoreRejection } from './thenable.js';
+
 /**
  * Aborts the request for a policy stop, with errors made meanwhile carrying no stack frames.
  * The abort runs the SDK's and undici's handlers synchronously, which make AbortErrors and
@@ -31,7 +33,7 @@ export function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | ty
 export function closeQuietly(iterator: AsyncIterator<unknown>): void {
   try {
     const returned = iterator.return?.();
-    if (returned && typeof returned.then === 'function') returned.then(undefined, () => {});
+    ignoreRejection(returned);
   } catch {
     // The request is already aborted; a failing cleanup has nothing left to close.
   }

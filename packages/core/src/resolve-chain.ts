@@ -22,6 +22,7 @@ import {
   type UserPreset,
 } from './profiles/settings.js';
 import { everyStep } from './step-phases.js';
+import { isThenable } from './thenable.js';
 import { assertPolicy } from './validate-policy.js';
 
 /**
@@ -294,7 +295,7 @@ function prepareAll(entries: readonly ChainEntry[], context: CallContext): Promi
     // A history store that is down costs this call its prediction, not the call itself.
     try {
       const result = prepare.call(policy, context);
-      if (isPromiseLike(result)) {
+      if (isThenable(result)) {
         pending ??= [];
         pending.push(
           Promise.resolve(result).then(
@@ -330,10 +331,6 @@ function chainOf(entries: readonly ChainEntry[]): StopPolicy {
 
 function prepareFailed(context: CallContext, policy: StopPolicy, error: unknown): void {
   context.report({ type: 'policy-error', policy: policy.name, error, during: 'start' });
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PolicyMethod, PolicyReport, StopDecision, StopPolicy, StreamView } from './policy.js';
-import { decisionProblem, ignoreRejection } from './policy-guard.js';
+import { decisionProblem } from './policy-guard.js';
+import { ignoreRejection } from './thenable.js';
 
 /**
  * The safety policies of a chain (`policy.safety`: token caps, timeouts) as a chain of their

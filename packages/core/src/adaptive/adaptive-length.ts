@@ -1,9 +1,9 @@
 import { ConfigError } from '../errors.js';
 import type { CallContext, StopDecision, StopPolicy, StreamView } from '../policy.js';
+import { isThenable } from '../thenable.js';
 import {
   type CallKeys,
   type History,
-  isThenable,
   keysOf,
   learn,
   type Phase,

@@ -4,6 +4,7 @@
  * showed when it ends (censoring, see docs/adaptive-length.md).
  */
 import type { CallContext, PolicyCallEnd } from '../policy.js';
+import { isThenable } from '../thenable.js';
 import { keywordText } from './keyword-context.js';
 import { type LengthKeys, lengthKeys, type PromptFeatures, promptFeatures } from './length-bucket.js';
 import type { LengthHistoryStore, LengthSample } from './length-history.js';
@@ -79,11 +80,6 @@ function phaseKeys(keys: LengthKeys, phase: Phase): PhaseKeys {
 /** A phase's three lists, an absent one empty. */
 export function phaseHistory([user, fine, coarse]: Array<readonly LengthSample[] | undefined>): PhaseHistory {
   return { user: user ?? noSamples, fine: fine ?? noSamples, coarse: coarse ?? noSamples };
-}
-
-/** True for a promise (an async store's read or write). */
-export function isThenable<T>(value: unknown): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
 /** The lists a phase's keys hold (the user's, the fine bucket's, the coarse bucket's). */

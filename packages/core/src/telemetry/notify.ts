@@ -1,3 +1,5 @@
+import { ignoreRejection, isThenable } from '../thenable.js';
+
 /**
  * Calls a telemetry hook so that it can never break or delay the stream: a synchronous throw is
  * caught, a returned promise is not awaited and its rejection is caught. `onHookError` hears
@@ -16,24 +18,15 @@ export function notify<E>(
     try {
       // An async `onHookError` that fails would otherwise be an unhandled rejection, which
       // ends a Node process by default: a telemetry mistake must never do that.
-      settleQuietly(onHookError?.(error));
+      ignoreRejection(onHookError?.(error));
     } catch {
       // A failing error reporter has nowhere left to report to.
     }
   };
   try {
     const returned = hook.call(owner, event);
-    if (returned && typeof (returned as PromiseLike<void>).then === 'function') {
-      (returned as PromiseLike<void>).then(undefined, report);
-    }
+    if (isThenable(returned)) returned.then(undefined, report);
   } catch (error) {
     report(error);
-  }
-}
-
-/** Swallows the rejection of `value` when it is a promise (see `report` above). */
-function settleQuietly(value: unknown): void {
-  if (value && typeof (value as PromiseLike<unknown>).then === 'function') {
-    (value as PromiseLike<unknown>).then(undefined, () => {});
   }
 }
