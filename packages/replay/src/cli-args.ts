@@ -14,9 +14,27 @@ export function parseCommandLine<const T extends ParseArgsConfig>(
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) throw error;
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    process.exit(2);
+    return exitWithUsage((error as Error).message, usage);
   }
+}
+
+/** Ends the program for a mistake on its command line: what to fix, then the usage, exit 2. */
+export function exitWithUsage(message: string, usage: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+/** A flag that must be a positive integer when given; anything else ends with {@link exitWithUsage}. */
+export function positiveIntegerFlag(
+  name: string,
+  value: string | undefined,
+  usage: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = numberFlag(value);
+  if (!Number.isInteger(number) || number < 1)
+    exitWithUsage(`--${name} must be a positive integer, got ${value}`, usage);
+  return number;
 }
 
 /**

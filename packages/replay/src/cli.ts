@@ -5,7 +5,7 @@
  *
  *   stopwise-replay --traces my-traffic.jsonl --port 8787 --tokens-per-second 60
  */
-import { numberFlag, parseCommandLine } from './cli-args.js';
+import { exitWithUsage, numberFlag, parseCommandLine } from './cli-args.js';
 import { createReplayServer, defaultTokensPerSecond } from './server/replay-server.js';
 import { loadTraces } from './traces/load-traces.js';
 import { formatTraceProblem } from './traces/read-trace-file.js';
@@ -51,14 +51,13 @@ const path = values.traces ?? sharedTracesDir() ?? sampleTracesDir;
 const port = numberFlag(values.port);
 const tokensPerSecond = numberFlag(values['tokens-per-second']);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be an integer from 0 to 65535, got ${values.port}\n\n${usage}`);
-  process.exit(2);
+  exitWithUsage(`--port must be an integer from 0 to 65535, got ${values.port}`, usage);
 }
 if (!Number.isFinite(tokensPerSecond) || tokensPerSecond < 0) {
-  console.error(
-    `--tokens-per-second must be a number ≥ 0 (0: as fast as possible), got ${values['tokens-per-second']}\n\n${usage}`,
+  exitWithUsage(
+    `--tokens-per-second must be a number ≥ 0 (0: as fast as possible), got ${values['tokens-per-second']}`,
+    usage,
   );
-  process.exit(2);
 }
 try {
   const files = await loadTraces({

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { profileNames, StopwiseError } from 'stopwise';
-import { parseCommandLine } from '../cli-args.js';
+import { exitWithUsage, parseCommandLine, positiveIntegerFlag } from '../cli-args.js';
 import { createReplayServer } from '../server/replay-server.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
@@ -42,17 +42,8 @@ const usage = `usage: pnpm bench [options]
                        1 runs them in this process)
   --in-process         run the replay server in this process (default: its own process)`;
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-}
-
-function positiveInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
+const fail: (message: string) => never = (message) => exitWithUsage(message, usage);
+const positiveInteger = (name: string, value: string | undefined) => positiveIntegerFlag(name, value, usage);
 
 // Not bare `parseArgs`: a misspelt flag (`--polices`) gets the problem and the usage, exit 2,
 // not a stack trace.

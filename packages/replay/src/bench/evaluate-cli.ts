@@ -7,7 +7,7 @@
  * full outputs. `--profile none` runs no policy; `--cap N` a fixed cap of N output tokens.
  */
 import { profileNames, StopwiseError } from 'stopwise';
-import { parseCommandLine } from '../cli-args.js';
+import { exitWithUsage, parseCommandLine, positiveIntegerFlag } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { sampleTracesDir, sharedTracesDir } from '../traces/trace-paths.js';
 import { evaluate } from './evaluate.js';
@@ -17,18 +17,8 @@ import { capSet, noPolicy, type PolicySet, profileSet } from './policy-sets.js';
 const usage = `usage: evaluate-cli [--traces PATH] [--profile NAME|none] [--cap TOKENS] [--limit N]
 profiles: ${profileNames().join(', ')}`;
 
-/** A mistake in the command line: what to fix and the usage, exit 2 (not a stack trace). */
-function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-}
-
-function positiveInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive integer, got ${value}`);
-  return number;
-}
+const fail: (message: string) => never = (message) => exitWithUsage(message, usage);
+const positiveInteger = (name: string, value: string | undefined) => positiveIntegerFlag(name, value, usage);
 
 // Not bare `parseArgs`: a misspelt flag gets the problem and the usage, not a stack trace.
 const { values } = parseCommandLine(

@@ -7,7 +7,7 @@
  *   stopwise-tune --traces traffic.jsonl --profile balanced --risk 0.01 --out tuned.json
  */
 import { ConfigError, type HeldOutFigures, type TunedProfile, tuneOffline } from 'stopwise';
-import { numberFlag, parseCommandLine } from '../cli-args.js';
+import { exitWithUsage, numberFlag, parseCommandLine } from '../cli-args.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { formatTraceProblem } from '../traces/read-trace-file.js';
 import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
@@ -45,15 +45,11 @@ if (values.help) {
   process.exit(0);
 }
 if (values.traces === undefined || values.out === undefined) {
-  console.error(`--traces and --out are required\n\n${usage}`);
-  process.exit(2);
+  exitWithUsage('--traces and --out are required', usage);
 }
 // Checked before the replays (minutes on real traffic), not found out by a stack trace at the end.
 const outProblem = outputFileProblem('--out', values.out);
-if (outProblem !== undefined) {
-  console.error(`${outProblem}\n\n${usage}`);
-  process.exit(2);
-}
+if (outProblem !== undefined) exitWithUsage(outProblem, usage);
 
 /** What the pooled step is and why: certified, or only the fallback when nothing is. */
 function pooledChoice(tuned: TunedProfile): string {
@@ -109,9 +105,6 @@ try {
   console.log(row('step per bucket', tuned.report.perBucket));
   console.log(`wrote ${values.out}`);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`${error.message}\n\n${usage}`);
-    process.exit(2);
-  }
+  if (error instanceof ConfigError) exitWithUsage(error.message, usage);
   throw error;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatTable } from '../bench/format-table.js';
-import { parseCommandLine } from '../cli-args.js';
+import { exitWithUsage, parseCommandLine, positiveIntegerFlag } from '../cli-args.js';
 import { repoRoot } from '../traces/trace-paths.js';
 import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
 import { loadSampledQuestions } from './sample-files.js';
@@ -41,16 +41,8 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const fail = (message: string): never => {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-};
-const positive = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) fail(`--${name} must be a positive integer, got ${value}`);
-  return number;
-};
+const fail: (message: string) => never = (message) => exitWithUsage(message, usage);
+const positive = (name: string, value: string | undefined) => positiveIntegerFlag(name, value, usage);
 
 const root = repoRoot();
 const shared = root === undefined ? undefined : join(root, '..', 'shared', 'samples');
