@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
+import { learningIdle } from '../learning/learning-loop.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { createMemoryStore } from './memory-store.js';
 import { lengthHistoryIn, savingsHistoryIn, tunerEvidenceIn } from './store-views.js';
@@ -88,8 +88,9 @@ describe('createClient({ store })', () => {
         user: ['ann', 'bob'][i % 2],
       });
     }
-    // Ladder replays run after the call, on a later task.
-    await sleep(20);
+    // Ladder replays run after the call, on later tasks: a fixed sleep raced them on a loaded
+    // CI machine (the first replay loads the regex engine), so wait for them to be done.
+    await learningIdle(client);
     const keys = store.entries().map(([key]) => key);
     expect(keys.some((key) => key.startsWith('savings:'))).toBe(true);
     expect(keys.some((key) => key.startsWith('length:'))).toBe(true);
