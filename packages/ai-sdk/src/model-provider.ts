@@ -40,6 +40,8 @@ const finished: IteratorResult<ProviderStreamPart> = Object.freeze({ done: true,
 class ModelStreamIterator implements AsyncIterator<ProviderStreamPart> {
   private readonly call: ModelCall;
   private reader: ReadableStreamDefaultReader<V3StreamPart> | undefined;
+  /** `return()` came: a stream that opens after it is cancelled, not read. */
+  private closed = false;
 
   constructor(private readonly request: ProviderRequest<ModelCall>) {
     const call = request.providerOptions;
@@ -56,6 +58,7 @@ class ModelStreamIterator implements AsyncIterator<ProviderStreamPart> {
     // The request is aborted already (a stop, the caller) or finished: release the reader.
     const reader = this.reader;
     this.reader = undefined;
+    this.closed = true;
     if (reader) reader.cancel().then(undefined, () => {});
     return Promise.resolve(finished);
   }
@@ -64,6 +67,13 @@ class ModelStreamIterator implements AsyncIterator<ProviderStreamPart> {
     const { model, params, onOpen } = this.call;
     const { stream, ...rest } = await model.doStream({ ...params, abortSignal: this.request.signal });
     onOpen(rest);
+    // A model that ignores the abort (a stop or the caller's, while it waited for headers)
+    // still hands over its stream: nobody will read it, so cancel it, or its HTTP response
+    // runs on, billed, to the end.
+    if (this.closed || this.request.signal.aborted) {
+      stream.cancel(this.request.signal.reason).then(undefined, () => {});
+      return;
+    }
     this.reader = stream.getReader();
   }
 

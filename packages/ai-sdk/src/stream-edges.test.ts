@@ -1,6 +1,6 @@
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { timeout } from 'stopwise';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stopwiseMiddleware, stopwiseOptions } from './index.js';
 import { scriptedModel, v3Finish } from './test-utils.js';
 import type { V3StreamPart } from './v3-types.js';
@@ -80,6 +80,36 @@ describe('a timed stop before the model stream opens', () => {
     expect(calls[0]?.signal?.aborted).toBe(true);
     expect(result.text).toBe('');
     expect(result.providerMetadata?.stopwise).toMatchObject({ outcome: 'policy-stop' });
+  });
+
+  it('cancels the stream of a model that ignored the abort and opened after the stop', async () => {
+    // Some models (a custom doStream, a provider package that drops the signal) resolve anyway:
+    // the stream they hand over after the stop is nobody's to read, so it must be cancelled, or
+    // its HTTP response runs on, billed, to the end.
+    const { model } = scriptedModel([]);
+    let open: (() => void) | undefined;
+    let cancelled = false;
+    model.doStream = () =>
+      new Promise((resolve) => {
+        open = () =>
+          resolve({
+            stream: new ReadableStream<V3StreamPart>({
+              pull: () => new Promise(() => {}), // a body that is still coming
+              cancel: () => {
+                cancelled = true;
+              },
+            }),
+          });
+      });
+    const result = await generateText({
+      model: wrapLanguageModel({ model, middleware: stopwiseMiddleware() }),
+      prompt: 'q',
+      maxRetries: 0,
+      providerOptions: stopwiseOptions({ policy: { policies: [timeout({ firstTokenMs: 30 })] } }),
+    });
+    expect(result.providerMetadata?.stopwise).toMatchObject({ outcome: 'policy-stop' });
+    open?.();
+    await vi.waitFor(() => expect(cancelled).toBe(true), { timeout: 1_000 });
   });
 });
 
