@@ -54,7 +54,8 @@ export function streamMessage(options: StreamMessageOptions): AsyncIterable<Prov
       const response = await client.messages.create(body, { ...options.requestOptions, signal }).asResponse();
       if (!response.body) throw new StreamError(`${provider} sent a streaming response without a body`);
       headers = response.headers;
-      return sseEventBatches({ provider, body: response.body, signal, secrets });
+      const requestId = response.headers.get('request-id') || undefined; // as `mapAnthropicError` reads it
+      return sseEventBatches({ provider, body: response.body, signal, secrets, requestId });
     },
     started: (emit) => emit({ type: 'stream-start' }),
     // One network read's events at a time: a fast stream packs many into one read.

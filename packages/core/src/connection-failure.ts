@@ -20,6 +20,8 @@ export interface ConnectionFailureOptions {
   midStream?: boolean | undefined;
   /** Credentials to scrub from the message and the cause. */
   secrets?: readonly string[] | undefined;
+  /** The response's request id, when the connection broke after the response started. */
+  requestId?: string | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export function connectionFailure(options: ConnectionFailureOptions): ProviderEr
     code: options.timedOut ? 'timeout' : 'connection_error',
     retryable: true,
     connection,
+    requestId: options.requestId,
     cause: scrubbedError(options.error, secrets),
   });
 }

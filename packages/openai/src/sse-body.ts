@@ -32,6 +32,7 @@ export async function openSseBody(
     body: response.body,
     signal: context.request.signal,
     secrets: context.secrets,
+    requestId: response.headers.get('x-request-id') || undefined, // as `mapOpenAIError` reads it
   });
   return { batches, headers: response.headers };
 }

@@ -21,6 +21,12 @@ export interface SseEventsOptions {
   /** Credentials to scrub from messages. */
   secrets: readonly string[];
   /**
+   * The response's request id (`requestIdFromHeaders(response.headers)`): the errors this reader
+   * builds (a connection broken mid-stream, an error body written raw) carry it, as the errors
+   * of a failed request do, so a support ticket can name the request.
+   */
+  requestId?: string | undefined;
+  /**
    * Largest event (or unterminated line) to buffer, in characters (default
    * {@link defaultMaxEventChars}): a runaway line ends the run with a `StreamError` instead of
    * growing the buffer without bound.
@@ -111,7 +117,7 @@ async function* readEventBatches(options: SseEventsOptions): AsyncGenerator<SseM
         yield batch;
       }
       // Events that came before a raw error body are delivered first, then the error.
-      if (rawError !== undefined) throw rawErrorBodyError(provider, rawError, options.secrets);
+      if (rawError !== undefined) throw rawErrorBodyError(options, rawError);
       if (done) break;
     }
     drained = true;
@@ -139,15 +145,15 @@ const permanentErrorCodes =
  * "ended without a finish".
  */
 function rawErrorBodyError(
-  provider: string,
+  options: SseEventsOptions,
   body: { message: string; code: string | undefined },
-  secrets: readonly string[],
 ): ProviderError {
   return new ProviderError({
-    provider,
-    message: redactSecrets(body.message, secrets),
+    provider: options.provider,
+    message: redactSecrets(body.message, options.secrets),
     code: body.code,
     retryable: body.code === undefined || !permanentErrorCodes.test(body.code),
+    requestId: options.requestId,
   });
 }
 
@@ -199,7 +205,13 @@ async function readChunk(
     return await reader.read();
   } catch (error) {
     if (options.signal.aborted) throw error;
-    throw connectionFailure({ provider: options.provider, error, midStream: true, secrets: options.secrets });
+    throw connectionFailure({
+      provider: options.provider,
+      error,
+      midStream: true,
+      secrets: options.secrets,
+      requestId: options.requestId,
+    });
   }
 }
 

@@ -5,7 +5,12 @@ import { ConfigError, describeError, redactSecrets, StopwiseError, StreamError }
 import { rejectUnknownOptions } from '../option-names.js';
 import type { LanguageModelProvider, ProviderRequest } from '../provider.js';
 import type { FinishReason, ProviderStreamPart, Usage } from '../stream-part.js';
-import { providerErrorFromResponse, type SseErrorDetails, type SseHttpError } from './http-error.js';
+import {
+  providerErrorFromResponse,
+  requestIdFromHeaders,
+  type SseErrorDetails,
+  type SseHttpError,
+} from './http-error.js';
 import { type SseMessage, sseEventBatches, truncate } from './sse-events.js';
 
 /** One server-sent event, as handed to a mapping. */
@@ -152,6 +157,7 @@ function streamSse<T>(
         signal: request.signal,
         secrets,
         maxEventChars: settings.maxEventChars,
+        requestId: requestIdFromHeaders(response.headers),
       });
       return events;
     },

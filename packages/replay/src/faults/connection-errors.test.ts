@@ -62,7 +62,7 @@ describe.each(adapters)('connection failures through %s', (adapter) => {
     expect(serializeError(error)).toMatchObject({ code: 'connection_error', connection: { port } });
   });
 
-  it('a reset mid-stream: connection_error with the system code, text before it kept', async () => {
+  it('a reset mid-stream: connection_error with the system code and request id, text before it kept', async () => {
     const deltas = Array.from({ length: 30 }, (_, index) => `w${index} `);
     const script: WireScript =
       adapter === 'openai'
@@ -82,11 +82,18 @@ describe.each(adapters)('connection failures through %s', (adapter) => {
               paceMs: 1,
               rawAt: { 10: null },
             };
-    const server = await createWireServer({ respond: () => script });
+    // Each provider's own request-id header: the id a support ticket about the break needs.
+    const requestIdHeader = { openai: 'x-request-id', anthropic: 'request-id', sse: 'x-goog-request-id' }[
+      adapter
+    ];
+    const server = await createWireServer({
+      respond: () => ({ ...script, headers: { [requestIdHeader]: 'req_broken_42' } }),
+    });
     closers.push(() => server.close());
     const result = await generate(adapter, adapter === 'openai' ? `${server.url}/v1` : server.url);
     expect(result.outcome).toBe('error');
     const error = result.error as ProviderError;
+    expect(error.requestId).toBe('req_broken_42');
     expect(error).toMatchObject({
       kind: 'provider',
       status: undefined,

@@ -110,12 +110,18 @@ describe.each<AdapterName>(['openai', 'anthropic'])('faults through the %s SDK',
           paceMs: 1,
           omitTrailer: true,
           rawAt: { 12: raw },
+          // OpenAI's and Anthropic's request-id headers: the error keeps the one its API sends.
+          headers: { 'x-request-id': 'req_raw_7', 'request-id': 'req_raw_7' },
         },
       });
       expectAccounted(run);
       expect(run.result.outcome).toBe('error');
       expect(ProviderError.isInstance(run.result.error)).toBe(true);
-      expect(run.result.error).toMatchObject({ code: 'overloaded_error', retryable: true });
+      expect(run.result.error).toMatchObject({
+        code: 'overloaded_error',
+        retryable: true,
+        requestId: 'req_raw_7',
+      });
       expect(run.result.error?.message).toContain('The server is overloaded');
       expect(run.result.text).toBe(textWritten(adapter, 12));
     },
