@@ -248,6 +248,21 @@ describe('combinators', () => {
     expect(result.policyErrors).toEqual([]);
   });
 
+  it('allOf holding a policy switched off by a failure no longer stops: never on less than asked', async () => {
+    const broken: StopPolicy = {
+      name: 'broken',
+      step: () => {
+        throw new Error('boom');
+      },
+    };
+    const result = await run(allOf(broken, onWord('alpha')));
+    expect(result.outcome).toBe('finish');
+    expect(result.text).toBe('alpha beta gamma delta');
+    expect(result.policyErrors.map((error) => error.message)).toEqual([
+      expect.stringContaining('"broken" threw in step()'),
+    ]);
+  });
+
   it('validates children with the field path', () => {
     expect(() => anyOf({ name: 'x' } as StopPolicy)).toThrow(/anyOf\[0\]\.step/);
   });

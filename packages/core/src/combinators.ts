@@ -59,7 +59,9 @@ export function anyOf(...policies: StopPolicy[]): StopPolicy {
 
 /**
  * Stops once every policy has decided at least once (decisions are remembered). The stop lands
- * where the last of them asked; the reason lists them all.
+ * where the last of them asked; the reason lists them all. A policy switched off by a failure
+ * never decides, so an `allOf` holding one no longer stops that call: the safe side, since
+ * stopping on the others alone would stop on less than was asked for.
  */
 export function allOf(...policies: StopPolicy[]): StopPolicy {
   const children = guardedChildren('allOf', policies);
