@@ -4,8 +4,8 @@
  * smaller run, `--json FILE` to write the figures (field names in the README), `--imports-only`
  * for the import costs alone (seconds, where the whole run takes minutes).
  */
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCommandLine } from '../cli-args.js';
+import { outputFileProblem, writeOutputFile } from '../write-output-file.js';
 import { measureAbortLatency } from './abort-latency.js';
 import { measureAiSdkOverhead } from './ai-sdk-overhead.js';
 import { shadowedProfileChain } from './balanced-chain.js';
@@ -15,13 +15,30 @@ import { measureOverhead, type OverheadFigures } from './overhead.js';
 import { measureScaling } from './scaling.js';
 import { startServerProcess } from './server-process.js';
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'imports-only': { type: 'boolean', default: false },
+const usage = `usage: pnpm bench:perf [--quick] [--imports-only] [--json FILE]
+
+  --quick          a smaller run (fewer streams and rounds)
+  --imports-only   only the import costs (seconds; the whole run takes minutes)
+  --json FILE      also write the figures to FILE`;
+// Not bare `parseArgs`: a misspelt flag gets the problem and the usage, not a stack trace.
+const { values } = parseCommandLine(
+  {
+    options: {
+      json: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'imports-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   },
-});
+  usage,
+);
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+// Checked before the run (minutes), not found out by a stack trace at its end.
+const jsonProblem = values.json === undefined ? undefined : outputFileProblem('--json', values.json);
+if (jsonProblem !== undefined) exitWithUsage(jsonProblem, usage);
 const quick = values.quick ?? false;
 // Overhead and concurrency call with the profile itself, the path production takes (the chain
 // resolved and built per call). Scaling times the same chain's steps, so it wraps it in shadow.
@@ -40,7 +57,7 @@ console.log(
 const imports = await measureImportCost({ runs: quick ? 3 : 9 });
 printImports(imports);
 if (values['imports-only']) {
-  if (values.json) writeFileSync(values.json, `${JSON.stringify({ imports }, null, 2)}\n`);
+  if (values.json) writeOutputFile(values.json, `${JSON.stringify({ imports }, null, 2)}\n`);
   process.exit(0);
 }
 
@@ -144,7 +161,7 @@ try {
   console.table(concurrency);
 
   if (values.json) {
-    writeFileSync(
+    writeOutputFile(
       values.json,
       `${JSON.stringify({ imports, profile, scalingChain: chain.description, overhead, anthropicOverhead, aiSdkOverhead, pacedOverhead, scaling, abortLatency: latency, concurrency }, null, 2)}\n`,
     );

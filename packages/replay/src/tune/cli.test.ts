@@ -38,6 +38,23 @@ describe('stopwise-tune CLI', () => {
     );
   }, 120_000);
 
+  it('with --held-out 0, says there is no held-out report instead of printing empty figures', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      cli,
+      '--traces',
+      sampleTracesDir,
+      '--out',
+      out,
+      '--held-out',
+      '0',
+    ]);
+    expect(stdout).toMatch(/held-out calls: none/);
+    expect(stdout).not.toMatch(/0 of 0 judged/);
+  }, 120_000);
+
   it('says what is missing', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', cli])).rejects.toMatchObject({
       code: 2,

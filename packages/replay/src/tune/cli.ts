@@ -99,10 +99,17 @@ try {
   console.log(
     `stopwise-tune: ${records.length} calls, ${buckets} bucket(s); ${values.profile} is step ${tuned.home} of ${tuned.ladder.length - 1}; ${pooledChoice(tuned)}`,
   );
-  console.log(`held-out calls (never tuned on):`);
-  console.log(row(`${values.profile} as shipped`, tuned.report.static));
-  console.log(row('pooled step', tuned.report.pooled));
-  console.log(row('step per bucket', tuned.report.perBucket));
+  if (tuned.report.static.records === 0) {
+    // "0.0% fewer tokens, 0 of 0 judged" would read as a measured result; there is none.
+    console.log(
+      'held-out calls: none (--held-out 0, or too few calls for its share): the steps above are untested on calls they were not tuned on',
+    );
+  } else {
+    console.log(`held-out calls (never tuned on):`);
+    console.log(row(`${values.profile} as shipped`, tuned.report.static));
+    console.log(row('pooled step', tuned.report.pooled));
+    console.log(row('step per bucket', tuned.report.perBucket));
+  }
   console.log(`wrote ${values.out}`);
 } catch (error) {
   if (error instanceof ConfigError) exitWithUsage(error.message, usage);

@@ -14,25 +14,41 @@
  *
  *   pnpm derive-presets --traces ../shared/traces --preset balanced
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, defaultLadder, defineProfile, findProfile } from 'stopwise';
 import { formatTable } from '../bench/format-table.js';
 import { profileSet } from '../bench/policy-sets.js';
 import { runBench } from '../bench/run-bench.js';
 import type { EvaluationSummary } from '../bench/summarize.js';
+import { exitWithUsage, numberFlag, parseCommandLine, positiveIntegerFlag } from '../cli-args.js';
 import { createReplayServer } from '../server/replay-server.js';
 import { loadTraces } from '../traces/load-traces.js';
 import { sharedTracesDir } from '../traces/trace-paths.js';
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string' },
-    preset: { type: 'string', default: 'balanced' },
-    'max-loss': { type: 'string', default: '1' },
-    'max-chat-loss': { type: 'string', default: '0.5' },
-    concurrency: { type: 'string', default: '8' },
+const usage = `usage: pnpm derive-presets [--traces PATH] [--preset NAME] [--max-loss POINTS] [--max-chat-loss POINTS] [--concurrency N]
+
+  --traces PATH          trace files (default: ../shared/traces beside the repository)
+  --preset NAME          the preset whose ladder step to re-derive (default balanced)
+  --max-loss POINTS      pooled reasoning files: accuracy points a step may lose (default 1)
+  --max-chat-loss POINTS each chat file: accuracy points a step may lose (default 0.5)
+  --concurrency N        calls in flight (default 8)`;
+// Not bare `parseArgs`: a misspelt flag gets the problem and the usage, not a stack trace.
+const { values } = parseCommandLine(
+  {
+    options: {
+      traces: { type: 'string' },
+      preset: { type: 'string', default: 'balanced' },
+      'max-loss': { type: 'string', default: '1' },
+      'max-chat-loss': { type: 'string', default: '0.5' },
+      concurrency: { type: 'string', default: '8' },
+      help: { type: 'boolean', default: false },
+    },
   },
-});
+  usage,
+);
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const tracesPath = values.traces ?? sharedTracesDir();
 if (tracesPath === undefined) {
   console.error(
@@ -41,8 +57,15 @@ if (tracesPath === undefined) {
   process.exit(2);
 }
 const preset = values.preset ?? 'balanced';
-const maxLoss = Number(values['max-loss']);
-const maxChatLoss = Number(values['max-chat-loss']);
+const maxLoss = numberFlag(values['max-loss']);
+const maxChatLoss = numberFlag(values['max-chat-loss']);
+const concurrency = positiveIntegerFlag('concurrency', values.concurrency, usage);
+for (const [flag, points] of [
+  ['max-loss', maxLoss],
+  ['max-chat-loss', maxChatLoss],
+] as const) {
+  if (!(points >= 0)) exitWithUsage(`--${flag} must be a number of points >= 0, got ${values[flag]}`, usage);
+}
 
 /** One file's figures under one candidate. */
 interface Cell {
@@ -81,7 +104,7 @@ try {
       serverUrl: server.url,
       sets: [profileSet(candidate)],
       caps: false,
-      concurrency: Number(values.concurrency),
+      concurrency,
     });
     cells.set(
       candidate,
