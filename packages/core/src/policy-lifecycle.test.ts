@@ -4,6 +4,22 @@ import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'x' }];
 
+/**
+ * A holdout call (it runs to its end) whose chain is a judge that would stop at " two" and
+ * `cap`, a safety policy: the holdout's safety chain is what may still stop it.
+ */
+async function holdoutCallWith(cap: StopPolicy) {
+  const judge: StopPolicy = {
+    name: 'judge',
+    step: (view) => (view.delta === ' two' ? { reason: 'enough' } : undefined),
+  };
+  const client = createClient({
+    provider: scriptedProvider(textScript(['one', ' two', ' three', ' four'])),
+    holdout: { fraction: 1 },
+  });
+  return client.generate({ model: 'gpt-4o-mini', messages, policy: { policies: [judge, cap] } });
+}
+
 describe("a policy's life across calls", () => {
   it("a policy's end() for one call runs before the next call with the same policy object starts it", async () => {
     // A fresh module graph: the tokenizer is loaded (an earlier call did it), the price data not
@@ -46,19 +62,7 @@ describe("a policy's life across calls", () => {
         return { reason: 'cap reached', kind: 'cap', safety: true };
       },
     };
-    const judge: StopPolicy = {
-      name: 'judge',
-      step: (view) => (view.delta === ' two' ? { reason: 'enough' } : undefined),
-    };
-    const client = createClient({
-      provider: scriptedProvider(textScript(['one', ' two', ' three', ' four'])),
-      holdout: { fraction: 1 },
-    });
-    const result = await client.generate({
-      model: 'gpt-4o-mini',
-      messages,
-      policy: { policies: [judge, cap] },
-    });
+    const result = await holdoutCallWith(cap);
     expect(result.policyErrors).toHaveLength(1);
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('one two three four');
@@ -73,19 +77,7 @@ describe("a policy's life across calls", () => {
       // would have kept no text at all.
       step: () => (++capSteps >= 3 ? { reason: 'cap reached', cutAt: Number.NaN, safety: true } : undefined),
     };
-    const judge: StopPolicy = {
-      name: 'judge',
-      step: (view) => (view.delta === ' two' ? { reason: 'enough' } : undefined),
-    };
-    const client = createClient({
-      provider: scriptedProvider(textScript(['one', ' two', ' three', ' four'])),
-      holdout: { fraction: 1 },
-    });
-    const result = await client.generate({
-      model: 'gpt-4o-mini',
-      messages,
-      policy: { policies: [judge, cap] },
-    });
+    const result = await holdoutCallWith(cap);
     expect(result.outcome).toBe('finish');
     expect(result.text).toBe('one two three four');
     expect(result.policyErrors.map((error) => error.message)).toEqual([

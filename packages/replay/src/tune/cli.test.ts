@@ -11,20 +11,25 @@ import { sampleTracesDir } from '../traces/trace-paths.js';
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
+/** Runs the CLI on the committed sample traffic, into a fresh folder, with `flags` added. */
+async function tuneSample(flags: string[]): Promise<{ stdout: string; out: string }> {
+  const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
+  const { stdout } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    cli,
+    '--traces',
+    sampleTracesDir,
+    '--out',
+    out,
+    ...flags,
+  ]);
+  return { stdout, out };
+}
+
 describe('stopwise-tune CLI', () => {
   it('tunes the sample traffic, reports held-out figures and writes a profile defineProfile loads', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
-    const { stdout } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      cli,
-      '--traces',
-      sampleTracesDir,
-      '--out',
-      out,
-      '--min-samples',
-      '20',
-    ]);
+    const { stdout, out } = await tuneSample(['--min-samples', '20']);
     expect(stdout).toMatch(/held-out calls \(never tuned on\):/);
     expect(stdout).toMatch(/balanced as shipped +\d+\.\d% fewer tokens/);
     const tuned = JSON.parse(readFileSync(out, 'utf8')) as TunedProfile;
@@ -39,18 +44,7 @@ describe('stopwise-tune CLI', () => {
   }, 120_000);
 
   it('with --held-out 0, says there is no held-out report instead of printing empty figures', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
-    const { stdout } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      cli,
-      '--traces',
-      sampleTracesDir,
-      '--out',
-      out,
-      '--held-out',
-      '0',
-    ]);
+    const { stdout } = await tuneSample(['--held-out', '0']);
     expect(stdout).toMatch(/held-out calls: none/);
     expect(stdout).not.toMatch(/0 of 0 judged/);
   }, 120_000);
@@ -70,18 +64,7 @@ describe('stopwise-tune CLI', () => {
   });
 
   it('refuses a blank number (--held-out=) instead of reading it as 0', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'stopwise-tune-')), 'tuned.json');
-    const blank = run(process.execPath, [
-      '--import',
-      'tsx',
-      cli,
-      '--traces',
-      sampleTracesDir,
-      '--out',
-      out,
-      '--held-out=',
-    ]);
-    await expect(blank).rejects.toMatchObject({
+    await expect(tuneSample(['--held-out='])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/Invalid `heldOutShare`: must be a number in \[0, 1\), got NaN/),
     });
