@@ -226,3 +226,46 @@ describe('createClient({ learn })', () => {
     );
   });
 });
+
+describe('the ladder replay of a holdout call', () => {
+  /** A client that learns from every call, and the deltas its replays add, by bucket. */
+  function recordingClient() {
+    const added: Array<{ bucket: string; deltas: unknown }> = [];
+    const evidence: TunerEvidence = {
+      add: (bucket, deltas) => added.push({ bucket, deltas }),
+      read: (_bucket, steps) =>
+        Array.from({ length: steps }, () => ({ observations: 0, lost: 0, tokensSaved: 0 })),
+      contributors: () => 0,
+    };
+    const client = createClient({
+      provider: { name: 'openai', stream: (request) => scriptedProvider(answerScript(5)).stream(request) },
+      profile: 'balanced',
+      learn: { evidence, holdoutFloor: 1, onError: (error) => expect.unreachable(String(error)) },
+    });
+    return { client, added };
+  }
+
+  it('replays the prompt the call was made with, even when the app appends the next turn to the same messages', async () => {
+    const first = 'Add 2 and 3. End with "the answer is".';
+    // The usual chat loop: one messages array, the reply and the next question pushed onto it
+    // as soon as the call resolves (before the replay, which runs on a later task).
+    const chat = recordingClient();
+    const messages: Array<{ role: 'user' | 'assistant'; content: string }> = [
+      { role: 'user', content: first },
+    ];
+    const metadata: Record<string, unknown> = {};
+    const result = await chat.client.generate({ model: 'gpt-4o-mini', messages, metadata, user: 'ann' });
+    messages.push({ role: 'assistant', content: result.text });
+    // A problem in parts switches the answer markers off: replayed with it, no step would stop.
+    messages.push({ role: 'user', content: 'Part 1: now multiply them. Part 2: divide.' });
+    metadata.bucket = 'another-template';
+    await learningIdle(chat.client);
+
+    const untouched = recordingClient();
+    await untouched.client.generate({ ...ask('ann'), messages: [{ role: 'user', content: first }] });
+    await learningIdle(untouched.client);
+
+    expect(untouched.added).toHaveLength(1);
+    expect(chat.added).toEqual(untouched.added);
+  });
+});

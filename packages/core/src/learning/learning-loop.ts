@@ -171,7 +171,21 @@ export class LearningLoop {
     if (!held || result.profile === undefined) return;
     const entry = this.ladderFor(result.profile);
     if (entry === undefined) return;
-    const replay = this.replayLater(options, result, tuning, entry);
+    // The call as it was made, read now: the replay runs on a later task, and a chat app
+    // typically pushes the reply and the next question onto the same `messages` array (and
+    // reuses its `metadata`) as soon as the call resolves. Read then, the replay judged the
+    // ladder on the next turn's prompt: other keyword rules, another length bucket.
+    const call: CallContext = {
+      model: options.model,
+      messages: [...options.messages],
+      prompt: userPrompt(options.messages),
+      user: options.user,
+      profile: result.profile,
+      maxOutputTokens: options.maxOutputTokens,
+      metadata: { ...options.metadata },
+      report: () => {},
+    };
+    const replay = this.replayLater(call, result, tuning, entry);
     this.replaying.add(replay);
     void replay.finally(() => this.replaying.delete(replay));
   }
@@ -188,27 +202,17 @@ export class LearningLoop {
    * the other streams of the process. A failure goes to `onError`.
    */
   private async replayLater(
-    options: CallOptions<unknown>,
+    call: CallContext,
     result: RunResult,
     tuning: CallTuning,
     entry: { settings: ProfileSettings; ladder: TuningLadder },
   ): Promise<void> {
     try {
       await nextTask();
-      const call: CallContext = {
-        model: options.model,
-        messages: options.messages,
-        prompt: userPrompt(options.messages),
-        user: options.user,
-        profile: result.profile,
-        maxOutputTokens: options.maxOutputTokens,
-        metadata: options.metadata ?? {},
-        report: () => {},
-      };
       const output = { reasoning: result.reasoning ?? '', text: result.text };
       // No explicit answer, nothing to judge a stop by: the replays would count for no step.
       if (statedAnswer(output) === undefined) return;
-      const counter = tokenCounterFor(options.model);
+      const counter = tokenCounterFor(call.model);
       const observations = await inTimeSlices(
         observeLadderInSlices({
           settings: entry.settings,
