@@ -269,3 +269,28 @@ describe('the ladder replay of a holdout call', () => {
     expect(chat.added).toEqual(untouched.added);
   });
 });
+
+describe('a tuner whose evidence cannot be read', () => {
+  it("runs the call at the profile's own settings and reports the failure, never failing the call", async () => {
+    const errors: unknown[] = [];
+    // A remote backend behind `learn.evidence` (or a custom store) that is down: reads throw.
+    const evidence: TunerEvidence = {
+      add: () => {},
+      read: () => {
+        throw new Error('evidence backend unreachable');
+      },
+      contributors: () => 0,
+    };
+    const client = createClient({
+      provider: scriptedProvider(answerScript(5)),
+      profile: 'balanced',
+      learn: { evidence, holdoutFloor: 0, onError: (error) => errors.push(error) },
+    });
+    const result = await client.generate(ask('ann'));
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toMatch(/the answer is 5/);
+    expect(result.tuning).toBeUndefined();
+    expect(errors).toEqual([expect.objectContaining({ message: 'evidence backend unreachable' })]);
+  });
+});

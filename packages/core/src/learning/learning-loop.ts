@@ -23,7 +23,10 @@ export interface ClientLearnOptions extends LearnOptions {
   holdoutFloor?: number | undefined;
   /** The ladder for a profile's settings. Default {@link defaultLadder}. */
   ladder?: ((settings: ProfileSettings) => TuningLadder) | undefined;
-  /** Hears a failure of the learning work that runs after a call (it never reaches the call). */
+  /**
+   * Hears a failure of learning: evidence that could not be read when a call was tuned (it ran
+   * at the profile's own settings), or of the work after a call. It never reaches the call.
+   */
   onError?: ((error: unknown) => void) | undefined;
 }
 
@@ -130,8 +133,22 @@ export class LearningLoop {
     this.lengthStore = context.lengthStore;
   }
 
-  /** The tuned step of a call of `profile`, or undefined when the profile cannot be tuned. */
+  /**
+   * The tuned step of a call of `profile`, or undefined when the profile cannot be tuned. It
+   * runs before the call starts, so it never throws: evidence that cannot be read (a custom
+   * store or `learn.evidence` whose backend is down) goes to `onError`, and the call runs at the
+   * profile's own settings rather than failing.
+   */
   tune(profile: string, call: TuneInput, peek = false): CallTuning | undefined {
+    try {
+      return this.tuneOrThrow(profile, call, peek);
+    } catch (error) {
+      this.report(error);
+      return undefined;
+    }
+  }
+
+  private tuneOrThrow(profile: string, call: TuneInput, peek: boolean): CallTuning | undefined {
     const entry = this.ladderFor(profile);
     if (entry === undefined) return undefined;
     const { ladder } = entry;
@@ -226,11 +243,15 @@ export class LearningLoop {
       );
       this.tuner.observe({ bucket: tuning.bucket, user: tuning.user }, observations);
     } catch (error) {
-      try {
-        this.onError?.(error);
-      } catch {
-        // Nothing left to report to.
-      }
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.onError?.(error);
+    } catch {
+      // Nothing left to report to.
     }
   }
 
