@@ -189,6 +189,27 @@ describe('redisStore against a real redis-server', () => {
     await own.close();
   });
 
+  it('close() sends the writes made while an earlier send was still in flight', async () => {
+    // No timer sends: only flush() and close() do, so the test decides what is in flight.
+    const { store, errors } = open({ flushEveryMs: 60_000, syncEveryMs: 60_000 });
+    store.increment('warm', { n: 1 });
+    await until(() => store.pendingKeys === 0); // connected: the 'ready' send went out
+    store.increment('a', { n: 1 });
+    const flushing = store.flush(); // sends 'a'; its answer has not come yet
+    store.increment('b', { n: 1 }); // learnt meanwhile: the next send's
+    store.append('list', { at: 1 }, 5);
+    await store.close();
+    await flushing;
+    const reader = createRedisClient({ url: redis.url }) as RedisClientType;
+    await reader.connect();
+    const prefix = `test${prefixes}:`;
+    expect(await reader.hGetAll(`${prefix}a`)).toEqual({ n: '1' });
+    expect(await reader.hGetAll(`${prefix}b`)).toEqual({ n: '1' });
+    expect(await reader.lRange(`${prefix}list`, 0, -1)).toEqual(['{"at":1}']);
+    await reader.close();
+    expect(errors).toEqual([]);
+  });
+
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => redisStore({ url: 'not a url' })).toThrow(ConfigError);
     expect(() => redisStore({ timeoutMs: 0 })).toThrow(/timeoutMs/);

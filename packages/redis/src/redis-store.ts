@@ -159,9 +159,18 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     return sending;
   };
 
+  // Everything pending now: a send in flight carries only what was pending when it started, so
+  // `flush` and `close` wait for it and then send what was learnt since (which `close`, awaiting
+  // the in-flight send alone, used to drop with the client).
+  const sendAll = async (): Promise<void> => {
+    if (sending) await sending;
+    await send();
+  };
+
   const pull = (): Promise<void> => {
     if (pulling) return pulling;
-    if (!client.isReady) return Promise.resolve();
+    // Closed (a flush that raced close): the client is going away, a pull would only fail.
+    if (closed || !client.isReady) return Promise.resolve();
     // A pull that outlives `timeoutMs` (a stalled server) is waited for by nobody: `flush` gives
     // up on it, the timers skip pulls until it settles.
     const reader = client;
@@ -261,7 +270,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     revision: (key) => local.revision(key),
     async flush() {
       // A stalled server must not hold the caller: the send goes on in the background.
-      await Promise.race([send(), delay(timeoutMs)]);
+      await Promise.race([sendAll(), delay(timeoutMs)]);
       await Promise.race([pull(), delay(timeoutMs)]);
     },
     async close() {
@@ -270,7 +279,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       clearInterval(sendTimer);
       clearInterval(pullTimer);
       const outcome = await Promise.race([
-        send().then(() => 'sent' as const),
+        sendAll().then(() => 'sent' as const),
         delay(timeoutMs).then(() => 'timeout' as const),
       ]);
       if (outcome === 'timeout')
