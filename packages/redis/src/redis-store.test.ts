@@ -210,6 +210,19 @@ describe('redisStore against a real redis-server', () => {
     expect(errors).toEqual([]);
   });
 
+  it('close() over an unreachable Redis says which writes it drops', async () => {
+    const errors: unknown[] = [];
+    const store = redisStore({ url: 'redis://127.0.0.1:1', timeoutMs: 200, onError: (e) => errors.push(e) });
+    store.increment('k', { n: 1 });
+    store.append('list', { at: 1 }, 5);
+    await store.close();
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/pending writes to 2 keys dropped at close/),
+      }),
+    );
+  });
+
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => redisStore({ url: 'not a url' })).toThrow(ConfigError);
     expect(() => redisStore({ timeoutMs: 0 })).toThrow(/timeoutMs/);

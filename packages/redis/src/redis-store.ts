@@ -284,6 +284,13 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       ]);
       if (outcome === 'timeout')
         report(new Error(`Redis did not answer within ${timeoutMs} ms: pending writes dropped at close`));
+      else {
+        // Redis down (send() keeps writes pending while the client is not ready) or the last
+        // send failed and put them back: they go with the client, which must be said.
+        const unsent = new Set([...pendingCounters.keys(), ...pendingAppends.keys()]).size;
+        if (unsent > 0)
+          report(new Error(`Redis unreachable: pending writes to ${unsent} keys dropped at close`));
+      }
       if (!ownClient) return;
       if (outcome === 'sent' && client.isReady) await client.close().catch(report);
       else client.destroy();
