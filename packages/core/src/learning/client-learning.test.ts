@@ -217,6 +217,30 @@ describe('createClient({ learn })', () => {
     });
   });
 
+  it('refuses a verdict on a call that a token cap cut, not its tuned settings', async () => {
+    const added: string[] = [];
+    const evidence: TunerEvidence = {
+      add: (bucket) => added.push(bucket),
+      read: (_bucket, steps) =>
+        Array.from({ length: steps }, () => ({ observations: 0, lost: 0, tokensSaved: 0 })),
+      contributors: () => 0,
+    };
+    const client = createClient({
+      provider: scriptedProvider(answerScript(5)),
+      profile: 'balanced',
+      learn: { evidence, holdoutFloor: 0 },
+    });
+    // Not held out: the cap is what ended it, before any tuned policy could judge the answer.
+    const capped = await client.generate({ ...ask('ann'), policy: { cutAtTokens: 8 } });
+    expect(capped.savings.holdout).toBeUndefined();
+    expect(capped.stop?.kind).toBe('cap');
+    expect(client.feedback(capped.callId, { thumbs: 'down' })).toMatchObject({
+      accepted: false,
+      reason: /cap/,
+    });
+    expect(added).toEqual([]);
+  });
+
   it('refuses bad learn options when the client is made', () => {
     const provider = scriptedProvider(answerScript(1));
     expect(() => createClient({ provider, learn: { risk: 0 } })).toThrow(/learn.risk/);

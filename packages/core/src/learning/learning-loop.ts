@@ -77,8 +77,11 @@ export type FeedbackResult =
 
 interface CallRecord {
   tuning: CallTuning;
-  /** Stopped by its tuned chain; a holdout call ran it in shadow (only safety policies cut it). */
-  stopped: 'by-chain' | 'held-out' | 'no';
+  /**
+   * Stopped by its tuned chain; a holdout call ran it in shadow (only safety policies cut it);
+   * cut by a cap (a token or time limit: `kind: 'cap'`), which no ladder step sets.
+   */
+  stopped: 'by-chain' | 'held-out' | 'capped' | 'no';
   judged: boolean;
 }
 
@@ -182,7 +185,14 @@ export class LearningLoop {
     if (tuning === undefined) return;
     if (this.calls.size >= callsRemembered) this.calls.delete(this.calls.keys().next().value as string);
     const heldOut = result.savings.holdout !== undefined;
-    const stopped = result.outcome !== 'policy-stop' ? 'no' : heldOut ? 'held-out' : 'by-chain';
+    const stopped =
+      result.outcome !== 'policy-stop'
+        ? 'no'
+        : heldOut
+          ? 'held-out'
+          : result.stop.kind === 'cap'
+            ? 'capped'
+            : 'by-chain';
     this.calls.set(result.callId, { tuning, stopped, judged: false });
     const held = heldOut && result.outcome === 'finish';
     if (!held || result.profile === undefined) return;
@@ -275,6 +285,12 @@ export class LearningLoop {
         accepted: false,
         reason:
           'the call was held out (its tuned chain ran in shadow and only a safety limit stopped it), so a verdict on it says nothing about the stop settings',
+      };
+    if (record.stopped === 'capped')
+      return {
+        accepted: false,
+        reason:
+          'the call was cut by a cap (a token or time limit), not by its tuned stop settings, so a verdict on it says nothing about them',
       };
     if (record.stopped === 'no')
       return {
