@@ -120,3 +120,24 @@ describe('Tuner', () => {
     expect(() => new Tuner({ minUsers: 0 })).toThrow(/learn.minUsers/);
   });
 });
+
+describe('Tuner, while a bucket waits for enough users', () => {
+  it("keeps the profile's step but shows each step's real bound, not 1", () => {
+    const tuner = new Tuner({ risk: 0.01, confidence: 0.9, minSamples: 100, minUsers: 3 });
+    const clean = ladder.steps.map((_, step) => ({
+      step,
+      stop: undefined,
+      tokensSaved: 5,
+      answerKept: true,
+      judged: true,
+    }));
+    for (let i = 0; i < 500; i++) tuner.observe({ bucket: 'b', user: 'mallory' }, clean);
+    const tuned = tuner.stepFor({ bucket: 'b', user: undefined }, ladder);
+    expect(tuned).toMatchObject({ scope: 'profile', step: ladder.home });
+    expect(tuned.choice.reason).toMatch(/1 of 3 users/);
+    // 0 lost in 500: the bound is 1 - 0.1^(1/500), about 0.0046. It read 1 (no evidence at all).
+    expect(tuned.choice.standings).toHaveLength(ladder.steps.length);
+    expect(tuned.choice.standings[0]?.lossBound).toBeCloseTo(1 - 0.1 ** (1 / 500), 6);
+    expect(tuned.choice.standings[0]?.observations).toBe(500);
+  });
+});

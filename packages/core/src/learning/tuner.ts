@@ -119,8 +119,10 @@ export class Tuner {
     }
     const totals = bucketTotals;
     if (bucketTrusted) return { ...this.choose(keys.bucket, totals, ladder, peek), scope: 'bucket', totals };
+    // Standings of the bucket's evidence so far, for `explain`; the step stays the profile's own
+    // whatever they say. (Given no evidence, every step showed a bound of 1 however clean it was.)
     const choice = chooseStep({
-      evidence: [],
+      evidence: totals,
       current: ladder.home,
       home: ladder.home,
       settings: this.settings,
