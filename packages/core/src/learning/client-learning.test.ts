@@ -245,6 +245,8 @@ describe('createClient({ learn })', () => {
     const provider = scriptedProvider(answerScript(1));
     expect(() => createClient({ provider, learn: { risk: 0 } })).toThrow(/learn.risk/);
     expect(() => createClient({ provider, learn: { holdoutFloor: 2 } })).toThrow(/learn.holdoutFloor/);
+    // Not a TunerEvidence: said now, not by every call failing to read it.
+    expect(() => createClient({ provider, learn: { evidence: {} as never } })).toThrow(/learn.evidence/);
     expect(() => createClient({ provider, learn: { rsk: 0.1 } as never })).toThrow(
       /Invalid `learn.rsk`: is not an option \(did you mean `risk`\?\)/,
     );

@@ -69,6 +69,20 @@ export function validateLearnOptions(
     throw new ConfigError(`${field}.minSamples`, `must be a positive integer, got ${String(minSamples)}`);
   if (!Number.isInteger(minUsers) || minUsers < 1)
     throw new ConfigError(`${field}.minUsers`, `must be a positive integer, got ${String(minUsers)}`);
+  const { evidence } = options;
+  // Checked here, not at the first call: every call reads it before it starts.
+  if (
+    evidence !== undefined &&
+    !(
+      typeof evidence === 'object' &&
+      evidence !== null &&
+      (['add', 'read', 'contributors'] as const).every((method) => typeof evidence[method] === 'function')
+    )
+  )
+    throw new ConfigError(
+      `${field}.evidence`,
+      "must be a TunerEvidence { add, read, contributors } (or left out: the client's store keeps it)",
+    );
   return { risk, confidence, minSamples, minUsers };
 }
 
