@@ -5,7 +5,7 @@ import { createMemoryStore } from '../store/memory-store.js';
 import { eventLoopTurnsDuring } from '../testing/event-loop-turns.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { learningIdle } from './learning-loop.js';
-import type { TunerEvidence } from './tuner-evidence.js';
+import { createMemoryTunerEvidence, type TunerEvidence } from './tuner-evidence.js';
 
 /** An answer stated early, then a long recheck that keeps it (or, with `changes`, changes it). */
 function answerScript(n: number, changes = false) {
@@ -318,5 +318,34 @@ describe('a tuner whose evidence cannot be read', () => {
     expect(result.text).toMatch(/the answer is 5/);
     expect(result.tuning).toBeUndefined();
     expect(errors).toEqual([expect.objectContaining({ message: 'evidence backend unreachable' })]);
+  });
+
+  it('answers a verdict it could not record instead of throwing, and takes it when sent again', async () => {
+    const errors: unknown[] = [];
+    const inner = createMemoryTunerEvidence();
+    let down = false;
+    const evidence: TunerEvidence = {
+      add: (...args) => {
+        if (down) throw new Error('evidence backend unreachable');
+        inner.add(...args);
+      },
+      read: (...args) => inner.read(...args),
+      contributors: (...args) => inner.contributors(...args),
+    };
+    const client = createClient({
+      provider: scriptedProvider(answerScript(5)),
+      profile: 'balanced',
+      learn: { evidence, holdoutFloor: 0, onError: (error) => errors.push(error) },
+    });
+    const stopped = await client.generate(ask('ann'));
+    expect(stopped.outcome).toBe('policy-stop');
+    down = true;
+    expect(client.feedback(stopped.callId, { thumbs: 'down' })).toMatchObject({
+      accepted: false,
+      reason: /could not be recorded \(evidence backend unreachable\); nothing changed/,
+    });
+    expect(errors).toHaveLength(1);
+    down = false;
+    expect(client.feedback(stopped.callId, { thumbs: 'down' })).toEqual({ accepted: true });
   });
 });

@@ -1,6 +1,6 @@
 import type { LengthHistoryStore } from '../adaptive/length-history.js';
 import type { CallOptions } from '../call-options.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, describeError } from '../errors.js';
 import { userPrompt } from '../messages.js';
 import { rejectUnknownOptions } from '../option-names.js';
 import { optionNames } from '../policies/options.js';
@@ -297,9 +297,19 @@ export class LearningLoop {
         accepted: false,
         reason: 'the call was not stopped, so a verdict on it says nothing about the stop settings',
       };
-    record.judged = true;
     const { bucket, user, step, steps } = record.tuning;
-    this.tuner.feedback({ bucket, user }, step, steps, verdict);
+    try {
+      this.tuner.feedback({ bucket, user }, step, steps, verdict);
+    } catch (error) {
+      // Evidence whose backend is down (a custom `learn.evidence`): the app gets an answer, not
+      // a throw, and the call is not marked judged, so the same verdict can be sent again.
+      this.report(error);
+      return {
+        accepted: false,
+        reason: `the verdict could not be recorded (${describeError(error)}); nothing changed, and it can be sent again`,
+      };
+    }
+    record.judged = true;
     return { accepted: true };
   }
 
