@@ -79,4 +79,17 @@ describe('tuneOffline', () => {
       tuneOffline({ records: traffic(5, 0), profile: 'balanced', heldOutShare: 1 }),
     ).rejects.toThrow(/heldOutShare/);
   });
+
+  it('refuses a misspelt learn option and a malformed record, naming them', async () => {
+    await expect(
+      tuneOffline({ records: traffic(5, 0), profile: 'balanced', learn: { minSample: 5 } as never }),
+    ).rejects.toThrow(/learn\.minSample.*minSamples/);
+    const records = traffic(5, 0);
+    const broken: RecordedCall[] = records.map((record, i) =>
+      i === 3 ? ({ ...record, output: undefined } as never) : record,
+    );
+    await expect(tuneOffline({ records: broken, profile: 'balanced' })).rejects.toThrow(
+      /records\[3\]\.output.*must be a string, got undefined/,
+    );
+  });
 });

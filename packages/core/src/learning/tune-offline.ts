@@ -2,6 +2,7 @@ import { createMemoryLengthHistory, type LengthHistoryStore } from '../adaptive/
 import { anyOf, shadow } from '../combinators.js';
 import { ConfigError } from '../errors.js';
 import type { Message } from '../messages.js';
+import { rejectUnknownOptions } from '../option-names.js';
 import { loadRegexEngine } from '../policies/linear-engine.js';
 import type { CallContext, StopPolicy } from '../policy.js';
 import type { ProfileDefinition } from '../profiles/define-profile.js';
@@ -114,12 +115,15 @@ export async function tuneOffline(options: TuneOfflineOptions): Promise<TunedPro
 
 function tuneLoaded(options: TuneOfflineOptions): TunedProfile {
   const { records, profile } = options;
+  // A misspelt name (`minSample`) would otherwise tune at the default, silently.
+  if (options.learn !== undefined) rejectUnknownOptions('learn', options.learn, offlineLearnNames);
   const { risk, confidence, minSamples } = validateLearnOptions('learn', { ...options.learn, minUsers: 1 });
   const heldOutShare = options.heldOutShare ?? 0.2;
   if (!(heldOutShare >= 0 && heldOutShare < 1))
     throw new ConfigError('heldOutShare', `must be a number in [0, 1), got ${String(heldOutShare)}`);
   if (!Array.isArray(records) || records.length === 0)
     throw new ConfigError('records', 'must be a non-empty array of recorded calls');
+  records.forEach(checkRecord);
   // The replays' adaptive-length budgets come from the records before them, as a live client's
   // come from the calls before: a history of this run's own, filled in record order.
   const settings = withLengthStore(profileSettings('profile', profile), createMemoryLengthHistory());
@@ -250,6 +254,26 @@ function judgedDeltas(observations: readonly StepObservation[]): StepDelta[] {
       lost: observation.answerKept ? 0 : 1,
       tokensSaved: observation.tokensSaved,
     }));
+}
+
+const offlineLearnNames = ['risk', 'confidence', 'minSamples'] as const;
+
+/**
+ * A record the replays can read, or a `ConfigError` naming the record and the field (records
+ * built by hand, not read by `stopwise-tune`, which checks its files, met a TypeError mid-run).
+ */
+function checkRecord(record: RecordedCall, index: number): void {
+  const at = `records[${index}]`;
+  if (typeof record !== 'object' || record === null)
+    throw new ConfigError(at, 'must be a recorded call object');
+  for (const field of ['id', 'model', 'output'] as const) {
+    if (typeof record[field] !== 'string')
+      throw new ConfigError(`${at}.${field}`, `must be a string, got ${typeof record[field]}`);
+  }
+  if (!Array.isArray(record.messages))
+    throw new ConfigError(`${at}.messages`, 'must be an array of chat messages');
+  if (record.reasoning !== undefined && typeof record.reasoning !== 'string')
+    throw new ConfigError(`${at}.reasoning`, `must be a string when given, got ${typeof record.reasoning}`);
 }
 
 /** A fixed share of ids, by an FNV-1a hash: the same split on every run. */
