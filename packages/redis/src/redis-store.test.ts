@@ -223,6 +223,23 @@ describe('redisStore against a real redis-server', () => {
     );
   });
 
+  it("close() leaves the app's own client as it found it: no listeners of the closed store", async () => {
+    const own = createRedisClient({ url: redis.url }) as RedisClientType;
+    await own.connect();
+    try {
+      const before = { ready: own.listenerCount('ready'), error: own.listenerCount('error') };
+      for (let i = 0; i < 3; i++) {
+        const { store } = open({ client: own });
+        store.increment('k', { n: 1 });
+        await store.close();
+      }
+      expect({ ready: own.listenerCount('ready'), error: own.listenerCount('error') }).toEqual(before);
+      expect(own.isReady).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('refuses bad options with a ConfigError naming the field', () => {
     expect(() => redisStore({ url: 'not a url' })).toThrow(ConfigError);
     expect(() => redisStore({ timeoutMs: 0 })).toThrow(/timeoutMs/);

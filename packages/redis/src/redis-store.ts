@@ -246,7 +246,8 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
   // A store must never keep the process alive on its own.
   sendTimer.unref();
   pullTimer.unref();
-  client.on('ready', () => void send().then(pull));
+  const onReady = () => void send().then(pull);
+  client.on('ready', onReady);
 
   return {
     increment(key, deltas) {
@@ -291,7 +292,14 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
         if (unsent > 0)
           report(new Error(`Redis unreachable: pending writes to ${unsent} keys dropped at close`));
       }
-      if (!ownClient) return;
+      client.off('ready', onReady);
+      if (!ownClient) {
+        // The app's client lives on: it must not keep calling a closed store (its errors
+        // reported), nor gather listeners store after store. (Ours keeps its error listener:
+        // closing may still emit one, which unheard would crash the process.)
+        client.off('error', report);
+        return;
+      }
       if (outcome === 'sent' && client.isReady) await client.close().catch(report);
       else client.destroy();
     },
