@@ -39,6 +39,18 @@ describe('savingsAccuracy', () => {
     });
   });
 
+  it('counts a stop with only a bound (budget-bound, null headline) as not covered, like one with nothing', () => {
+    const bound: Savings = {
+      ...savings(10),
+      counterfactualTokens: { value: 4096, low: 10, high: 4096, method: 'budget-bound' },
+      tokensSavedAtMost: 4086,
+    };
+    const accuracy = savingsAccuracy([{ outcome: 'policy-stop', savings: bound, trueOutputTokens: 60 }]);
+    expect(accuracy.intervalCoverage).toBe(0);
+    expect(accuracy.estimatedTokensSaved).toBe(0);
+    expect(accuracy.methods).toEqual({ 'budget-bound': 1 });
+  });
+
   it('has no coverage and no error when nothing was stopped', () => {
     const accuracy = savingsAccuracy([{ outcome: 'finish', savings: savings(5), trueOutputTokens: 5 }]);
     expect(accuracy.intervalCoverage).toBeNull();

@@ -23,7 +23,10 @@ export interface SavingsAccuracy {
   trueTokensSaved: number;
   /** `(estimated − true) / true`; null when nothing was truly saved. */
   aggregateError: number | null;
-  /** Share of stopped calls whose `[low, high]` held `trueOutputTokens` (0..1); null with no stopped calls. */
+  /**
+   * Share of stopped calls whose `[low, high]` held `trueOutputTokens` (0..1), a stop without a
+   * point estimate (none, or only a bound) counting as a miss; null with no stopped calls.
+   */
   intervalCoverage: number | null;
   /** Stopped calls by the method their estimate used (`unestimated`: no estimate at all). */
   methods: Partial<Record<CounterfactualMethod | 'unestimated', number>>;
@@ -32,8 +35,8 @@ export interface SavingsAccuracy {
 /**
  * Scores savings estimates against known full lengths: the benchmark's `estimatedTokensSaved`,
  * `trueTokensSaved` and `intervalCoverage` columns, and the honesty test's assertions. A stopped
- * call without an estimate counts as 0 tokens estimated and as not covered, so missing estimates
- * make the figures worse, never better.
+ * call without an estimate (no counterfactual, or only a bound) counts as 0 tokens estimated and
+ * as not covered, so missing estimates make the figures worse, never better.
  */
 export function savingsAccuracy(calls: readonly SavingsTruth[]): SavingsAccuracy {
   let stoppedCalls = 0;
@@ -50,7 +53,11 @@ export function savingsAccuracy(calls: readonly SavingsTruth[]): SavingsAccuracy
     methods[method] = (methods[method] ?? 0) + 1;
     estimated += savings.tokensSaved ?? 0;
     truth += Math.max(0, call.trueOutputTokens - savings.outputTokens);
-    if (cf && cf.low <= call.trueOutputTokens && call.trueOutputTokens <= cf.high) covered += 1;
+    // A stop with a null headline has at most a bound (`budget-bound`: produced tokens to the
+    // cap), whose interval holds every output within the cap: scored as a hit it would pass
+    // for calibration. Like a stop with nothing, it counts as not covered.
+    const hasEstimate = cf !== undefined && savings.tokensSaved != null;
+    if (hasEstimate && cf.low <= call.trueOutputTokens && call.trueOutputTokens <= cf.high) covered += 1;
   }
   return {
     stoppedCalls,
