@@ -32,6 +32,7 @@ describe('summarize: the estimate columns', () => {
         outcome: 'policy-stop',
         stoppedBy: 'p',
         producedTokens: 100,
+        estimatedTokensSaved: 300,
         counterfactualLow: 100,
         counterfactualHigh: 900,
       }),
@@ -39,6 +40,35 @@ describe('summarize: the estimate columns', () => {
     expect(summary.trueTokensSaved).toBe(1800);
     expect(summary.intervalCoverage).toBe(0);
     expect(summary.calibrationOutputs).toBe(1);
+  });
+
+  it('leave a stop with only a bound out of coverage: its interval runs to the cap and holds by construction', () => {
+    // An estimated stop whose interval missed the true 1,000 tokens, and a stop with no headline
+    // whose counterfactual is its cap (budget-bound: produced tokens to maxOutputTokens 4,096).
+    const summary = summarize([
+      outcome({
+        outcome: 'policy-stop',
+        stoppedBy: 'p',
+        producedTokens: 100,
+        estimatedTokensSaved: 300,
+        counterfactualLow: 100,
+        counterfactualHigh: 900,
+      }),
+      outcome({
+        outcome: 'policy-stop',
+        stoppedBy: 'p',
+        producedTokens: 100,
+        upperBoundTokensSaved: 3996,
+        counterfactualLow: 100,
+        counterfactualHigh: 4096,
+      }),
+    ]);
+    expect(summary.intervalCoverage).toBe(0);
+    expect(
+      summarize([
+        outcome({ outcome: 'policy-stop', stoppedBy: 'p', counterfactualLow: 1, counterfactualHigh: 4096 }),
+      ]).intervalCoverage,
+    ).toBeNull();
   });
 
   it("give the estimate's sampling error from the spread and number of each policy's calibration remainders", () => {

@@ -35,8 +35,10 @@ export interface EvaluationSummary {
    */
   trueTokensSaved: number;
   /**
-   * Share of those stopped calls whose true full length lies in the SDK's counterfactual
-   * interval `[low, high]`; null when no stopped call had an estimate.
+   * Share of those stopped calls with a point estimate (a headline) whose true full length lies
+   * in the SDK's counterfactual interval `[low, high]`; null when no stopped call had an
+   * estimate. A stop with only a bound is left out: its interval (the tokens produced to the
+   * cap) is no calibrated interval and would hold the truth by construction.
    */
   intervalCoverage: number | null;
   /**
@@ -104,7 +106,14 @@ export function summarize(
         headlines.set(outcome.stoppedBy, (headlines.get(outcome.stoppedBy) ?? 0) + 1);
       upperBound += outcome.upperBoundTokensSaved ?? 0;
       trulySaved += Math.max(0, outcome.fullTokens - outcome.producedTokens);
-      if (outcome.counterfactualLow !== undefined && outcome.counterfactualHigh !== undefined) {
+      // Only an estimate's interval is scored: a stop with a null headline may still carry the
+      // interval of its bound (`budget-bound`, produced tokens to the cap), which holds every
+      // output that respects the cap and would pass for calibration it never had.
+      if (
+        outcome.estimatedTokensSaved !== undefined &&
+        outcome.counterfactualLow !== undefined &&
+        outcome.counterfactualHigh !== undefined
+      ) {
         withInterval += 1;
         if (
           outcome.counterfactualLow <= outcome.fullTokens &&
