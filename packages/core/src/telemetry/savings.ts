@@ -121,9 +121,9 @@ export interface Savings {
    * USD the stop saved at the two ends of `counterfactualTokens`' interval: `low` prices
    * `counterfactualTokens.low` minus the tokens produced (0 when that is negative), `high`
    * prices `counterfactualTokens.high` minus them. `{ low: 0, high: 0 }` for an unstopped call;
-   * `null` exactly when `costSaved` is (same `costUnknownReason`). For a `budget-bound` estimate
-   * `high` is, like `costSaved`, an upper bound. Optional so that custom estimators written
-   * before it still type-check; the default estimator always sets it.
+   * `null` exactly when `costSaved` is (same `costUnknownReason`), so also for a `budget-bound`
+   * counterfactual: a bound is never priced as a saving. Optional so that custom estimators
+   * written before it still type-check; the default estimator always sets it.
    */
   costSavedRange?: CostRange | null | undefined;
   /** Why `costSaved` is null. */
