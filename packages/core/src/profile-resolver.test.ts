@@ -44,7 +44,8 @@ describe('a per-user profile resolver (client option `profiles` as a function)',
     setTimeout(() => controller.abort(new Error('user gave up')), 30);
     const result = await pending;
     expect(result.outcome).toBe('abort');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5_000); // the resolver never answers
+
     expect(provider.requests).toHaveLength(0);
   });
 
