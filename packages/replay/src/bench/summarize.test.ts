@@ -4,6 +4,16 @@ import { summarize } from './summarize.js';
 
 const outcome = recordOutcome;
 
+/** A stop estimated at 300 tokens saved whose interval, [100, 900], misses a true 1,000. */
+const missedEstimate = outcome({
+  outcome: 'policy-stop',
+  stoppedBy: 'p',
+  producedTokens: 100,
+  estimatedTokensSaved: 300,
+  counterfactualLow: 100,
+  counterfactualHigh: 900,
+});
+
 describe('summarize: the estimate columns', () => {
   it('count as truly saved what the provider no longer generated, not what a cut threw away', () => {
     // A loop caught at token 600 and cut back to 400: tokens 400..600 were generated and billed.
@@ -28,14 +38,7 @@ describe('summarize: the estimate columns', () => {
     const summary = summarize([
       outcome({ outcome: 'policy-stop', stoppedBy: 'p', producedTokens: 100, calibration: true }),
       outcome({ outcome: 'policy-stop', stoppedBy: 'p', producedTokens: 100 }),
-      outcome({
-        outcome: 'policy-stop',
-        stoppedBy: 'p',
-        producedTokens: 100,
-        estimatedTokensSaved: 300,
-        counterfactualLow: 100,
-        counterfactualHigh: 900,
-      }),
+      missedEstimate,
     ]);
     expect(summary.trueTokensSaved).toBe(1800);
     expect(summary.intervalCoverage).toBe(0);
@@ -46,14 +49,7 @@ describe('summarize: the estimate columns', () => {
     // An estimated stop whose interval missed the true 1,000 tokens, and a stop with no headline
     // whose counterfactual is its cap (budget-bound: produced tokens to maxOutputTokens 4,096).
     const summary = summarize([
-      outcome({
-        outcome: 'policy-stop',
-        stoppedBy: 'p',
-        producedTokens: 100,
-        estimatedTokensSaved: 300,
-        counterfactualLow: 100,
-        counterfactualHigh: 900,
-      }),
+      missedEstimate,
       outcome({
         outcome: 'policy-stop',
         stoppedBy: 'p',
