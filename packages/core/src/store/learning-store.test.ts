@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createClient } from '../client.js';
 import { ConfigError } from '../errors.js';
 import { learningIdle } from '../learning/learning-loop.js';
+import { createSavingsHistory } from '../telemetry/savings-history.js';
 import { scriptedProvider, textScript } from '../testing/scripted-provider.js';
 import { createMemoryStore } from './memory-store.js';
 import { lengthHistoryIn, savingsHistoryIn, tunerEvidenceIn } from './store-views.js';
@@ -64,6 +65,25 @@ describe('the three learners over one store', () => {
     const lengths = lengthHistoryIn(store);
     lengths.add('k', { tokens: 50, censored: false });
     expect(lengths.get('k')).toEqual([{ tokens: 50, censored: false }]);
+  });
+
+  it('drops the samples the in-memory history drops, so a store gives the same estimates', () => {
+    const savings = savingsHistoryIn(createMemoryStore());
+    const memory = createSavingsHistory();
+    for (const history of [savings, memory]) {
+      for (const tokens of [Number.NaN, -1, Number.POSITIVE_INFINITY, 120]) {
+        history.recordLength('b', tokens);
+        history.recordCappedLength?.('b', tokens);
+      }
+      history.recordHoldout('b', { policy: 'p', kind: 'complete', stopAt: 0, final: 40 });
+      history.recordHoldout('b', { policy: 'p', kind: 'complete', stopAt: 10, final: Number.NaN });
+      history.recordHoldout('b', { policy: 'p', kind: 'complete', stopAt: 10, final: 40 });
+    }
+    for (const history of [savings, memory]) {
+      expect(history.lengths('b')).toEqual([120]);
+      expect(history.cappedLengths?.('b')).toEqual([120]);
+      expect(history.holdouts('b')).toEqual([{ policy: 'p', kind: 'complete', stopAt: 10, final: 40 }]);
+    }
   });
 });
 

@@ -1,6 +1,12 @@
 import type { LengthHistoryStore, LengthSample } from '../adaptive/length-history.js';
 import type { StepDelta, StepTotals, TunerEvidence } from '../learning/tuner-evidence.js';
-import type { HistoryKind, HoldoutSample, SavingsHistory } from '../telemetry/savings-history.js';
+import {
+  type HistoryKind,
+  type HoldoutSample,
+  isRecordableHoldout,
+  isRecordableLength,
+  type SavingsHistory,
+} from '../telemetry/savings-history.js';
 import type { LearningStore, StoreValue } from './learning-store.js';
 
 // The three concepts over one store, each under its own key prefix so they never collide.
@@ -68,13 +74,16 @@ export function savingsHistoryIn(
   const max = options.samplesPerBucket ?? 500;
   const key = (bucket: string, kind: HistoryKind) => `${prefixes.savings}${bucket}:${kind}`;
   return {
+    // The same checks as the in-memory history: a store-backed client must not learn samples
+    // (a NaN length, a would-be stop at token 0) that the default one drops.
     recordLength(bucket, tokens) {
-      store.append(key(bucket, 'lengths'), tokens, max);
+      if (isRecordableLength(tokens)) store.append(key(bucket, 'lengths'), tokens, max);
     },
     recordCappedLength(bucket, tokens) {
-      store.append(key(bucket, 'capped'), tokens, max);
+      if (isRecordableLength(tokens)) store.append(key(bucket, 'capped'), tokens, max);
     },
     recordHoldout(bucket, sample) {
+      if (!isRecordableHoldout(sample)) return;
       const value: Record<string, StoreValue> = {
         policy: sample.policy,
         stopAt: sample.stopAt,

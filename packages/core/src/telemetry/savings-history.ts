@@ -143,19 +143,15 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     buckets.add(key, bucket);
     return bucket;
   };
-  const valid = (n: number) => Number.isFinite(n) && n >= 0;
-
   return {
     recordLength(bucket, tokens) {
-      if (valid(tokens)) touch(bucket, true)?.lengths.push(tokens);
+      if (isRecordableLength(tokens)) touch(bucket, true)?.lengths.push(tokens);
     },
     recordHoldout(bucket, sample) {
-      if (valid(sample.stopAt) && valid(sample.final) && sample.stopAt > 0) {
-        touch(bucket, true)?.holdouts.push({ ...sample });
-      }
+      if (isRecordableHoldout(sample)) touch(bucket, true)?.holdouts.push({ ...sample });
     },
     recordCappedLength(bucket, tokens) {
-      if (valid(tokens)) touch(bucket, true)?.capped.push(tokens);
+      if (isRecordableLength(tokens)) touch(bucket, true)?.capped.push(tokens);
     },
     lengths: (bucket) => touch(bucket, false)?.lengths.ordered() ?? [],
     cappedLengths: (bucket) => touch(bucket, false)?.capped.ordered() ?? [],
@@ -168,4 +164,17 @@ export function createSavingsHistory(options: SavingsHistoryOptions = {}): Savin
     // Reads without touching: asking whether a bucket changed is not a use of it.
     revision: (bucket, kind) => buckets.peek(bucket)?.[kind].revision ?? 0,
   };
+}
+
+/**
+ * A length a history keeps: a finite token count >= 0. Every {@link SavingsHistory} drops the
+ * rest, so the estimates of a client are the same whichever history it keeps them in.
+ */
+export function isRecordableLength(tokens: number): boolean {
+  return Number.isFinite(tokens) && tokens >= 0;
+}
+
+/** A holdout sample a history keeps: valid lengths, and a would-be stop after the first token. */
+export function isRecordableHoldout(sample: HoldoutSample): boolean {
+  return isRecordableLength(sample.stopAt) && isRecordableLength(sample.final) && sample.stopAt > 0;
 }
