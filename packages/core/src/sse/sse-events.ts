@@ -21,9 +21,10 @@ export interface SseEventsOptions {
   /** Credentials to scrub from messages. */
   secrets: readonly string[];
   /**
-   * The response's request id (`requestIdFromHeaders(response.headers)`): the errors this reader
-   * builds (a connection broken mid-stream, an error body written raw) carry it, as the errors
-   * of a failed request do, so a support ticket can name the request.
+   * The response's request id (its API's header: `x-request-id` for OpenAI, `request-id` for
+   * Anthropic): the errors this reader builds (a connection broken mid-stream, an error body
+   * written raw) carry it, as the errors of a failed request do, so a support ticket can name
+   * the request.
    */
   requestId?: string | undefined;
   /**
