@@ -134,6 +134,8 @@ describe('Tuner, while a bucket waits for enough users', () => {
     for (let i = 0; i < 500; i++) tuner.observe({ bucket: 'b', user: 'mallory' }, clean);
     const tuned = tuner.stepFor({ bucket: 'b', user: undefined }, ladder);
     expect(tuned).toMatchObject({ scope: 'profile', step: ladder.home });
+    // The choice explain shows names the step the call runs at, not the standings' own pick.
+    expect(tuned.choice.step).toBe(ladder.home);
     expect(tuned.choice.reason).toMatch(/1 of 3 users/);
     // 0 lost in 500: the bound is 1 - 0.1^(1/500), about 0.0046. It read 1 (no evidence at all).
     expect(tuned.choice.standings).toHaveLength(ladder.steps.length);

@@ -146,6 +146,8 @@ export class Tuner {
       scope: 'profile',
       choice: {
         ...choice,
+        // The standings' own pick would be a step this call does not run at.
+        step: ladder.home,
         reason: `evidence from ${this.evidence.contributors(keys.bucket)} of ${this.settings.minUsers} users needed: the profile's own settings`,
       },
       totals,
