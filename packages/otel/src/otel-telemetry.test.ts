@@ -196,6 +196,10 @@ describe('otelTelemetry', () => {
     const saved = stopped.reduce((total, result) => total + (result.savings.tokensSaved ?? 0), 0);
     const cost = stopped.reduce((total, result) => total + (result.savings.costSaved ?? 0), 0);
     expect(sum('stopwise.tokens_saved')).toBe(saved);
+    // The bound in its own counter, never added into tokens_saved.
+    const atMost = stopped.reduce((total, result) => total + (result.savings.tokensSavedAtMost ?? 0), 0);
+    expect(atMost).toBeGreaterThan(saved);
+    expect(sum('stopwise.tokens_saved.at_most')).toBe(atMost);
     expect(sum('stopwise.cost_saved')).toBeCloseTo(cost, 12);
     expect(cost).toBeGreaterThan(0);
     const stops = metrics.get('stopwise.stops')?.dataPoints as DataPoint<number>[];

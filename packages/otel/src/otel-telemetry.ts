@@ -52,6 +52,11 @@ function instruments(meter: Meter) {
       unit: '{token}',
       description: 'Output tokens not generated because a stop policy ended the stream (estimated).',
     }),
+    tokensSavedAtMost: meter.createCounter('stopwise.tokens_saved.at_most', {
+      unit: '{token}',
+      description:
+        'The most the stops can have saved (each cap minus the tokens produced): a bound, summed apart from tokens_saved.',
+    }),
     costSaved: meter.createCounter('stopwise.cost_saved', {
       unit: 'USD',
       description: 'Cost of the output tokens saved, for models with a known price.',
@@ -216,16 +221,21 @@ function recordMetrics(
 ): void {
   const base = metricAttributes(event);
   const { savings } = event;
+  const policy = event.stoppedBy === undefined ? undefined : policyKind(event.stoppedBy);
   // Only point estimates are counted: a null headline (a bound, or no evidence yet) adds nothing.
   if (savings.tokensSaved != null && savings.tokensSaved > 0) {
     const attributes = {
       ...base,
-      [Stopwise.policy]: event.stoppedBy === undefined ? undefined : policyKind(event.stoppedBy),
+      [Stopwise.policy]: policy,
       [Stopwise.counterfactualMethod]: savings.counterfactualTokens?.method,
     };
     metric.tokensSaved.add(savings.tokensSaved, defined(attributes));
     if (savings.costSaved !== null) metric.costSaved.add(savings.costSaved, defined(attributes));
   }
+  // The bound in its own counter, as `stats().total.tokensSavedAtMost` sums it: a metrics-only
+  // dashboard can show "at most" beside the estimate without adding the two.
+  if (savings.tokensSavedAtMost != null && savings.tokensSavedAtMost > 0)
+    metric.tokensSavedAtMost.add(savings.tokensSavedAtMost, defined({ ...base, [Stopwise.policy]: policy }));
   metric.tokenUsage.record(event.usage.inputTokens ?? 0, { ...base, [GenAI.tokenType]: 'input' });
   metric.tokenUsage.record(event.usage.outputTokens ?? 0, { ...base, [GenAI.tokenType]: 'output' });
   metric.duration.record(
