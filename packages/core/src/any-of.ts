@@ -1,7 +1,7 @@
 import type { BudgetChange, CallContext, PolicyMethod, StopDecision, StopPolicy } from './policy.js';
 import { checkedStart, decisionProblem, failsTheCall } from './policy-guard.js';
 import { answerStep, everyStep, reasoningStep } from './step-phases.js';
-import { ignoreRejection, isThenable } from './thenable.js';
+import { ignoreRejection, onRejection } from './thenable.js';
 
 /** The innermost policy that decided, carried on the decision for results and telemetry. */
 export interface AttributedDecision extends StopDecision {
@@ -103,8 +103,7 @@ export function anyOfChain(policies: readonly StopPolicy[], phases?: readonly nu
         try {
           const ended: unknown = child.end?.(end);
           // An `async end` is not awaited; its failure is reported like a throw, never unhandled.
-          if (isThenable(ended))
-            ended.then(undefined, (error) => !disabled[index] && fail(chain, index, 'end', error));
+          onRejection(ended, (error) => !disabled[index] && fail(chain, index, 'end', error));
         } catch (error) {
           if (!disabled[index]) fail(chain, index, 'end', error);
         }

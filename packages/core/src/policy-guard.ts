@@ -8,7 +8,7 @@ import type {
   StopPolicy,
   StreamView,
 } from './policy.js';
-import { ignoreRejection, isThenable } from './thenable.js';
+import { ignoreRejection, isThenable, onRejection } from './thenable.js';
 
 /**
  * Normalises what `start` may return into a list. A promise (an `async start`) is no budget
@@ -108,7 +108,7 @@ export function guardPolicy(policy: StopPolicy): StopPolicy {
       try {
         const ended: unknown = policy.end?.(end);
         // An `async end` is not awaited; its failure is reported like a throw, never unhandled.
-        if (isThenable(ended)) ended.then(undefined, (error) => !guard.disabled && fail(guard, 'end', error));
+        onRejection(ended, (error) => !guard.disabled && fail(guard, 'end', error));
       } catch (error) {
         if (!guard.disabled) fail(guard, 'end', error);
       }

@@ -9,5 +9,13 @@ export function isThenable<T = unknown>(value: unknown): value is PromiseLike<T>
  * default, and stopwise's own mistakes-contained promise must not.
  */
 export function ignoreRejection(value: unknown): void {
-  if (isThenable(value)) value.then(undefined, () => {});
+  onRejection(value, () => {});
+}
+
+/**
+ * Hands the rejection of `value`, when it is a promise nobody awaits (an `async end`, an async
+ * hook), to `handler`: reported like a throw, never an unhandled rejection.
+ */
+export function onRejection(value: unknown, handler: (error: unknown) => void): void {
+  if (isThenable(value)) value.then(undefined, handler);
 }

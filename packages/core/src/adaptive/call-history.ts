@@ -4,7 +4,7 @@
  * showed when it ends (censoring, see docs/adaptive-length.md).
  */
 import type { CallContext, PolicyCallEnd } from '../policy.js';
-import { isThenable } from '../thenable.js';
+import { ignoreRejection, isThenable } from '../thenable.js';
 import { keywordText } from './keyword-context.js';
 import { type LengthKeys, lengthKeys, type PromptFeatures, promptFeatures } from './length-bucket.js';
 import type { LengthHistoryStore, LengthSample } from './length-history.js';
@@ -100,7 +100,7 @@ function readPhase(store: LengthHistoryStore, phaseKeys: PhaseKeys): PhaseHistor
   const lists = phaseLists(store, phaseKeys);
   if (lists.some(isThenable)) {
     // An async store read outside a profile (no prepare): no history this call.
-    for (const list of lists) if (isThenable(list)) list.then(undefined, () => {});
+    for (const list of lists) ignoreRejection(list);
     return empty;
   }
   return phaseHistory(lists as Array<readonly LengthSample[] | undefined>);
@@ -149,7 +149,7 @@ export function learn(
       if (key === undefined) continue;
       try {
         const added = store.add(key, sample);
-        if (isThenable(added)) added.then(undefined, () => {});
+        ignoreRejection(added);
       } catch {
         // A failing store must not break the call that is ending; the sample is lost.
       }

@@ -1,4 +1,4 @@
-import { ignoreRejection, isThenable } from '../thenable.js';
+import { ignoreRejection, onRejection } from '../thenable.js';
 
 /**
  * Calls a telemetry hook so that it can never break or delay the stream: a synchronous throw is
@@ -25,7 +25,7 @@ export function notify<E>(
   };
   try {
     const returned = hook.call(owner, event);
-    if (isThenable(returned)) returned.then(undefined, report);
+    onRejection(returned, report);
   } catch (error) {
     report(error);
   }
