@@ -7,6 +7,7 @@ import { tunerEvidenceIn } from 'stopwise/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from './redis-server.test-util.js';
 import { type RedisStore, redisStore } from './redis-store.js';
+import { startReplyDroppingProxy } from './reply-dropping-proxy.test-util.js';
 
 let redis: TestRedis;
 const stores: RedisStore[] = [];
@@ -41,6 +42,18 @@ async function until(condition: () => boolean, ms = 5_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+// Flushes until nothing is pending: through a reconnect, or on a loaded machine.
+async function flushUntilSent(store: RedisStore): Promise<void> {
+  for (let tries = 0; tries < 100 && store.pendingKeys > 0; tries++) {
+    await store.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(store.pendingKeys).toBe(0);
+}
+
+// What a store reported of writes Redis refused (a loaded machine adds connection timeouts).
+const refusals = (errors: unknown[]) => errors.map(String).filter((text) => text.includes('refused'));
 
 describe('redisStore against a real redis-server', () => {
   it("two processes learning together: each sees the other's evidence", async () => {
@@ -106,6 +119,108 @@ describe('redisStore against a real redis-server', () => {
     await until(() => reader.counters('k')?.n !== undefined, 5_000);
     await reader.flush();
     expect(reader.counters('k')).toEqual({ n: 1_001 });
+  });
+
+  it('a send Redis applied but whose reply was lost: sent again, each write counts once', async () => {
+    const proxy = await startReplyDroppingProxy(redis.port);
+    try {
+      // Only flush() sends, so the test knows which send loses its reply.
+      const { store, errors } = open({
+        url: proxy.url,
+        flushEveryMs: 60_000,
+        syncEveryMs: 60_000,
+        timeoutMs: 2_000,
+      });
+      store.increment('warm', { n: 1 });
+      await until(() => store.pendingKeys === 0);
+      proxy.dropNextApplyReply();
+      store.increment('k', { n: 1, share: 0.25 });
+      store.append('list', { at: 1 }, 5);
+      store.append('list', { at: 2 }, 5);
+      await store.flush(); // Redis applies the send; its reply never comes, the connection drops
+      await until(() => proxy.dropped === 1 && errors.length > 0);
+      store.increment('k', { n: 2 }); // learnt while the lost send waits to be sent again
+      store.append('list', { at: 3 }, 5);
+      await flushUntilSent(store); // through the proxy again, once reconnected
+      const reader = createRedisClient({ url: redis.url }) as RedisClientType;
+      await reader.connect();
+      const prefix = `test${prefixes}:`;
+      const [counters, list] = await Promise.all([
+        reader.hGetAll(`${prefix}k`),
+        reader.lRange(`${prefix}list`, 0, -1),
+      ]);
+      await reader.close();
+      expect(counters).toEqual({ n: '3', share: '0.25' });
+      expect(list).toEqual(['{"at":1}', '{"at":2}', '{"at":3}']);
+      expect(store.counters('k')).toEqual({ n: 3, share: 0.25 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('close() after a lost reply, Redis unreachable: says the dropped writes may be in Redis', async () => {
+    const proxy = await startReplyDroppingProxy(redis.port);
+    const { store, errors } = open({
+      url: proxy.url,
+      flushEveryMs: 60_000,
+      syncEveryMs: 60_000,
+      timeoutMs: 2_000,
+    });
+    store.increment('warm', { n: 1 });
+    await until(() => store.pendingKeys === 0);
+    proxy.dropNextApplyReply();
+    store.increment('k', { n: 1 });
+    store.append('list', { at: 1 }, 5);
+    await store.flush();
+    await until(() => proxy.dropped === 1);
+    await proxy.close(); // no way back to Redis
+    expect(store.pendingKeys).toBe(2);
+    await store.close();
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        message:
+          'Redis unreachable: pending writes to 2 keys dropped at close (some in a send Redis may have applied)',
+      }),
+    );
+  });
+
+  it('writes Redis cannot apply fail alone: the rest counts once, nothing is sent forever', async () => {
+    const { store, errors } = open({ flushEveryMs: 60_000, syncEveryMs: 60_000, timeoutMs: 2_000 });
+    const prefix = `test${prefixes}:`;
+    const own = createRedisClient({ url: redis.url }) as RedisClientType;
+    await own.connect();
+    try {
+      await own.set(`${prefix}taken`, 'a string, not a hash');
+      store.increment('taken', { n: 1 });
+      store.increment('good', { n: 1 });
+      store.increment('\ud800lone', { n: 1 }); // a lone surrogate, which Redis's JSON decoder refuses
+      const long = Array.from({ length: 9_000 }, (_, at) => ({ at }));
+      for (const value of long) store.append('long', value, 10_000); // more than Lua unpacks at once
+      await flushUntilSent(store);
+      await store.flush();
+      await store.flush(); // nothing left to send again
+      expect(await own.hGetAll(`${prefix}good`)).toEqual({ n: '1' });
+      expect(await own.hGetAll(`${prefix}\ufffdlone`)).toEqual({ n: '1' });
+      expect(await own.lLen(`${prefix}long`)).toBe(9_000);
+      expect(await own.lIndex(`${prefix}long`, -1)).toBe('{"at":8999}');
+      expect(refusals(errors)).toEqual([
+        expect.stringMatching(/^Error: Redis refused 1 writes of a send: WRONGTYPE/),
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a field a float delta reached takes integer deltas too', async () => {
+    const { store, errors } = open({ flushEveryMs: 60_000, syncEveryMs: 60_000, timeoutMs: 2_000 });
+    store.increment('coverage', { shift: 0.5 });
+    await flushUntilSent(store);
+    store.increment('coverage', { shift: 1 }); // an integer: HINCRBY, which a float field refuses
+    await flushUntilSent(store);
+    const { store: reader } = open({ prefix: `test${prefixes}:` });
+    await until(() => reader.counters('coverage') !== undefined);
+    expect(reader.counters('coverage')).toEqual({ shift: 1.5 });
+    expect(refusals(errors)).toEqual([]);
   });
 
   it('a client over an unreachable Redis still streams, learns locally, and reports the outage', async () => {

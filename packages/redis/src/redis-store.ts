@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
 import {
   ConfigError,
@@ -7,6 +8,7 @@ import {
   type StoreValue,
 } from 'stopwise';
 import { rejectUnknownOptions } from 'stopwise/adapter';
+import { encodeBatch, type PendingAppend, type SendBatch, sendOnce } from './send-once.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -42,22 +44,24 @@ export interface RedisStore extends LearningStore {
   readonly pendingKeys: number;
 }
 
-interface PendingAppend {
-  values: StoreValue[];
-  maxLength: number;
-}
-
 /**
  * A {@link LearningStore} over Redis, so that many instances of an app learn together: the
  * tuner's evidence, adaptive length's history and the savings calibration of all of them.
  *
  * Never on the stream's critical path: reads come from a local replica; writes go to the
  * replica at once and to Redis in the background (counters as `HINCRBY`, lists as `RPUSH` +
- * `LTRIM`, one `MULTI` per send); every `syncEveryMs` the replica pulls the keys other
- * instances wrote since its last pull (a per-key write count tells which). When Redis is slow, stalled or down, calls go on with the replica, writes wait in a
- * bounded queue (counter deltas merge per key; appends keep a list's last `maxLength`) and are
- * sent once Redis answers again. A send whose answer never came is not sent twice: the next
- * one waits for it, so a stalled server that wakes up counts each write once.
+ * `LTRIM`, one Lua script per send, run atomically); every `syncEveryMs` the replica pulls the
+ * keys other instances wrote since its last pull (a per-key write count tells which). When
+ * Redis is slow, stalled or down, calls go on with the replica, writes wait in a bounded queue
+ * (counter deltas merge per key; appends keep a list's last `maxLength`) and are sent once Redis
+ * answers again.
+ *
+ * Each write counts once in Redis. A send whose answer never came is not sent again while it may
+ * still be answered: the next one waits for it, so a stalled server that wakes up counts it once.
+ * A send that failed (the connection dropped, perhaps after Redis applied it) is sent again as
+ * the same batch under the same number: Redis remembers the number of each store's last applied
+ * send (`<prefix>sent:<store id>`, kept 7 days) and skips a send it already applied. Writes made
+ * meanwhile go in the next send.
  *
  * @example
  * ```ts
@@ -101,9 +105,14 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
   const pendingCounters = new Map<string, Record<string, number>>();
   const pendingAppends = new Map<string, PendingAppend>();
   const listLengths = new Map<string, number>();
-  // The send in flight: a new one waits for it, so a write is never sent twice.
+  // The send in flight: a new one waits for it, so two sends never race.
   let sending: Promise<void> | undefined;
-  let sendingKeys: readonly string[] = [];
+  // The send not yet known to be in Redis: in flight, or failed without an answer (Redis may have
+  // applied it before the connection dropped). It goes again as it is, under its number, until
+  // Redis answers; merged with newer writes it would be new content under a number Redis may
+  // already have applied. At most one batch waits so, beside the queue.
+  let unconfirmed: SendBatch | undefined;
+  let nextSeq = 1;
   let pulling: Promise<void> | undefined;
   let closed = false;
   const countersIndex = `${prefix}index:counters`;
@@ -113,59 +122,57 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
   // at 11 MB, every `syncEveryMs`).
   const versionsKey = `${prefix}index:versions`;
   const pulledVersions = new Map<string, string>();
+  const sendKeys = {
+    prefix,
+    // One per store instance: the number of its last send Redis applied.
+    marker: `${prefix}sent:${randomUUID()}`,
+    versions: versionsKey,
+    countersIndex,
+    listsIndex,
+  };
 
   const send = (): Promise<void> => {
     if (sending) return sending;
-    if (pendingCounters.size === 0 && pendingAppends.size === 0) return Promise.resolve();
     if (!client.isReady) return Promise.resolve(); // down: keep it pending, no error per attempt
-    const counters = new Map(pendingCounters);
-    const appends = new Map(pendingAppends);
-    pendingCounters.clear();
-    pendingAppends.clear();
-    sendingKeys = [...counters.keys(), ...appends.keys()];
-    const multi = client.multi();
-    for (const [key, deltas] of counters) {
-      for (const [field, delta] of Object.entries(deltas)) {
-        if (Number.isInteger(delta)) multi.hIncrBy(prefix + key, field, delta);
-        else multi.hIncrByFloat(prefix + key, field, delta);
-      }
-      multi.sAdd(countersIndex, key);
-      multi.hIncrBy(versionsKey, key, 1);
+    if (!unconfirmed) {
+      if (pendingCounters.size === 0 && pendingAppends.size === 0) return Promise.resolve();
+      unconfirmed = encodeBatch(nextSeq++, pendingCounters, pendingAppends, sendKeys);
+      pendingCounters.clear();
+      pendingAppends.clear();
     }
-    for (const [key, { values, maxLength }] of appends) {
-      multi.rPush(
-        prefix + key,
-        values.map((value) => JSON.stringify(value)),
-      );
-      multi.lTrim(prefix + key, -maxLength, -1);
-      multi.sAdd(listsIndex, key);
-      multi.hIncrBy(versionsKey, key, 1);
-    }
-    sending = multi
-      .exec()
+    const batch = unconfirmed;
+    sending = sendOnce(client, batch)
       .then(
-        () => undefined,
-        (error: unknown) => {
-          // Not applied (a transaction is all or nothing): back in the queue, after what came since.
-          for (const [key, deltas] of counters) mergeCounters(pendingCounters, key, deltas);
-          for (const [key, append] of appends) prependAppend(pendingAppends, key, append);
-          report(error);
+        (refused) => {
+          unconfirmed = undefined;
+          // Applied but for these (a key of another type, a field that is no integer): sent
+          // again, they would fail again.
+          if (refused.length > 0)
+            report(new Error(`Redis refused ${refused.length} writes of a send: ${refused.join('; ')}`));
         },
+        // Outcome unknown: `unconfirmed` keeps the batch for the next send.
+        report,
       )
       .finally(() => {
         sending = undefined;
-        sendingKeys = [];
       });
     return sending;
   };
+  const hasPending = () => pendingCounters.size > 0 || pendingAppends.size > 0;
 
   // Everything pending now: a send in flight carries only what was pending when it started, so
   // `flush` and `close` wait for it and then send what was learnt since (which `close`, awaiting
-  // the in-flight send alone, used to drop with the client).
+  // the in-flight send alone, used to drop with the client). A batch sent again goes alone, the
+  // queue after it; a failure ends the round (Redis is not answering).
   const sendAll = async (): Promise<void> => {
     if (sending) await sending;
-    await send();
+    for (let round = 0; round < 2 && (unconfirmed || hasPending()); round++) {
+      await send();
+      if (unconfirmed) return;
+    }
   };
+  const unsentKeys = (): number =>
+    new Set([...pendingCounters.keys(), ...pendingAppends.keys(), ...(unconfirmed?.names ?? [])]).size;
 
   const pull = (): Promise<void> => {
     if (pulling) return pulling;
@@ -287,10 +294,15 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
         report(new Error(`Redis did not answer within ${timeoutMs} ms: pending writes dropped at close`));
       else {
         // Redis down (send() keeps writes pending while the client is not ready) or the last
-        // send failed and put them back: they go with the client, which must be said.
-        const unsent = new Set([...pendingCounters.keys(), ...pendingAppends.keys()]).size;
+        // send failed and waits to be sent again: they go with the client, which must be said
+        // (a send that failed without an answer may be in Redis already).
+        const unsent = unsentKeys();
         if (unsent > 0)
-          report(new Error(`Redis unreachable: pending writes to ${unsent} keys dropped at close`));
+          report(
+            new Error(
+              `Redis unreachable: pending writes to ${unsent} keys dropped at close${unconfirmed ? ' (some in a send Redis may have applied)' : ''}`,
+            ),
+          );
       }
       client.off('ready', onReady);
       if (!ownClient) {
@@ -304,7 +316,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       else client.destroy();
     },
     get pendingKeys() {
-      return new Set([...pendingCounters.keys(), ...pendingAppends.keys(), ...sendingKeys]).size;
+      return unsentKeys();
     },
   };
 }
@@ -326,13 +338,6 @@ function mergeCounters(
   pending.set(key, into);
 }
 
-function prependAppend(pending: Map<string, PendingAppend>, key: string, append: PendingAppend): void {
-  const current = pending.get(key);
-  const values = [...append.values, ...(current?.values ?? [])];
-  const maxLength = current?.maxLength ?? append.maxLength;
-  pending.set(key, { values: values.slice(-maxLength), maxLength });
-}
-
 function validate(
   options: RedisStoreOptions,
 ): Required<Pick<RedisStoreOptions, 'prefix' | 'flushEveryMs' | 'syncEveryMs' | 'timeoutMs'>> {
@@ -350,7 +355,7 @@ function validate(
   ]);
   if (
     options.client !== undefined &&
-    (typeof options.client !== 'object' || typeof options.client.multi !== 'function')
+    (typeof options.client !== 'object' || typeof options.client.evalSha !== 'function')
   )
     throw new ConfigError('client', 'must be a node-redis client (createClient from "redis")');
   if (options.url !== undefined && (typeof options.url !== 'string' || !URL.canParse(options.url)))
