@@ -276,10 +276,10 @@ describe('redisStore against a real redis-server', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const { store: reader } = open({ prefix, client: counted, syncEveryMs: 60_000 });
+    const { store: reader } = open({ prefix, client: counted, syncEveryMs: 60_000, timeoutMs: 5_000 });
     for (const key of ['a', 'b', 'c']) writer.increment(key, { n: 1 });
     writer.append('list', { at: 1 }, 10);
-    await writer.flush();
+    await flushUntilSent(writer);
     await reader.flush();
     expect(fetched.sort()).toEqual(['a', 'b', 'c', 'list']);
     fetched.length = 0;
@@ -287,7 +287,7 @@ describe('redisStore against a real redis-server', () => {
     expect(fetched).toEqual([]);
     writer.increment('b', { n: 2 });
     writer.append('list', { at: 2 }, 10);
-    await writer.flush();
+    await flushUntilSent(writer);
     await reader.flush();
     expect(fetched.sort()).toEqual(['b', 'list']);
     expect(reader.counters('b')).toEqual({ n: 3 });
