@@ -43,6 +43,29 @@ describe('bad input', () => {
     expect(fieldOf(() => createClient({ provider, ...(options as object) }))).toBe(field);
   });
 
+  it("a class exporter's misspelt hook method is a ConfigError naming it", () => {
+    // Methods live on the prototype: a check of own keys alone never saw this one.
+    class Exporter {
+      calls = 0;
+      onCalEnd(): void {
+        this.calls += 1;
+      }
+    }
+    expect(fieldOf(() => createClient({ provider, telemetry: new Exporter() as never }))).toBe(
+      'telemetry.onCalEnd',
+    );
+    class Spelt {
+      onCallEnd(): void {}
+      flush(): void {}
+      // A getter of the exporter's own is not run by the check.
+      get summary(): string {
+        throw new Error('summary read during validation');
+      }
+    }
+    class Derived extends Spelt {}
+    expect(fieldOf(() => createClient({ provider, telemetry: new Derived() }))).toBeUndefined();
+  });
+
   it('a per-call hook that is not a function is a ConfigError naming the field', () => {
     const client = createClient({ provider });
     expect(

@@ -13,15 +13,36 @@ const hookNames = [
 ] as const;
 
 /**
+ * The names a hook object answers to: its own keys and its class's methods. A class exporter's
+ * hooks live on its prototype, where `Object.entries` does not look, so a misspelt
+ * `onCalEnd() {}` there was never reported and never called.
+ */
+function hookObjectKeys(hooks: object): string[] {
+  const keys = new Set(Object.keys(hooks));
+  for (
+    let prototype: object | null = Object.getPrototypeOf(hooks);
+    prototype !== null && prototype !== Object.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    for (const key of Object.getOwnPropertyNames(prototype)) if (key !== 'constructor') keys.add(key);
+  }
+  return [...keys];
+}
+
+/**
  * Throws a {@link ConfigError} for a hook that is not a function, a misspelt hook (any `onX`
- * key that is not a hook), or a `recordContent` that is not a boolean. Other keys are allowed:
- * exporters are hook objects with methods of their own (`flush`, `close`, `summary`).
+ * key that is not a hook, its class's methods included), or a `recordContent` that is not a
+ * boolean. Other keys are allowed: exporters are hook objects with methods of their own
+ * (`flush`, `close`, `summary`).
  */
 export function validateTelemetryHooks(field: string, hooks: TelemetryHooks): void {
   if (typeof hooks !== 'object' || hooks === null)
     throw new ConfigError(field, 'must be an object of onX hooks');
-  for (const [key, value] of Object.entries(hooks)) {
+  // Values are read only for the names checked: an exporter's getters (`summary`) are not run.
+  const hookValue = (key: string): unknown => (hooks as Record<string, unknown>)[key];
+  for (const key of hookObjectKeys(hooks)) {
     if (key === 'recordContent') {
+      const value = hookValue(key);
       if (value !== undefined && typeof value !== 'boolean')
         throw new ConfigError(`${field}.recordContent`, 'must be true or false');
       continue;
@@ -35,6 +56,7 @@ export function validateTelemetryHooks(field: string, hooks: TelemetryHooks): vo
       }
       continue;
     }
+    const value = hookValue(key);
     if (value !== undefined && typeof value !== 'function') {
       throw new ConfigError(`${field}.${key}`, `must be a function (event) => void, got ${typeof value}`);
     }
