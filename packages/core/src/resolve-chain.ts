@@ -392,10 +392,12 @@ export async function resolveChain(
   let entries: ChainEntry[];
   if (merged.settings === undefined) {
     // A profile registered with only a build function: its policies as they are, then the call's.
+    // The call's settings are the chain's settings: its cut bounds what a stop saved.
     entries = requireProfile('profile', merged.profile as string)
       .build(context)
       .map((policy) => ({ policy, setting: undefined, parameters: undefined, source: 'profile' }));
-    entries.push(...planFor(withCallSettings(emptySettings, perCall)).build(context));
+    settings = withCallSettings(emptySettings, perCall);
+    entries.push(...planFor(settings).build(context));
   } else {
     // The call's stop strings join the profile's; its token cap replaces the profile's.
     settings = withCallSettings(settings, perCall);

@@ -348,6 +348,25 @@ describe('savings of a stopped call', () => {
     expect(result.savings.tokensSavedReason).toMatch(/the client-side token cut at 400/);
   });
 
+  it("bounds a stop by the call's token cut under a profile registered with only a build function", async () => {
+    // Such a profile has no settings: the call's cut was in the chain but not in the settings
+    // the bound is read from, so the stop got no bound at all.
+    registerProfile({
+      name: 'build-only-cut',
+      description: 'stops on STOP',
+      build: () => [stopOn(['STOP'])],
+    });
+    const client = createClient({ provider: sequence(() => stopScript) });
+    const result = await client.generate({
+      model: 'gpt-4o-mini',
+      messages,
+      policy: { profile: 'build-only-cut', cutAtTokens: 400 },
+    });
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.savings.boundSource).toBe('token-cut');
+    expect(result.savings.tokensSavedAtMost).toBe(400 - result.savings.outputTokens);
+  });
+
   it('uses the length model for a cap once the bucket has natural lengths longer than the stop', async () => {
     const client = createClient({
       provider: sequence(() => textScript(words(30), { inputTokens: 5, outputTokens: 100 })),
