@@ -30,10 +30,10 @@ describe('consoleExporter', () => {
     expect(lines[1]).toBe('[stopwise] gpt-4o-mini finish: 4 output tokens');
     // summaryEvery: 2 printed the summary after the second call.
     expect(lines[2]).toMatch(
-      /^\[stopwise\] 2 calls, 1 stops, .* ~0 saved \(1 stops not estimated yet, at most [\d,]+ over the capped stops\), \$/,
+      /^\[stopwise\] 2 calls, 1 stop, .* ~0 saved \(1 stop not estimated yet\), at most [\d,]+ by the stops with a cap, \$/,
     );
-    expect(lines[2]).toContain('policy stopOn("STOP"): 1 calls, 1 stops');
-    expect(lines[2]).toContain('model gpt-4o-mini: 2 calls, 1 stops');
+    expect(lines[2]).toContain('policy stopOn("STOP"): 1 call, 1 stop');
+    expect(lines[2]).toContain('model gpt-4o-mini: 2 calls, 1 stop');
     expect(exporter.stats().total.calls).toBe(2);
   });
 
@@ -46,7 +46,7 @@ describe('consoleExporter', () => {
     });
     await client.generate({ model: 'gpt-4o-mini', messages, policy: { stopOn: ['STOP'] } });
     exporter.printSummary();
-    expect(lines[0]).toMatch(/~0 saved \(1 stops not estimated yet\), \$/);
+    expect(lines[0]).toMatch(/~0 saved \(1 stop not estimated yet\), \$/);
   });
 
   it('can be quiet per call and still summarise on demand', async () => {
@@ -62,7 +62,7 @@ describe('consoleExporter', () => {
     await client.generate({ model: 'unpriced-model', messages, policy: { cutAtTokens: 2 } });
     expect(lines).toEqual([]);
     exporter.printSummary();
-    expect(lines[0]).toContain('(1 calls without a price)');
+    expect(lines[0]).toContain('(1 call without a price)');
   });
 
   it('shows the cost range of a call and the summed ranges in the summary', async () => {

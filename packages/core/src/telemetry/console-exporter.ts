@@ -63,19 +63,22 @@ export function formatCallEnd(event: CallEndEvent): string {
   return redactSecrets(line);
 }
 
+/** `1 stop`, `2 stops`: the summary is read by people. */
+function counted(count: number, noun: string): string {
+  return `${tokens(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function totalsLine(totals: SavingsTotals): string {
-  let line = `${totals.calls} calls, ${totals.stops} stops, ${tokens(totals.outputTokens)} output tokens, ~${tokens(totals.tokensSaved)} saved`;
-  if (totals.unestimatedStops > 0) {
-    // A bound only where some unestimated stop had a cap: "at most 0" would read as nothing saved.
-    const bound =
-      totals.tokensSavedAtMost > 0
-        ? `, at most ${tokens(totals.tokensSavedAtMost)} over the capped stops`
-        : '';
-    line += ` (${totals.unestimatedStops} stops not estimated yet${bound})`;
-  }
+  let line = `${counted(totals.calls, 'call')}, ${counted(totals.stops, 'stop')}, ${tokens(totals.outputTokens)} output tokens, ~${tokens(totals.tokensSaved)} saved`;
+  if (totals.unestimatedStops > 0) line += ` (${counted(totals.unestimatedStops, 'stop')} not estimated yet)`;
+  // The bound sums every stop that had a cap, estimated or not: its own clause, so it does not
+  // read as the unestimated stops' share. None where no stop had a cap ("at most 0" would read
+  // as nothing saved).
+  if (totals.unestimatedStops > 0 && totals.tokensSavedAtMost > 0)
+    line += `, at most ${tokens(totals.tokensSavedAtMost)} by the stops with a cap`;
   line += `, ${usd(totals.costSaved)}${usdRange({ low: totals.costSavedLow, high: totals.costSavedHigh })} saved`;
-  if (totals.unpricedCalls > 0) line += ` (${totals.unpricedCalls} calls without a price)`;
-  if (totals.holdouts > 0) line += `, ${totals.holdouts} holdouts`;
+  if (totals.unpricedCalls > 0) line += ` (${counted(totals.unpricedCalls, 'call')} without a price)`;
+  if (totals.holdouts > 0) line += `, ${counted(totals.holdouts, 'holdout')}`;
   return line;
 }
 
