@@ -7,7 +7,9 @@ import {
   StreamError,
   type StreamPart,
   stopOn,
+  timeout,
 } from './index.js';
+import { deafProvider } from './testing/deaf-provider.js';
 import { scriptedProvider, textScript } from './testing/scripted-provider.js';
 
 const messages = [{ role: 'user' as const, content: 'Count to ten.' }];
@@ -414,4 +416,77 @@ describe('runner', () => {
     expect(result.usage.source).toBe('estimated');
     expect(result.usage.inputSource).toBe('provider');
   });
+});
+
+/**
+ * Adapters are a public extension point: one whose read never settles and ignores the abort
+ * signal must not hold the consumer's loop, `result` or `call-end` once the run has an ending.
+ * Each test has a short timeout: on a runner that waits for the read, it fails instead of hanging.
+ */
+describe('runner, with an adapter whose read ignores the abort signal', () => {
+  /** Waits for late promise jobs and a macrotask, where a late read would show its effects. */
+  const settleLate = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it("the caller's abort ends the run at once, keeps the text, and a late read changes nothing", async () => {
+    // Without a chain, and with a timed policy whose next check is far away: neither may wait.
+    for (const policies of [[], [timeout({ idleMs: 60_000 })]]) {
+      for (const late of [
+        { part: { type: 'text-delta', delta: ' late' } } as const,
+        { error: new Error('late') },
+      ]) {
+        const provider = deafProvider(['Hello', ' world']);
+        const controller = new AbortController();
+        const ends: string[] = [];
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        try {
+          const run = createClient({
+            provider,
+            telemetry: { onCallEnd: (event) => void ends.push(event.outcome) },
+          }).stream({ model: 'm', messages, signal: controller.signal, policy: { policies } });
+          void provider.stuck.then(() => controller.abort(new Error('user left')));
+          const iterator = run[Symbol.asyncIterator]();
+          const parts = await collect({ [Symbol.asyncIterator]: () => iterator });
+          const result = await run.result;
+          expect(parts.map((part) => part.type)).toEqual([
+            'stream-start',
+            'text-delta',
+            'text-delta',
+            'abort',
+          ]);
+          expect(result.outcome).toBe('abort');
+          expect(result.outcome === 'abort' && (result.abortReason as Error).message).toBe('user left');
+          expect(result.text).toBe('Hello world');
+          expect(ends).toEqual(['abort']);
+          // The socket answers after all: no second terminal part, no second call-end, no crash.
+          provider.release(late);
+          await settleLate();
+          expect(await iterator.next()).toEqual({ done: true, value: undefined });
+          expect(ends).toEqual(['abort']);
+          expect(unhandled).toEqual([]);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+        }
+      }
+    }
+  }, 3_000);
+
+  it('a timed policy stop ends the run with the kept text while the read hangs', async () => {
+    const provider = deafProvider(['Hello', ' world']);
+    const ends: string[] = [];
+    const run = createClient({
+      provider,
+      telemetry: { onCallEnd: (event) => void ends.push(event.outcome) },
+    }).stream({ model: 'm', messages, policy: { policies: [timeout({ idleMs: 20 })] } });
+    const parts = await collect(run);
+    const result = await run.result;
+    expect(parts.at(-1)?.type).toBe('policy-stop');
+    expect(result.outcome).toBe('policy-stop');
+    expect(result.text).toBe('Hello world');
+    expect(ends).toEqual(['policy-stop']);
+    provider.release({ error: new Error('late') });
+    await settleLate();
+    expect(ends).toEqual(['policy-stop']);
+  }, 3_000);
 });

@@ -133,6 +133,12 @@ class RunIterator implements RunParts {
   private shadow: HoldoutShadow | undefined;
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
+  /**
+   * The `next()` waiting on the provider's read (see `pull`), so an ending that does not come
+   * from the read can answer it (see `wakeReader`). Unset while no read is pending.
+   */
+  private answerRead: ((answer: Result | Promise<Result>) => void) | undefined;
+  private failRead: ((error: unknown) => void) | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
   // A reasoning decision waiting to see whether the reasoning goes on (see `waitsForReasoningEnd`).
   private heldStop: (StopDecision & { policy?: string }) | undefined;
@@ -192,6 +198,8 @@ class RunIterator implements RunParts {
     this.out.length = 0;
     // A `break` (or a consumer done reading): nothing more will be handed over.
     this.end.consumerHasAll();
+    // A read still pending (a stream's cancel() calls this while its pull waits) is answered done.
+    this.wakeReader();
     return Promise.resolve(done);
   }
 
@@ -374,10 +382,54 @@ class RunIterator implements RunParts {
       this.fail(error);
       return Promise.resolve(this.deliver());
     }
-    return read.then(this.onRead, this.onReadError);
+    // The answer is a promise of the run's own, not `read.then(...)`: an adapter's read may never
+    // settle (see `wakeReader`). It costs one promise per read and nothing else until an abort:
+    // the executor is made once, and the answer settles in the same promise job as before.
+    const answer = new Promise<Result>(this.holdAnswer);
+    read.then(this.onRead, this.onReadError);
+    return answer;
   }
 
-  private readonly onRead = (next: Read): Result | Promise<Result> => {
+  private readonly holdAnswer = (
+    resolve: (answer: Result | Promise<Result>) => void,
+    reject: (error: unknown) => void,
+  ): void => {
+    this.answerRead = resolve;
+    this.failRead = reject;
+  };
+
+  /** Answers the pending `next()` with what `produce` makes (it may read on: the fields are cleared first). */
+  private answerWith(produce: () => Result | Promise<Result>): void {
+    const resolve = this.answerRead as (answer: Result | Promise<Result>) => void;
+    const reject = this.failRead as (error: unknown) => void;
+    this.answerRead = undefined;
+    this.failRead = undefined;
+    try {
+      resolve(produce());
+    } catch (error) {
+      reject(error);
+    }
+  }
+
+  /**
+   * The run ended while the consumer's `next()` waits on the provider's read (the caller's abort,
+   * the consumer's `return()`): answer it now. An adapter that honours the signal rejects the read
+   * soon after, but adapters are the user's too, and one that ignores the signal may never settle
+   * it: the loop, `result` and `call-end` must not wait for that. The read's late answer then
+   * finds no `next()` to answer (see `onRead`); `finalize` swallows its late rejection.
+   */
+  private wakeReader(): void {
+    if (this.answerRead === undefined) return;
+    // A promise job later: not inside the caller's `abort()` (the chain's `end` and the adapter's
+    // cleanup run in `finalize`), and after `return()` has cleared what is queued.
+    const later = Promise.resolve().then(this.deliver);
+    this.answerWith(() => later);
+  }
+
+  private readonly onRead = (next: Read): void => {
+    // The run ended while this read was pending and its `next()` was answered then (see
+    // `wakeReader`); a settled run pulls no more, so no other read can be waiting here.
+    if (this.answerRead === undefined) return;
     // An ending recorded while the read was pending (the caller's abort) wins over what it read.
     if (this.ending === undefined) {
       if (next === timedOut) {
@@ -394,12 +446,13 @@ class RunIterator implements RunParts {
         }
       }
     }
-    return this.deliver();
+    this.answerWith(this.deliver);
   };
 
-  private readonly onReadError = (error: unknown): Result | Promise<Result> => {
+  private readonly onReadError = (error: unknown): void => {
+    if (this.answerRead === undefined) return;
     this.fail(error);
-    return this.deliver();
+    this.answerWith(this.deliver);
   };
 
   /** Records what a failure means, unless the run already has an ending. */
@@ -525,6 +578,7 @@ class RunIterator implements RunParts {
     // The first outcome recorded wins: a policy stop recorded before the abort event stands.
     this.ending ??= { outcome: 'abort', reason: this.options.signal?.reason };
     this.controller.abort(this.options.signal?.reason);
+    this.wakeReader();
   };
 
   /**
