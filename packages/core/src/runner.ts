@@ -134,11 +134,11 @@ class RunIterator implements RunParts {
   private iterator: AsyncIterator<ProviderStreamPart> | undefined;
   private pendingNext: Promise<IteratorResult<ProviderStreamPart>> | undefined;
   /**
-   * The `next()` waiting on the provider's read (see `pull`), so an ending that does not come
-   * from the read can answer it (see `wakeReader`). Unset while no read is pending.
+   * Resolves the `next()` waiting on the provider's read, in a call with a caller's signal (see
+   * `pull`): an ending that does not come from the read can answer it (see `wakeReader`). Unset
+   * while no such read is pending.
    */
   private answerRead: ((answer: Result | Promise<Result>) => void) | undefined;
-  private failRead: ((error: unknown) => void) | undefined;
   private pendingLogprobs: (StreamPart & { type: 'logprobs' }) | undefined;
   // A reasoning decision waiting to see whether the reasoning goes on (see `waitsForReasoningEnd`).
   private heldStop: (StopDecision & { policy?: string }) | undefined;
@@ -382,54 +382,71 @@ class RunIterator implements RunParts {
       this.fail(error);
       return Promise.resolve(this.deliver());
     }
-    // The answer is a promise of the run's own, not `read.then(...)`: an adapter's read may never
-    // settle (see `wakeReader`). It costs one promise per read and nothing else until an abort:
-    // the executor is made once, and the answer settles in the same promise job as before.
+    // Without a caller's signal, nothing but the read itself can end the run while the consumer
+    // waits on it (a `return()` settles the run anyway, see `wakeReader`): the answer is the read's.
+    if (this.options.signal === undefined) return read.then(this.onRead, this.onReadError);
+    // With one, the caller's abort must answer the wait even if the adapter never settles the read
+    // (see `wakeReader`): the answer is a promise of the run's own. It costs one promise per read
+    // (about 200 bytes; the executor is made once) and the same promise jobs as the read's answer.
     const answer = new Promise<Result>(this.holdAnswer);
-    read.then(this.onRead, this.onReadError);
+    read.then(this.onWakeableRead, this.onWakeableReadError);
     return answer;
   }
 
-  private readonly holdAnswer = (
-    resolve: (answer: Result | Promise<Result>) => void,
-    reject: (error: unknown) => void,
-  ): void => {
+  private readonly holdAnswer = (resolve: (answer: Result | Promise<Result>) => void): void => {
     this.answerRead = resolve;
-    this.failRead = reject;
   };
-
-  /** Answers the pending `next()` with what `produce` makes (it may read on: the fields are cleared first). */
-  private answerWith(produce: () => Result | Promise<Result>): void {
-    const resolve = this.answerRead as (answer: Result | Promise<Result>) => void;
-    const reject = this.failRead as (error: unknown) => void;
-    this.answerRead = undefined;
-    this.failRead = undefined;
-    try {
-      resolve(produce());
-    } catch (error) {
-      reject(error);
-    }
-  }
 
   /**
    * The run ended while the consumer's `next()` waits on the provider's read (the caller's abort,
    * the consumer's `return()`): answer it now. An adapter that honours the signal rejects the read
    * soon after, but adapters are the user's too, and one that ignores the signal may never settle
-   * it: the loop, `result` and `call-end` must not wait for that. The read's late answer then
-   * finds no `next()` to answer (see `onRead`); `finalize` swallows its late rejection.
+   * it: the loop, and `result` and `call-end` behind it, must not wait for that. The read's late
+   * answer then finds no `next()` to answer (see `onWakeableRead`), and `finalize` swallows its
+   * late rejection.
+   *
+   * A read is wakeable only in a call with a caller's signal (see `pull`): without one, a
+   * `return()` while a read is pending (a stream's `cancel()` during its pull) ends and settles the
+   * run, and that one read answers when the adapter lets go of it.
    */
   private wakeReader(): void {
-    if (this.answerRead === undefined) return;
+    const resolve = this.answerRead;
+    if (resolve === undefined) return;
+    this.answerRead = undefined;
     // A promise job later: not inside the caller's `abort()` (the chain's `end` and the adapter's
     // cleanup run in `finalize`), and after `return()` has cleared what is queued.
-    const later = Promise.resolve().then(this.deliver);
-    this.answerWith(() => later);
+    resolve(Promise.resolve().then(this.deliver));
   }
 
-  private readonly onRead = (next: Read): void => {
+  private readonly onWakeableRead = (next: Read): void => {
+    const resolve = this.answerRead;
     // The run ended while this read was pending and its `next()` was answered then (see
     // `wakeReader`); a settled run pulls no more, so no other read can be waiting here.
-    if (this.answerRead === undefined) return;
+    if (resolve === undefined) return;
+    this.answerRead = undefined;
+    let answer: Result | Promise<Result>;
+    try {
+      answer = this.onRead(next);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    resolve(answer);
+  };
+
+  private readonly onWakeableReadError = (error: unknown): void => {
+    const resolve = this.answerRead;
+    if (resolve === undefined) return;
+    this.answerRead = undefined;
+    let answer: Result | Promise<Result>;
+    try {
+      answer = this.onReadError(error);
+    } catch (thrown) {
+      answer = Promise.reject(thrown);
+    }
+    resolve(answer);
+  };
+
+  private readonly onRead = (next: Read): Result | Promise<Result> => {
     // An ending recorded while the read was pending (the caller's abort) wins over what it read.
     if (this.ending === undefined) {
       if (next === timedOut) {
@@ -446,13 +463,12 @@ class RunIterator implements RunParts {
         }
       }
     }
-    this.answerWith(this.deliver);
+    return this.deliver();
   };
 
-  private readonly onReadError = (error: unknown): void => {
-    if (this.answerRead === undefined) return;
+  private readonly onReadError = (error: unknown): Result | Promise<Result> => {
     this.fail(error);
-    this.answerWith(this.deliver);
+    return this.deliver();
   };
 
   /** Records what a failure means, unless the run already has an ending. */
