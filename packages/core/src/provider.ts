@@ -13,7 +13,14 @@ export interface ProviderRequest<TProviderOptions = unknown> {
   logprobs?: boolean | undefined;
   /** Provider-specific options, typed by the adapter. */
   providerOptions?: TProviderOptions | undefined;
-  /** Aborted when a policy stops or the caller aborts: the adapter must close the request. */
+  /**
+   * Aborted when a policy stops, the caller aborts or the consumer stops reading: the adapter must
+   * close the request, and a read it has pending must end (reject, or finish) soon after. The run
+   * does not wait for it: it settles at once with outcome `policy-stop` or `abort`. But a read that
+   * ignores the signal (a socket or SDK call the adapter did not hand it to) keeps the adapter's
+   * connection, buffers and iterator held for as long as it hangs: pass the signal on to every
+   * call that can wait.
+   */
   signal: AbortSignal;
 }
 
@@ -25,7 +32,10 @@ export interface ProviderRequest<TProviderOptions = unknown> {
 export interface LanguageModelProvider<TProviderOptions = unknown> {
   /** Short name used in errors and telemetry, e.g. `openai`. */
   readonly name: string;
-  /** Starts the request and yields its parts. */
+  /**
+   * Starts the request and yields its parts. Every wait in it (the connection, each read) must
+   * end once `request.signal` aborts: see {@link ProviderRequest.signal}.
+   */
   stream(request: ProviderRequest<TProviderOptions>): AsyncIterable<ProviderStreamPart>;
   /**
    * Optional: throws a `ConfigError` naming the field for a request this provider would refuse
