@@ -50,6 +50,8 @@ export function anthropic(settings: AnthropicSettings = {}): LanguageModelProvid
 
   return {
     name: resolved.name,
+    // The SDK is given the signal: its fetch and body reads end on the abort.
+    endsReadsOnAbort: true,
     // The body's own checks (providerOptions, temperature, a prompt with no turn), thrown at the
     // call; building it is cheap, and the stream builds it again to send it.
     checkRequest: (request) => {

@@ -38,6 +38,14 @@ export interface LanguageModelProvider<TProviderOptions = unknown> {
    */
   stream(request: ProviderRequest<TProviderOptions>): AsyncIterable<ProviderStreamPart>;
   /**
+   * Optional: `true` when every pending read of `stream` settles soon after `request.signal`
+   * aborts (a `fetch` or official SDK call given the signal does). The runner then awaits reads
+   * as they are. Left out, in a call with a caller's `signal` the runner guards each read (one
+   * promise more per part) so that the caller's abort ends the run even if a read never settles.
+   * stopwise's own adapters set it; set it on yours only when it holds.
+   */
+  readonly endsReadsOnAbort?: boolean | undefined;
+  /**
    * Optional: throws a `ConfigError` naming the field for a request this provider would refuse
    * to send (a misspelt or unsupported `providerOptions` entry, a value out of the API's range).
    * The client calls it in `stream`/`generate` before the run starts, so such a mistake throws

@@ -472,6 +472,25 @@ describe('runner, with an adapter whose read ignores the abort signal', () => {
     }
   }, 3_000);
 
+  it('an adapter that declares endsReadsOnAbort has its reads awaited as they are', async () => {
+    // The guard costs a promise a part; an adapter whose reads end on the abort does not need it.
+    // Declared falsely (this one ignores the signal), the run waits for the read.
+    const provider = { ...deafProvider(['Hello']), endsReadsOnAbort: true };
+    const controller = new AbortController();
+    const run = createClient({ provider }).stream({ model: 'm', messages, signal: controller.signal });
+    void provider.stuck.then(() => controller.abort(new Error('user left')));
+    const parts = collect(run);
+    await provider.stuck;
+    await settleLate();
+    let settled = false;
+    void run.result.then(() => (settled = true));
+    await settleLate();
+    expect(settled).toBe(false);
+    provider.release({ error: new Error('closed at last') });
+    expect((await parts).at(-1)?.type).toBe('abort');
+    expect((await run.result).outcome).toBe('abort');
+  }, 3_000);
+
   it('a timed policy stop ends the run with the kept text while the read hangs', async () => {
     const provider = deafProvider(['Hello', ' world']);
     const ends: string[] = [];

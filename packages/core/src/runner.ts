@@ -384,7 +384,9 @@ class RunIterator implements RunParts {
     }
     // Without a caller's signal, nothing but the read itself can end the run while the consumer
     // waits on it (a `return()` settles the run anyway, see `wakeReader`): the answer is the read's.
-    if (this.options.signal === undefined) return read.then(this.onRead, this.onReadError);
+    // So it is with an adapter whose reads end on the abort (`endsReadsOnAbort`, stopwise's own).
+    if (this.options.signal === undefined || this.setup.provider.endsReadsOnAbort === true)
+      return read.then(this.onRead, this.onReadError);
     // With one, the caller's abort must answer the wait even if the adapter never settles the read
     // (see `wakeReader`): the answer is a promise of the run's own. It costs one promise per read
     // (about 200 bytes; the executor is made once) and the same promise jobs as the read's answer.

@@ -55,6 +55,8 @@ export function openai(settings: OpenAISettings = {}): LanguageModelProvider<Ope
         });
   return {
     name,
+    // The SDK is given the signal: its fetch and body reads end on the abort.
+    endsReadsOnAbort: true,
     checkRequest(request) {
       validateProviderOptions(request.providerOptions, api, request.logprobs === true);
     },

@@ -74,7 +74,7 @@ export interface SseProviderSettings<TProviderOptions = unknown> {
   onEnd?: ((state: SseStreamState<TProviderOptions>) => SseMapResult) | undefined;
   /** Reads the API's error body (status ≥ 400); fields left undefined get the defaults. */
   mapError?: ((error: SseHttpError) => SseErrorDetails | undefined) | undefined;
-  /** The fetch to use (default: the global `fetch`). */
+  /** The fetch to use (default: the global `fetch`). It must end the request and its body reads when `init.signal` aborts. */
   fetch?: typeof fetch | undefined;
   /** Largest single event to buffer, in characters (default 32 Mi): guards memory against a broken stream. */
   maxEventChars?: number | undefined;
@@ -102,6 +102,8 @@ export function createSseProvider<TProviderOptions = unknown>(
   const resolved = { ...settings };
   return {
     name: resolved.name,
+    // `fetch` is given the signal: the connection and every body read end on the abort.
+    endsReadsOnAbort: true,
     stream: (request) => streamSse(resolved, request),
   };
 }

@@ -30,7 +30,11 @@ export function deafProvider(deltas: readonly string[]): DeafProvider {
       for (const delta of deltas) yield { type: 'text-delta', delta };
       reached();
       yield await late;
-      yield { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: { inputTokens: undefined, outputTokens: undefined } };
+      yield {
+        type: 'finish',
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: undefined, outputTokens: undefined },
+      };
     },
   };
 }
