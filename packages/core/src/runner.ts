@@ -420,33 +420,28 @@ class RunIterator implements RunParts {
     resolve(Promise.resolve().then(this.deliver));
   }
 
-  private readonly onWakeableRead = (next: Read): void => {
+  private readonly onWakeableRead = (next: Read): void => this.answerWakeable(this.onRead, next);
+
+  private readonly onWakeableReadError = (error: unknown): void =>
+    this.answerWakeable(this.onReadError, error);
+
+  /**
+   * Answers the `next()` waiting on a wakeable read with what `handle` makes of the read's outcome,
+   * unless the run ended while the read was pending and that `next()` was answered then (see
+   * `wakeReader`); a settled run pulls no more, so no other read can be waiting here.
+   */
+  private answerWakeable<T>(handle: (outcome: T) => Result | Promise<Result>, outcome: T): void {
     const resolve = this.answerRead;
-    // The run ended while this read was pending and its `next()` was answered then (see
-    // `wakeReader`); a settled run pulls no more, so no other read can be waiting here.
     if (resolve === undefined) return;
     this.answerRead = undefined;
     let answer: Result | Promise<Result>;
     try {
-      answer = this.onRead(next);
+      answer = handle(outcome);
     } catch (error) {
       answer = Promise.reject(error);
     }
     resolve(answer);
-  };
-
-  private readonly onWakeableReadError = (error: unknown): void => {
-    const resolve = this.answerRead;
-    if (resolve === undefined) return;
-    this.answerRead = undefined;
-    let answer: Result | Promise<Result>;
-    try {
-      answer = this.onReadError(error);
-    } catch (thrown) {
-      answer = Promise.reject(thrown);
-    }
-    resolve(answer);
-  };
+  }
 
   private readonly onRead = (next: Read): Result | Promise<Result> => {
     // An ending recorded while the read was pending (the caller's abort) wins over what it read.

@@ -20,6 +20,28 @@ afterAll(async () => {
 });
 
 let prefixes = 0;
+/**
+ * A store connected through a proxy that drops the reply to its next send: only `flush()` sends
+ * (long timers), so a test knows which send loses its reply. One send has gone through already.
+ */
+async function openBeforeLostReply(): Promise<{
+  proxy: Awaited<ReturnType<typeof startReplyDroppingProxy>>;
+  store: RedisStore;
+  errors: unknown[];
+}> {
+  const proxy = await startReplyDroppingProxy(redis.port);
+  const { store, errors } = open({
+    url: proxy.url,
+    flushEveryMs: 60_000,
+    syncEveryMs: 60_000,
+    timeoutMs: 2_000,
+  });
+  store.increment('warm', { n: 1 });
+  await until(() => store.pendingKeys === 0);
+  proxy.dropNextApplyReply();
+  return { proxy, store, errors };
+}
+
 function open(options: Parameters<typeof redisStore>[0] = {}): { store: RedisStore; errors: unknown[] } {
   const errors: unknown[] = [];
   const store = redisStore({
@@ -122,18 +144,8 @@ describe('redisStore against a real redis-server', () => {
   });
 
   it('a send Redis applied but whose reply was lost: sent again, each write counts once', async () => {
-    const proxy = await startReplyDroppingProxy(redis.port);
+    const { proxy, store, errors } = await openBeforeLostReply();
     try {
-      // Only flush() sends, so the test knows which send loses its reply.
-      const { store, errors } = open({
-        url: proxy.url,
-        flushEveryMs: 60_000,
-        syncEveryMs: 60_000,
-        timeoutMs: 2_000,
-      });
-      store.increment('warm', { n: 1 });
-      await until(() => store.pendingKeys === 0);
-      proxy.dropNextApplyReply();
       store.increment('k', { n: 1, share: 0.25 });
       store.append('list', { at: 1 }, 5);
       store.append('list', { at: 2 }, 5);
@@ -159,16 +171,7 @@ describe('redisStore against a real redis-server', () => {
   });
 
   it('close() after a lost reply, Redis unreachable: says the dropped writes may be in Redis', async () => {
-    const proxy = await startReplyDroppingProxy(redis.port);
-    const { store, errors } = open({
-      url: proxy.url,
-      flushEveryMs: 60_000,
-      syncEveryMs: 60_000,
-      timeoutMs: 2_000,
-    });
-    store.increment('warm', { n: 1 });
-    await until(() => store.pendingKeys === 0);
-    proxy.dropNextApplyReply();
+    const { proxy, store, errors } = await openBeforeLostReply();
     store.increment('k', { n: 1 });
     store.append('list', { at: 1 }, 5);
     await store.flush();
