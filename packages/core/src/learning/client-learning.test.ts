@@ -45,6 +45,22 @@ const ask = (user: string | undefined) => ({
   user,
 });
 
+/**
+ * Evidence that reads the same standing for every step (no loss), from `contributors` users;
+ * `add` hears what the client records.
+ */
+function uniformEvidence(options: {
+  observations: number;
+  contributors: number;
+  add?: TunerEvidence['add'];
+}): TunerEvidence {
+  return {
+    add: options.add ?? (() => {}),
+    read: (_bucket, steps) =>
+      Array.from({ length: steps }, () => ({ observations: options.observations, lost: 0, tokensSaved: 0 })),
+    contributors: () => options.contributors,
+  };
+}
 describe('createClient({ learn })', () => {
   it('climbs one step at a time once holdout calls from several users certify the steps, and explains why', async () => {
     const { client, errors } = learningClient();
@@ -84,12 +100,7 @@ describe('createClient({ learn })', () => {
 
   it('applies the learned step under every override a person wrote, those next to the profile name included', async () => {
     // Evidence that certifies every step, from enough users: the tuner moves off the profile's step.
-    const evidence: TunerEvidence = {
-      add: () => {},
-      read: (_bucket, steps) =>
-        Array.from({ length: steps }, () => ({ observations: 10_000, lost: 0, tokensSaved: 0 })),
-      contributors: () => 3,
-    };
+    const evidence = uniformEvidence({ observations: 10_000, contributors: 3 });
     const client = createClient({
       provider: scriptedProvider(answerScript(1)),
       profile: 'balanced',
@@ -219,12 +230,11 @@ describe('createClient({ learn })', () => {
 
   it('refuses a verdict on a call that a token cap cut, not its tuned settings', async () => {
     const added: string[] = [];
-    const evidence: TunerEvidence = {
+    const evidence = uniformEvidence({
+      observations: 0,
+      contributors: 0,
       add: (bucket) => added.push(bucket),
-      read: (_bucket, steps) =>
-        Array.from({ length: steps }, () => ({ observations: 0, lost: 0, tokensSaved: 0 })),
-      contributors: () => 0,
-    };
+    });
     const client = createClient({
       provider: scriptedProvider(answerScript(5)),
       profile: 'balanced',
@@ -257,12 +267,11 @@ describe('the ladder replay of a holdout call', () => {
   /** A client that learns from every call, and the deltas its replays add, by bucket. */
   function recordingClient() {
     const added: Array<{ bucket: string; deltas: unknown }> = [];
-    const evidence: TunerEvidence = {
+    const evidence = uniformEvidence({
+      observations: 0,
+      contributors: 0,
       add: (bucket, deltas) => added.push({ bucket, deltas }),
-      read: (_bucket, steps) =>
-        Array.from({ length: steps }, () => ({ observations: 0, lost: 0, tokensSaved: 0 })),
-      contributors: () => 0,
-    };
+    });
     const client = createClient({
       provider: { name: 'openai', stream: (request) => scriptedProvider(answerScript(5)).stream(request) },
       profile: 'balanced',
